@@ -1,0 +1,48 @@
+from django.contrib.auth.decorators import login_not_required
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from intranet.core import selectors
+from intranet.core.health import run_checks
+
+
+@require_GET
+def home(request):
+    return render(request, "core/home.html", selectors.home_context(user=request.user))
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request):
+    """For load balancers and operators: 200 when database, Redis and broker answer."""
+    checks = run_checks()
+    healthy = all(check.ok for check in checks)
+    body = {"status": "ok" if healthy else "unavailable"}
+    body.update({check.name: check.detail for check in checks})
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def _error_page(template: str, status: int):
+    # Plain pages in the user's language, never a traceback (DEBUG is off outside development).
+    @login_not_required
+    def view(request, exception=None):
+        return render(request, template, status=status)
+
+    return view
+
+
+page_not_found = _error_page("404.html", 404)
+permission_denied = _error_page("403.html", 403)
+bad_request = _error_page("400.html", 400)
+
+
+@login_not_required
+def server_error(request):
+    # No context processors here: whatever broke may be what they need.
+    from django.http import HttpResponseServerError
+    from django.template import loader
+
+    return HttpResponseServerError(loader.get_template("500.html").render())

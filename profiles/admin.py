@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from profiles.models import Invitation, User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "department", "is_staff", "is_active"]
+    list_select_related = ["department"]
+    list_filter = ["is_staff", "is_active", "department"]
+    search_fields = ["email", "first_name", "last_name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (
+            _("Person"),
+            {"fields": ["first_name", "last_name", "job_title", "department", "language"]},
+        ),
+        (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "invited_by", "created_at", "expires_at", "accepted_at"]
+    list_select_related = ["invited_by"]
+    readonly_fields = ["token", "accepted_at", "accepted_by"]
+    search_fields = ["email"]

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import re
+import socket
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+
+import pytest
+import redis
+from aiosmtpd.controller import Controller
+from django.conf import settings as django_settings
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _clean_redis():
+    """Rate-limit counters and cached sessions live in Redis: start every test without them.
+    Only our own prefix is removed, never the whole Redis database."""
+    client = redis.Redis.from_url(django_settings.REDIS_URL)
+    keys = list(client.scan_iter(match=f"*{django_settings.REDIS_PREFIX}*", count=1000))
+    if keys:
+        client.delete(*keys)
+    client.close()
+    yield
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory(first_name="Ilse", last_name="Jansen")
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(first_name="Beheer", last_name="Der", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def signed_in(client, user):
+    client.force_login(user)
+    return client
+
+
+@dataclass
+class Mailbox:
+    messages: list = field(default_factory=list)
+
+    def wait_for(self, count: int = 1, timeout: float = 5.0):
+        """SMTP delivery is a real network hop: wait until `count` messages arrived."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert len(self.messages) >= count, f"expected {count} email(s), got {len(self.messages)}"
+        return self.messages
+
+    def links(self, index: int = -1) -> list[str]:
+        message = self.messages[index]
+        body = message.get_body(preferencelist=("plain",)).get_content()
+        return re.findall(r"https?://\S+", body)
+
+
+class _Handler:
+    def __init__(self, mailbox: Mailbox):
+        self.mailbox = mailbox
+
+    async def handle_DATA(self, server, session, envelope):
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        self.mailbox.messages.append(message)
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def mailbox(settings):
+    """A real SMTP server on loopback; Django sends to it with its SMTP backend."""
+    box = Mailbox()
+    with socket.socket() as probe:  # a free port: aiosmtpd cannot report the one it got
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(_Handler(box), hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    yield box
+    controller.stop()
+
+
+class QueryBudget(CaptureQueriesContext):
+    """Fails with the queries listed, so the author sees what grew."""
+
+    def __init__(self, connection, *, maximum: int):
+        super().__init__(connection)
+        self.maximum = maximum
+
+    def __exit__(self, *exc):
+        super().__exit__(*exc)
+        if exc[0] is None and len(self) > self.maximum:
+            listing = "\n".join(q["sql"][:200] for q in self.captured_queries)
+            raise AssertionError(
+                f"{len(self)} queries, budget {self.maximum}. If the new query is needed, "
+                f"raise the budget and say why in the commit.\n{listing}"
+            )
+
+
+@pytest.fixture
+def query_budget():
+    from django.db import connection
+
+    def make(maximum: int):
+        return QueryBudget(connection, maximum=maximum)
+
+    return make

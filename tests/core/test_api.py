@@ -1,0 +1,60 @@
+import pytest
+
+from tests.factories import DepartmentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_me_returns_the_signed_in_user(client, query_budget):
+    dept = DepartmentFactory(name="Finance", slug="finance")
+    me = UserFactory(first_name="Wouter", last_name="Schouten", department=dept, language="nl")
+    client.force_login(me)
+    with query_budget(4):
+        response = client.get("/api/me/")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["email"] == me.email
+    assert data["display_name"] == "Wouter Schouten"
+    assert data["department"] == {"id": dept.pk, "name": "Finance", "slug": "finance"}
+    assert data["is_administrator"] is False
+
+
+def test_me_for_an_administrator(client, admin_user):
+    client.force_login(admin_user)
+    assert client.get("/api/me/").json()["is_administrator"] is True
+
+
+def test_api_refuses_anonymous_callers_with_json(client):
+    response = client.get("/api/me/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 403
+    assert response["Content-Type"] == "application/json"
+    assert "credentials" in response.json()["detail"]
+
+
+def test_me_is_read_only(client, user):
+    client.force_login(user)
+    response = client.post("/api/me/", {"email": "other@plein.example"})
+    assert response.status_code == 405
+    user.refresh_from_db()
+    assert user.email != "other@plein.example"
+
+
+def test_schema_is_openapi_3_and_describes_me(client, user):
+    client.force_login(user)
+    response = client.get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["openapi"].startswith("3.")
+    assert "/api/me/" in schema["paths"]
+
+
+def test_schema_and_docs_need_a_signed_in_user(client):
+    assert client.get("/api/schema/").status_code == 403
+    assert client.get("/api/docs/").status_code == 403
+
+
+def test_docs_page_uses_bundled_swagger_ui(client, user):
+    client.force_login(user)
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    assert b"drf_spectacular_sidecar/swagger-ui-dist" in response.content

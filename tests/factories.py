@@ -1,0 +1,49 @@
+import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from intranet.governance.models import Department
+from profiles.models import Invitation
+
+PASSWORD = "correct-horse-battery"
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Afdeling {n}")
+    slug = factory.Sequence(lambda n: f"afdeling-{n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"medewerker{n}@plein.example")
+    first_name = factory.Faker("first_name", locale="nl_NL")
+    last_name = factory.Faker("last_name", locale="nl_NL")
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def verified(obj, create, extracted, **kwargs):
+        # Real accounts have a verified address; tests that need an unverified one pass False.
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+
+
+class AdminFactory(UserFactory):
+    is_staff = True
+    is_superuser = True
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    email = factory.Sequence(lambda n: f"gast{n}@extern.example")
+    invited_by = factory.SubFactory(AdminFactory)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(days=14))

@@ -138,7 +138,10 @@ if not os.environ.get("DATABASE_URL"):
         "DATABASE_URL is not set. Use `make run` / `make test` (they start an embedded "
         "PostgreSQL), or set DATABASE_URL=postgresql://user:password@host:5432/dbname."
     )
-_database = dj_database_url.parse(os.environ["DATABASE_URL"])
+try:
+    _database = dj_database_url.parse(os.environ["DATABASE_URL"])
+except (ValueError, dj_database_url.UnknownSchemeError) as error:
+    raise ImproperlyConfigured(f"DATABASE_URL cannot be read ({error}).") from error
 if _database["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL (postgresql://...).")
 _database["OPTIONS"] = {"connect_timeout": int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))}

@@ -1,0 +1,61 @@
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from intranet.core import demo
+from intranet.governance.models import Department
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+
+
+def snapshot():
+    users = sorted(
+        User.objects.values_list("email", "first_name", "department__slug", "password", "is_staff")
+    )
+    departments = sorted(Department.objects.values_list("slug", "parent__slug", "manager__email"))
+    return users, departments, EmailAddress.objects.count()
+
+
+def test_seed_creates_a_believable_dutch_organisation():
+    call_command("seed_demo")
+    names = set(Department.objects.values_list("name", flat=True))
+    assert names == {"Directie", "Sales", "Marketing", "HR", "IT", "Finance", "Operations",
+                     "Klantenservice"}  # fmt: skip
+    assert Department.objects.get(slug="sales").parent.slug == "directie"
+    assert 38 <= User.objects.filter(is_staff=False).count() <= 45
+    assert User.objects.filter(is_superuser=True).count() == 1
+    managers = {d.manager.first_name for d in Department.objects.select_related("manager")}
+    assert {"Chris", "Mary", "Steve", "Sandy"} <= managers
+    assert not User.objects.filter(department__isnull=True).exists()
+    # Every demo account can sign in straight away.
+    assert EmailAddress.objects.filter(verified=True).count() == User.objects.count()
+
+
+def test_demo_user_can_sign_in_with_the_printed_password(client):
+    call_command("seed_demo")
+    response = client.post(
+        "/accounts/login/", {"login": "chris.dekker@plein.example", "password": demo.DEMO_PASSWORD}
+    )
+    assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_seed_twice_changes_nothing():
+    call_command("seed_demo")
+    before = snapshot()
+    call_command("seed_demo")
+    assert snapshot() == before
+
+
+def test_first_start_leaves_an_existing_database_alone(user):
+    call_command("seed_demo", "--first-start")
+    assert User.objects.count() == 1
+    assert not Department.objects.exists()
+
+
+def test_seed_refuses_production_without_explicit_consent(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="Refusing to create demo accounts"):
+        call_command("seed_demo")
+    assert not User.objects.exists()

@@ -38,8 +38,9 @@ def get(url: str) -> tuple[int, str]:
 
 
 def start(var_dir: Path, port: int) -> tuple[subprocess.Popen, float, list[str]]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DATABASE_URL", "REDIS_URL", "PLEIN_ENV", "PLEIN_DB_POOL", "REDIS_PREFIX"}}  # fmt: skip
+    # A newcomer's shell: no service URLs, so the launcher starts the embedded servers.
+    unset = {"DATABASE_URL", "REDIS_URL", "PLEIN_ENV", "PLEIN_DB_POOL", "REDIS_PREFIX"}
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update(PLEIN_VAR_DIR=str(var_dir), HOST="127.0.0.1", PORT=str(port))
     started = time.monotonic()
     process = subprocess.Popen(

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.translation import get_language_info
 
 from intranet.core import navigation
 
@@ -9,5 +10,8 @@ def plein(request):
     return {
         "nav_items": navigation.items_for(user) if signed_in else [],
         "websocket_url": settings.WEBSOCKET_URL,
-        "plein_languages": settings.LANGUAGES,
+        # Each language in its own name ("Nederlands", "English"): findable by whoever needs it.
+        "plein_languages": [
+            (code, get_language_info(code)["name_local"]) for code, _ in settings.LANGUAGES
+        ],
     }

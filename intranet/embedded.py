@@ -12,6 +12,7 @@ socket directory itself when the data directory's path is too long.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import os
@@ -52,6 +53,9 @@ class EmbeddedPostgres:
         # cleanup_mode=None: we stop the server ourselves in stop(), after the web, worker and
         # beat processes are gone, rather than whenever this Python process happens to exit.
         server = pgserver.get_server(self.data_dir, cleanup_mode=None)
+        # pgserver registers an exit hook that only logs with cleanup_mode=None, and logs into
+        # closed streams at interpreter exit: stop() does the real work, so drop the hook.
+        atexit.unregister(server._cleanup)
         self._server = server
         exists = server.psql(
             f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';"  # noqa: S608 - constant

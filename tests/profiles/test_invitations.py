@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from profiles.models import Invitation
 from tests.factories import InvitationFactory
+from tests.helpers import signup
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -39,11 +40,7 @@ def test_invitation_link_leads_to_signup_without_second_verification(client, set
     assert response["Location"] == reverse("account_signup")
     form = client.get(reverse("account_signup"))
     assert b'value="gast@extern.example"' in form.content
-    response = client.post(
-        reverse("account_signup"),
-        {"first_name": "Gert", "last_name": "Gast", "email": "gast@extern.example",
-         "password1": "lang-genoeg-wachtwoord", "password2": "lang-genoeg-wachtwoord"},
-    )  # fmt: skip
+    response = signup(client, "gast@extern.example", first_name="Gert", last_name="Gast")
     assert response.status_code == 302
     person = User.objects.get(email="gast@extern.example")
     assert client.session["_auth_user_id"] == str(person.pk)  # signed in at once
@@ -56,11 +53,7 @@ def test_invitation_link_leads_to_signup_without_second_verification(client, set
 def test_invited_address_may_sign_up_without_the_link_but_must_verify(client, settings, mailbox):
     settings.SIGNUP_EMAIL_DOMAINS = ["plein.example"]  # sign-up open, but not for extern.example
     InvitationFactory(email="gast@extern.example")
-    response = client.post(
-        reverse("account_signup"),
-        {"first_name": "Gert", "last_name": "Gast", "email": "gast@extern.example",
-         "password1": "lang-genoeg-wachtwoord", "password2": "lang-genoeg-wachtwoord"},
-    )  # fmt: skip
+    response = signup(client, "gast@extern.example", first_name="Gert", last_name="Gast")
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
     assert mailbox.wait_for(1)[0]["To"] == "gast@extern.example"

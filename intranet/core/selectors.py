@@ -5,8 +5,8 @@ User = get_user_model()
 
 
 def home_context(*, user) -> dict:
-    """Everything the home page shows, in a fixed number of queries."""
-    # Imported here: the platform reads people through the user model only (DESIGN.md).
+    """Everything the home page shows, in a fixed number of queries. The platform reads people
+    through get_user_model() only, never by importing profiles (DESIGN.md)."""
     colleagues = []
     department = None
     if user.department_id is not None:

@@ -13,6 +13,8 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("", include("profiles.urls")),
+    path("", include("intranet.governance.urls")),
+    path("api/", include("intranet.governance.api")),
     path("admin/", admin.site.urls),
     path("api/me/", MeView.as_view(), name="api-me"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

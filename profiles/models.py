@@ -8,6 +8,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from intranet.governance.constants import OrgRole
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -52,6 +54,9 @@ class User(AbstractUser):
         related_name="members",
     )
     job_title = models.CharField(_("job title"), max_length=120, blank=True)
+    org_role = models.CharField(
+        _("organisation role"), max_length=20, choices=OrgRole.choices, default=OrgRole.EMPLOYEE
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

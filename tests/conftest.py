@@ -33,7 +33,8 @@ def user(db):
 
 @pytest.fixture
 def admin_user(db):
-    return UserFactory(first_name="Beheer", last_name="Der", is_staff=True, is_superuser=True)
+    return UserFactory(first_name="Beheer", last_name="Der", is_staff=True,
+                       org_role="administrator")  # fmt: skip
 
 
 @pytest.fixture

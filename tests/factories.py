@@ -37,7 +37,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 class AdminFactory(UserFactory):
     is_staff = True
-    is_superuser = True
+    org_role = "administrator"
 
 
 class InvitationFactory(factory.django.DjangoModelFactory):

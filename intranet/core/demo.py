@@ -86,53 +86,86 @@ def register_step(*, order: int, name: str, step: Step) -> None:
         _steps.append((order, name, step))
 
 
+# Communities and closed spaces: (slug, name, kind, visibility, reason, owner email local part,
+# member local parts, description)
+SPACES = [
+    ("klantreis-verbeteren", "Klantreis verbeteren", "community", "open", "",
+     "sandy.visser", ["chris.dekker", "mary.jansen", "tim.wijnands", "eva.bos", "priya.ramdin"],
+     "Samen de reis van onze klanten verbeteren, van eerste contact tot factuur."),
+    ("social-business-ambassadeurs", "Social Business ambassadeurs", "community", "open", "",
+     "sandy.visser", ["chris.dekker", "noor.peters", "roos.wijk", "ruben.leeuwen"],
+     "Ambassadeurs helpen collega's op weg met Plein en delen wat werkt."),
+    ("project-nieuw-crm", "Project nieuw CRM", "project", "private",
+     "Leveranciersofferte en contractonderhandeling lopen nog.",
+     "chris.dekker", ["steve.bakker", "femke.jong", "lotte.meijer", "wouter.schouten"],
+     "Selectie en invoering van het nieuwe CRM-systeem."),
+    ("reorganisatie-operations", "Reorganisatie Operations", "project", "secret",
+     "Personele gevolgen; de ondernemingsraad is nog niet geïnformeerd.",
+     "annelies.vries", ["mary.jansen", "fatima.amrani", "henk.boer"],
+     "Voorbereiding van de nieuwe inrichting van Operations."),
+]  # fmt: skip
+
+
 def seed_organisation() -> dict[str, int]:
-    """Departments, people and one administrator. Creates what is missing and leaves what
-    exists alone, so running it twice changes nothing."""
+    """Departments (each with its space), people, one administrator, communities and one private
+    and one secret space. Creates what is missing and leaves what exists alone, so running it
+    twice changes nothing. Writes go through the governance services, as in the app."""
+    from intranet.governance import services
+    from intranet.governance.constants import OrgRole, SpaceRole
+    from intranet.governance.models import Membership, Space
+
     User = get_user_model()
-    created = {"departments": 0, "people": 0}
+    created = {"departments": 0, "people": 0, "spaces": 0}
     with transaction.atomic():
         departments: dict[str, Department] = {}
         for slug, (name, parent_slug, color) in DEPARTMENTS.items():
-            department, was_created = Department.objects.get_or_create(
-                slug=slug,
-                defaults={
-                    "name": name,
-                    "parent": departments.get(parent_slug) if parent_slug else None,
-                    "color": color,
-                },
-            )
+            department = Department.objects.filter(slug=slug).first()
+            if department is None:
+                department = services.save_department(
+                    actor=None, name=name, parent=departments.get(parent_slug), color=color
+                )
+                created["departments"] += 1
             departments[slug] = department
-            created["departments"] += was_created
         for first, last, dept_slug, title, manages in PEOPLE:
             email = email_for(first, last)
             user = User.objects.filter(email__iexact=email).first()
             if user is None:
                 user = User.objects.create_user(
-                    email=email,
-                    password=DEMO_PASSWORD,
-                    first_name=first,
-                    last_name=last,
-                    department=departments[dept_slug],
+                    email=email, password=DEMO_PASSWORD, first_name=first, last_name=last,
                     job_title=title,
-                )
+                )  # fmt: skip
+                services.set_department_of(actor=None, user=user, department=departments[dept_slug])
                 _mark_verified(user)
                 created["people"] += 1
             department = departments[dept_slug]
             if manages and department.manager_id is None:
-                department.manager = user
-                department.save(update_fields=["manager"])
+                services.save_department(
+                    actor=None, department=department, name=department.name,
+                    parent=department.parent, manager=user,
+                )  # fmt: skip
         if not User.objects.filter(email__iexact=ADMIN_EMAIL).exists():
             admin = User.objects.create_superuser(
-                email=ADMIN_EMAIL,
-                password=DEMO_PASSWORD,
-                first_name="Beheerder",
-                last_name="Plein",
-                department=departments["it"],
-                job_title="Functioneel beheerder Plein",
-            )
+                email=ADMIN_EMAIL, password=DEMO_PASSWORD, first_name="Beheerder",
+                last_name="Plein", job_title="Functioneel beheerder Plein",
+                org_role=OrgRole.ADMINISTRATOR,
+            )  # fmt: skip
+            services.set_department_of(actor=None, user=admin, department=departments["it"])
             _mark_verified(admin)
             created["people"] += 1
+        demo_people = User.objects.filter(email__endswith=DEMO_DOMAIN)
+        by_local = {u.email.split("@")[0]: u for u in demo_people}
+        for slug, name, kind, visibility, reason, owner, members, description in SPACES:
+            if Space.objects.filter(slug=slug).exists():
+                continue
+            space = services.create_space(
+                actor=by_local[owner], kind=kind, name=name, slug=slug, description=description,
+                visibility=visibility, closed_reason=reason,
+            )  # fmt: skip
+            for local in members:
+                Membership.objects.get_or_create(
+                    space=space, user=by_local[local], defaults={"role": SpaceRole.MEMBER}
+                )
+            created["spaces"] += 1
     return created
 
 

@@ -6,3 +6,35 @@ class GovernanceConfig(AppConfig):
     name = "intranet.governance"
     label = "governance"
     verbose_name = _("Governance")
+
+    def ready(self):
+        from intranet.core import navigation
+
+        navigation.register(
+            navigation.NavItem(
+                key="spaces",
+                label=_("Spaces"),
+                url_name="governance:directory",
+                icon="users",
+                order=10,
+            )
+        )
+        navigation.register(
+            navigation.NavItem(
+                key="organisation",
+                label=_("Organisation"),
+                url_name="governance:org_chart",
+                icon="org",
+                order=20,
+            )
+        )
+        navigation.register(
+            navigation.NavItem(
+                key="governance",
+                label=_("Governance"),
+                url_name="governance:admin_overview",
+                icon="shield",
+                order=900,
+                visible=lambda user: user.has_perm("governance.view_report"),
+            )
+        )

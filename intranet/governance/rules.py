@@ -1,14 +1,40 @@
 """Every permission question is a `rules` predicate here (DESIGN.md, "One place decides").
-The governance issue adds organisation roles, space roles and the permission matrix; until then
-an administrator is a staff user."""
+Space actions are object permissions: user.has_perm("governance.post", space)."""
 
 import rules
+
+from intranet.governance import permissions
+from intranet.governance.constants import Action, OrgRole
 
 
 @rules.predicate
 def is_administrator(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+    return permissions.is_administrator(user)
 
 
+@rules.predicate
+def is_community_manager(user) -> bool:
+    return permissions.org_role(user) == OrgRole.COMMUNITY_MANAGER
+
+
+@rules.predicate
+def is_employee_or_more(user) -> bool:
+    return permissions.is_active(user) and not permissions.is_guest(user)
+
+
+def _space_action(action: str):
+    @rules.predicate(name=f"may_{action}")
+    def predicate(user, space) -> bool:
+        return space is not None and permissions.can(user, action, space)
+
+    return predicate
+
+
+for _action in Action.values:
+    rules.add_perm(f"governance.{_action}", _space_action(_action))
+
+rules.add_perm("governance.create_space", is_employee_or_more)
+rules.add_perm("governance.administer", is_administrator)
+rules.add_perm("governance.view_report", is_administrator | is_community_manager)
 rules.add_perm("profiles.invite_user", is_administrator)
 rules.add_perm("intranet.view_administration", is_administrator)

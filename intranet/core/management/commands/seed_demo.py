@@ -31,6 +31,6 @@ class Command(BaseCommand):
             return
         created = demo.seed_all()
         self.stdout.write(
-            f"Demo organisation ready: {created['departments']} departments and "
-            f"{created['people']} people created."
+            f"Demo organisation ready: {created['departments']} departments, "
+            f"{created['people']} people and {created['spaces']} spaces created."
         )

@@ -1,0 +1,93 @@
+"""Governance events, past tense. Ids only, so they serialise."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SpaceCreated:
+    space_id: int
+    actor_id: int | None
+
+
+@dataclass(frozen=True)
+class SpaceSettingsChanged:
+    space_id: int
+    actor_id: int
+    changed: list[str]
+
+
+@dataclass(frozen=True)
+class SpacePermissionsChanged:
+    space_id: int
+    actor_id: int
+
+
+@dataclass(frozen=True)
+class MemberJoined:
+    space_id: int
+    user_id: int
+    role: str
+    actor_id: int
+
+
+@dataclass(frozen=True)
+class MemberLeft:
+    space_id: int
+    user_id: int
+    actor_id: int
+    removed: bool
+
+
+@dataclass(frozen=True)
+class MemberRoleChanged:
+    space_id: int
+    user_id: int
+    actor_id: int
+    old_role: str
+    new_role: str
+
+
+@dataclass(frozen=True)
+class MembershipRequested:
+    request_id: int
+    space_id: int
+    user_id: int
+    kind: str
+    actor_id: int
+
+
+@dataclass(frozen=True)
+class MembershipRequestDecided:
+    request_id: int
+    space_id: int
+    user_id: int
+    status: str
+    actor_id: int
+
+
+@dataclass(frozen=True)
+class OrgRoleChanged:
+    user_id: int
+    actor_id: int
+    old_role: str
+    new_role: str
+
+
+@dataclass(frozen=True)
+class KindDefaultsChanged:
+    kind: str
+    actor_id: int
+
+
+@dataclass(frozen=True)
+class DepartmentChanged:
+    department_id: int
+    actor_id: int
+    created: bool
+
+
+@dataclass(frozen=True)
+class PilotChanged:
+    enabled: bool
+    department_ids: list[int]
+    actor_id: int

@@ -1,0 +1,107 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from intranet.governance.constants import Module, OrgRole, SpaceKind, SpaceRole, Visibility
+from intranet.governance.models import Department
+
+User = get_user_model()
+
+
+class SpaceForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[c for c in SpaceKind.choices if c[0] != SpaceKind.DEPARTMENT]
+    )
+    name = forms.CharField(label=_("Name"), max_length=120)
+    description = forms.CharField(
+        label=_("What is this space for?"), widget=forms.Textarea(attrs={"rows": 3}),
+        required=False, max_length=2000,
+    )  # fmt: skip
+    visibility = forms.ChoiceField(
+        label=_("Who may see it?"), choices=Visibility.choices, initial=Visibility.OPEN,
+        widget=forms.RadioSelect,
+        help_text=_("Open: every colleague. Private: listed, content for members. Secret: only "
+                    "members know it exists."),
+    )  # fmt: skip
+    closed_reason = forms.CharField(
+        label=_("Why is it not open?"), required=False, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Plein works open, unless. Administrators read this reason."),
+    )  # fmt: skip
+
+
+class SpaceSettingsForm(SpaceForm):
+    modules = forms.MultipleChoiceField(
+        label=_("Modules"), choices=Module.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+
+    def __init__(self, *args, allowed_modules=(), department_space=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["kind"]
+        self.fields["modules"].choices = [c for c in Module.choices if c[0] in allowed_modules]
+        if department_space:
+            self.fields["visibility"].choices = [
+                c for c in Visibility.choices if c[0] != Visibility.SECRET
+            ]
+
+
+class ColleagueField(forms.EmailField):
+    """A colleague picked by email address; unknown addresses are a clear error."""
+
+    def clean(self, value):
+        email = super().clean(value)
+        user = User.objects.filter(email__iexact=email, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(_("Nobody with this email address uses Plein."))
+        return user
+
+
+class InviteForm(forms.Form):
+    invitee = ColleagueField(label=_("Colleague's email address"))
+    message = forms.CharField(label=_("Message"), required=False, max_length=1000)
+
+
+class RequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("Why would you like to join?"), required=False, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=SpaceRole.choices)
+
+
+class OrgRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Organisation role"), choices=OrgRole.choices)
+
+
+class DepartmentForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    parent = forms.ModelChoiceField(
+        label=_("Part of"), queryset=Department.objects.all(), required=False
+    )
+    manager = forms.ModelChoiceField(
+        label=_("Manager"), queryset=User.objects.filter(is_active=True), required=False
+    )
+
+
+class PilotForm(forms.Form):
+    enabled = forms.BooleanField(label=_("Run Plein as a pilot"), required=False)
+    departments = forms.ModelMultipleChoiceField(
+        label=_("Pilot departments"), queryset=Department.objects.all(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+
+
+def matrix_from_post(data) -> dict[str, list[str]]:
+    """Checkboxes named perm:<action>:<role> -> {action: [roles]}."""
+    from intranet.governance.constants import Action
+
+    matrix: dict[str, list[str]] = {action: [] for action in Action.values}
+    for key in data:
+        if key.startswith("perm:"):
+            _prefix, action, role = [*key.split(":"), "", ""][:3]
+            matrix.setdefault(action, []).append(role)
+    return matrix

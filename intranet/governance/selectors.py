@@ -1,0 +1,181 @@
+"""Governance reads: visibility-filtered, with a fixed number of queries per page."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from intranet.governance import permissions
+from intranet.governance.constants import Action, SpaceKind, Visibility
+from intranet.governance.models import (
+    AuditEntry,
+    Department,
+    Membership,
+    MembershipRequest,
+    Space,
+)
+
+User = get_user_model()
+
+
+def access_space(*, user, slug: str, action: str | None = Action.VIEW) -> permissions.SpaceAccess:
+    """Load a space and check the user may `action` there, in one step. Missing and forbidden
+    answer the same 404, so nobody learns that a secret space exists."""
+    space = Space.objects.filter(slug=slug).select_related("department").first()
+    if space is None:
+        raise Http404
+    access = permissions.access_for(user, space)
+    if not access.listed or (action is not None and not access.can(action)):
+        raise Http404
+    return access
+
+
+def _with_counts(spaces, *, user):
+    member_count = (
+        Membership.objects.filter(space=OuterRef("pk"))
+        .order_by()
+        .values("space")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    my_role = Membership.objects.filter(space=OuterRef("pk"), user_id=user.pk).values("role")[:1]
+    return spaces.annotate(
+        member_count=Coalesce(Subquery(member_count, output_field=IntegerField()), Value(0)),
+        my_role=Subquery(my_role),
+    )
+
+
+def space_directory(*, user, kind: str = "", scope: str = "all"):
+    spaces = _with_counts(Space.objects.visible_to(user), user=user)
+    if kind in SpaceKind.values:
+        spaces = spaces.filter(kind=kind)
+    if scope == "mine":
+        spaces = spaces.filter(memberships__user_id=user.pk)
+    return spaces.order_by("kind", "name")
+
+
+def spaces_of(*, user, limit: int = 12) -> list[Space]:
+    """The left rail's "My spaces"."""
+    return list(
+        Space.objects.filter(memberships__user_id=user.pk)
+        .only("name", "slug")
+        .order_by("name")[:limit]
+    )
+
+
+def open_invitations(*, user):
+    return (
+        MembershipRequest.objects.filter(
+            user_id=user.pk,
+            kind=MembershipRequest.Kind.INVITATION,
+            status=MembershipRequest.Status.PENDING,
+        )
+        .select_related("space", "created_by")
+        .order_by("-created_at")
+    )
+
+
+def space_home(*, access: permissions.SpaceAccess, user) -> dict:
+    space = access.space
+    context = {"member_count": space.memberships.count()}
+    if access.can(Action.VIEW):
+        context["members"] = list(
+            space.memberships.select_related("user").order_by("-role", "user__first_name")[:8]
+        )
+    context["pending_request"] = MembershipRequest.objects.filter(
+        space=space, user_id=user.pk, status=MembershipRequest.Status.PENDING
+    ).first()
+    if access.can(Action.MANAGE_MEMBERS):
+        context["pending_count"] = MembershipRequest.objects.filter(
+            space=space,
+            kind=MembershipRequest.Kind.REQUEST,
+            status=MembershipRequest.Status.PENDING,
+        ).count()
+    return context
+
+
+def space_members(*, access: permissions.SpaceAccess) -> dict:
+    space = access.space
+    context = {
+        "memberships": list(
+            space.memberships.select_related("user", "user__department").order_by(
+                "user__first_name", "user__last_name"
+            )
+        )
+    }
+    if access.can(Action.MANAGE_MEMBERS) or access.can(Action.INVITE):
+        context["pending"] = list(
+            MembershipRequest.objects.filter(space=space, status=MembershipRequest.Status.PENDING)
+            .select_related("user", "created_by")
+            .order_by("created_at")
+        )
+    return context
+
+
+def org_chart() -> list[dict]:
+    """Departments as a tree, with manager and head count, in two queries."""
+    departments = list(
+        Department.objects.select_related("manager", "space").annotate(
+            people=Count("members", filter=Q(members__is_active=True))
+        )
+    )
+    children: dict[int | None, list] = {}
+    for department in departments:
+        children.setdefault(department.parent_id, []).append(department)
+
+    def branch(parent_id):
+        return [
+            {"department": d, "children": branch(d.pk)}
+            for d in sorted(children.get(parent_id, []), key=lambda d: d.name)
+        ]
+
+    return branch(None)
+
+
+def openness_report() -> dict:
+    """How much of the network is open: spaces and memberships by visibility."""
+    spaces = Space.objects.aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=Q(visibility=Visibility.OPEN)),
+        private=Count("pk", filter=Q(visibility=Visibility.PRIVATE)),
+        secret=Count("pk", filter=Q(visibility=Visibility.SECRET)),
+    )
+    memberships = Membership.objects.aggregate(
+        total=Count("pk"), open=Count("pk", filter=Q(space__visibility=Visibility.OPEN))
+    )
+    closed = list(
+        Space.objects.exclude(visibility=Visibility.OPEN)
+        .annotate(member_count=Count("memberships"))
+        .order_by("visibility", "name")
+    )
+    share = round(100 * spaces["open"] / spaces["total"]) if spaces["total"] else 100
+    member_share = (
+        round(100 * memberships["open"] / memberships["total"]) if memberships["total"] else 100
+    )
+    return {"spaces": spaces, "open_share": share, "member_share": member_share,
+            "closed": closed}  # fmt: skip
+
+
+def audit_log(*, action: str = "", actor: str = "", target_type: str = ""):
+    entries = AuditEntry.objects.all()
+    if action:
+        entries = entries.filter(action__startswith=action)
+    if actor:
+        entries = entries.filter(actor_name__icontains=actor)
+    if target_type:
+        entries = entries.filter(target_type=target_type)
+    return entries
+
+
+def people_with_roles(*, query: str = "", role: str = ""):
+    people = User.objects.filter(is_active=True).select_related("department")
+    if query:
+        people = people.filter(
+            Q(first_name__icontains=query) | Q(last_name__icontains=query)
+            | Q(email__icontains=query)
+        )  # fmt: skip
+    if role:
+        people = people.filter(org_role=role)
+    return people.order_by("first_name", "last_name")

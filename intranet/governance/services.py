@@ -1,0 +1,685 @@
+"""Governance writes. Each function: checks permission, validates, writes in one transaction,
+records the audit entry and publishes the event on commit (DESIGN.md, Zulip's actions)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from intranet import events
+from intranet.governance import audit, permissions
+from intranet.governance import events as ev
+from intranet.governance.constants import (
+    SPACE_ROLE_RANK,
+    VISIBILITY_RANK,
+    Action,
+    Module,
+    OrgRole,
+    SpaceKind,
+    SpaceRole,
+    Visibility,
+)
+from intranet.governance.models import (
+    Department,
+    KindPolicy,
+    Membership,
+    MembershipRequest,
+    Organisation,
+    Space,
+)
+
+User = get_user_model()
+PILOT_CACHE_KEY = "governance:pilot:v1"
+
+
+def _require(user, action: str, space: Space) -> permissions.SpaceAccess:
+    access = permissions.access_for(user, space)
+    if not access.can(action):
+        raise PermissionDenied
+    return access
+
+
+def _require_admin(user) -> None:
+    if not permissions.is_administrator(user):
+        raise PermissionDenied
+
+
+def _unique_slug(name: str, slug: str | None) -> str:
+    slug = slugify(slug or name)[:120]
+    if not slug:
+        raise ValidationError({"slug": _("Give the space a name with letters or digits.")})
+    if Space.objects.filter(slug=slug).exists():
+        raise ValidationError({"slug": _("Another space already uses this web address.")})
+    return slug
+
+
+def _space_snapshot(space: Space) -> dict:
+    return {
+        "name": space.name,
+        "description": space.description,
+        "visibility": space.visibility,
+        "closed_reason": space.closed_reason,
+        "modules": list(space.modules),
+    }
+
+
+# --- Spaces ------------------------------------------------------------------------------------
+
+
+def create_space(
+    *,
+    actor,
+    kind: str,
+    name: str,
+    description: str = "",
+    visibility: str = Visibility.OPEN,
+    closed_reason: str = "",
+    slug: str | None = None,
+) -> Space:
+    """Bottom-up: any employee starts a team, project or community space and owns it."""
+    if not actor.has_perm("governance.create_space"):
+        raise PermissionDenied
+    if kind not in SpaceKind.values or kind == SpaceKind.DEPARTMENT:
+        raise ValidationError({"kind": _("Choose team, project or community.")})
+    if visibility not in Visibility.values:
+        raise ValidationError({"visibility": _("Choose open, private or secret.")})
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Give the space a name.")})
+    if visibility != Visibility.OPEN and not closed_reason.strip():
+        raise ValidationError(
+            {"closed_reason": _("Say why this space is not open to every colleague.")}
+        )
+    with transaction.atomic():
+        space = Space.objects.create(
+            kind=kind,
+            name=name,
+            slug=_unique_slug(name, slug),
+            description=description.strip(),
+            visibility=visibility,
+            closed_reason=closed_reason.strip() if visibility != Visibility.OPEN else "",
+            modules=permissions.allowed_modules(kind),
+            created_by=actor,
+        )
+        Membership.objects.create(space=space, user=actor, role=SpaceRole.OWNER)
+        audit.record(
+            actor=actor,
+            action="space.created",
+            target=space,
+            after=_space_snapshot(space),
+            reason=space.closed_reason,
+        )
+        events.publish(ev.SpaceCreated(space_id=space.pk, actor_id=actor.pk))
+    return space
+
+
+def update_space(
+    *,
+    actor,
+    space: Space,
+    name: str,
+    description: str,
+    visibility: str,
+    closed_reason: str = "",
+    modules: list[str] | None = None,
+) -> Space:
+    _require(actor, Action.CHANGE_SETTINGS, space)
+    name = (name or "").strip()
+    errors = {}
+    if not name:
+        errors["name"] = _("Give the space a name.")
+    if visibility not in Visibility.values:
+        errors["visibility"] = _("Choose open, private or secret.")
+    elif space.kind == SpaceKind.DEPARTMENT and visibility == Visibility.SECRET:
+        errors["visibility"] = _("A department space cannot be secret.")
+    closing = visibility in Visibility.values and (
+        VISIBILITY_RANK[visibility] > VISIBILITY_RANK[space.visibility]
+    )
+    if closing and not closed_reason.strip():
+        errors["closed_reason"] = _("Say why you close this space; administrators will read it.")
+    modules = list(space.modules) if modules is None else list(dict.fromkeys(modules))
+    allowed = set(permissions.allowed_modules(space.kind))
+    if set(modules) - set(Module.values):
+        errors["modules"] = _("Unknown module.")
+    elif set(modules) - allowed:
+        errors["modules"] = _("Administrators do not allow this module for this kind of space.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        space = Space.objects.select_for_update().get(pk=space.pk)
+        before = _space_snapshot(space)
+        space.name = name
+        space.description = (description or "").strip()
+        if visibility == Visibility.OPEN:
+            space.closed_reason = ""
+        elif closing:
+            space.closed_reason = closed_reason.strip()
+        space.visibility = visibility
+        space.modules = modules
+        space.save(update_fields=["name", "description", "visibility", "closed_reason", "modules"])
+        after = _space_snapshot(space)
+        changed = [key for key in after if after[key] != before[key]]
+        if changed:
+            audit.record(
+                actor=actor,
+                action="space.visibility_closed" if closing else "space.updated",
+                target=space,
+                before=before,
+                after=after,
+                reason=space.closed_reason if closing else "",
+            )
+            events.publish(
+                ev.SpaceSettingsChanged(space_id=space.pk, actor_id=actor.pk, changed=changed)
+            )
+    return space
+
+
+def set_space_matrix(*, actor, space: Space, matrix: dict[str, list[str]]) -> Space:
+    """Owners narrow their space's matrix within the organisation's defaults. Nobody grants a
+    right they do not hold, and the owner column is not theirs to change."""
+    access = _require(actor, Action.CHANGE_SETTINGS, space)
+    defaults = permissions.kind_matrix(space.kind)
+    current = permissions.effective_matrix(space)
+    cleaned: dict[str, list[str]] = {}
+    for action, roles in matrix.items():
+        if action not in Action.values:
+            raise ValidationError({"matrix": _("Unknown action: %(a)s") % {"a": action}})
+        unknown = set(roles) - set(SpaceRole.values)
+        if unknown:
+            raise ValidationError({"matrix": _("Unknown role: %(r)s") % {"r": sorted(unknown)[0]}})
+        wanted = set(roles) - {SpaceRole.OWNER}
+        if wanted - defaults[action]:
+            raise ValidationError(
+                {
+                    "matrix": _(
+                        "“%(action)s” goes beyond what administrators allow for this kind of space."
+                    )
+                    % {"action": Action(action).label}
+                }
+            )
+        granted = wanted - current[action]
+        if granted and not access.can(action):
+            raise ValidationError(
+                {
+                    "matrix": _("You cannot grant “%(action)s”: you do not have it yourself.")
+                    % {"action": Action(action).label}
+                }
+            )
+        cleaned[action] = sorted(wanted | (defaults[action] & {SpaceRole.OWNER}))
+    for action in Action.values:
+        cleaned.setdefault(action, sorted(current[action]))
+    with transaction.atomic():
+        space = Space.objects.select_for_update().get(pk=space.pk)
+        before = {a: sorted(r) for a, r in permissions.effective_matrix(space).items()}
+        # Store only where the space differs from the defaults: later default changes apply.
+        space.matrix = {a: r for a, r in cleaned.items() if set(r) != defaults[a]}
+        space.save(update_fields=["matrix"])
+        after = {a: sorted(r) for a, r in permissions.effective_matrix(space).items()}
+        if after != before:
+            audit.record(
+                actor=actor,
+                action="space.permissions_changed",
+                target=space,
+                before=before,
+                after=after,
+            )
+            events.publish(ev.SpacePermissionsChanged(space_id=space.pk, actor_id=actor.pk))
+    return space
+
+
+# --- Membership --------------------------------------------------------------------------------
+
+
+def _add_member(*, space: Space, user, role: str, actor) -> Membership:
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(space=space, user=user, role=role)
+    except IntegrityError as error:
+        raise ValidationError(_("%(name)s is already a member.") % {"name": user}) from error
+    audit.record(
+        actor=actor,
+        action="membership.added",
+        target=space,
+        after={"user": user.email, "role": role},
+    )
+    events.publish(
+        ev.MemberJoined(space_id=space.pk, user_id=user.pk, role=role, actor_id=actor.pk)
+    )
+    return membership
+
+
+def join_space(*, user, space: Space) -> Membership:
+    """Open spaces: any employee joins at once. Private: ask (request_membership)."""
+    access = permissions.access_for(user, space)
+    if not access.listed:
+        raise PermissionDenied
+    if access.is_member:
+        raise ValidationError(_("You are already a member of this space."))
+    if space.visibility != Visibility.OPEN or permissions.is_guest(user):
+        raise ValidationError(_("This space is not open; ask to join instead."))
+    with transaction.atomic():
+        return _add_member(space=space, user=user, role=SpaceRole.MEMBER, actor=user)
+
+
+def _owner_count(space: Space) -> int:
+    return Membership.objects.filter(space=space, role=SpaceRole.OWNER).count()
+
+
+def leave_space(*, user, space: Space) -> None:
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().filter(space=space, user=user).first()
+        if membership is None:
+            raise ValidationError(_("You are not a member of this space."))
+        if membership.role == SpaceRole.OWNER and _owner_count(space) == 1:
+            raise ValidationError(
+                _("You are the last owner. Make someone else owner before you leave.")
+            )
+        membership.delete()
+        audit.record(
+            actor=user,
+            action="membership.left",
+            target=space,
+            before={"user": user.email, "role": membership.role},
+        )
+        events.publish(
+            ev.MemberLeft(space_id=space.pk, user_id=user.pk, actor_id=user.pk, removed=False)
+        )
+
+
+def request_membership(*, user, space: Space, message: str = "") -> MembershipRequest:
+    access = permissions.access_for(user, space)
+    if not access.listed:
+        raise PermissionDenied
+    if access.is_member:
+        raise ValidationError(_("You are already a member of this space."))
+    if space.visibility == Visibility.OPEN and not permissions.is_guest(user):
+        raise ValidationError(_("This space is open: join it directly."))
+    try:
+        with transaction.atomic():
+            request = MembershipRequest.objects.create(
+                space=space,
+                user=user,
+                kind=MembershipRequest.Kind.REQUEST,
+                message=message.strip()[:1000],
+                created_by=user,
+            )
+            audit.record(
+                actor=user, action="membership.requested", target=space, after={"user": user.email}
+            )
+            events.publish(
+                ev.MembershipRequested(
+                    request_id=request.pk,
+                    space_id=space.pk,
+                    user_id=user.pk,
+                    kind=request.kind,
+                    actor_id=user.pk,
+                )
+            )
+    except IntegrityError as error:
+        raise ValidationError(
+            _("You already asked to join; the space's managers will answer.")
+        ) from error
+    return request
+
+
+def invite_to_space(*, actor, space: Space, invitee, message: str = "") -> MembershipRequest:
+    _require(actor, Action.INVITE, space)
+    if not permissions.is_active(invitee):
+        raise ValidationError(_("This person has no active account."))
+    if Membership.objects.filter(space=space, user=invitee).exists():
+        raise ValidationError(_("%(name)s is already a member.") % {"name": invitee})
+    try:
+        with transaction.atomic():
+            invitation = MembershipRequest.objects.create(
+                space=space,
+                user=invitee,
+                kind=MembershipRequest.Kind.INVITATION,
+                message=message.strip()[:1000],
+                created_by=actor,
+            )
+            audit.record(
+                actor=actor,
+                action="membership.invited",
+                target=space,
+                after={"user": invitee.email},
+            )
+            events.publish(
+                ev.MembershipRequested(
+                    request_id=invitation.pk,
+                    space_id=space.pk,
+                    user_id=invitee.pk,
+                    kind=invitation.kind,
+                    actor_id=actor.pk,
+                )
+            )
+    except IntegrityError as error:
+        raise ValidationError(
+            _("%(name)s already has an open invitation or request for this space.")
+            % {"name": invitee}
+        ) from error
+    return invitation
+
+
+def decide_request(*, actor, request_id: int, accept: bool) -> MembershipRequest:
+    """A join request is decided by the space's managers; an invitation by the invitee."""
+    with transaction.atomic():
+        request = (
+            MembershipRequest.objects.select_for_update()
+            .select_related("space", "user")
+            .filter(pk=request_id, status=MembershipRequest.Status.PENDING)
+            .first()
+        )
+        if request is None:
+            raise ValidationError(_("This request was already handled."))
+        if request.kind == MembershipRequest.Kind.REQUEST:
+            _require(actor, Action.MANAGE_MEMBERS, request.space)
+        elif request.user_id != actor.pk:
+            raise PermissionDenied
+        request.status = (
+            MembershipRequest.Status.ACCEPTED if accept else MembershipRequest.Status.DECLINED
+        )
+        request.decided_by = actor
+        request.decided_at = timezone.now()
+        request.save(update_fields=["status", "decided_by", "decided_at"])
+        if (
+            accept
+            and not Membership.objects.filter(space=request.space, user=request.user).exists()
+        ):
+            _add_member(space=request.space, user=request.user, role=SpaceRole.MEMBER, actor=actor)
+        audit.record(
+            actor=actor,
+            action=f"membership.{request.kind}_{request.status}",
+            target=request.space,
+            after={"user": request.user.email},
+        )
+        events.publish(
+            ev.MembershipRequestDecided(
+                request_id=request.pk,
+                space_id=request.space_id,
+                user_id=request.user_id,
+                status=request.status,
+                actor_id=actor.pk,
+            )
+        )
+    return request
+
+
+def _may_touch(access: permissions.SpaceAccess, actor, *, current: str | None, new: str | None):
+    """Who may change whom: below owner nobody touches an owner or makes one, and nobody
+    lifts someone above their own role."""
+    if permissions.is_administrator(actor):
+        return
+    actor_rank = SPACE_ROLE_RANK.get(access.role, -1)
+    for role in (current, new):
+        if role == SpaceRole.OWNER and access.role != SpaceRole.OWNER:
+            raise ValidationError(_("Only an owner can change an owner or appoint one."))
+        if role is not None and SPACE_ROLE_RANK[role] > actor_rank:
+            raise ValidationError(_("You cannot give a role above your own."))
+
+
+def change_member_role(*, actor, space: Space, user, role: str) -> Membership:
+    access = _require(actor, Action.MANAGE_MEMBERS, space)
+    if role not in SpaceRole.values:
+        raise ValidationError({"role": _("Choose owner, moderator, member or reader.")})
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().filter(space=space, user=user).first()
+        if membership is None:
+            raise ValidationError(_("%(name)s is not a member.") % {"name": user})
+        if membership.role == role:
+            return membership
+        _may_touch(access, actor, current=membership.role, new=role)
+        if membership.role == SpaceRole.OWNER and _owner_count(space) == 1:
+            raise ValidationError(_("A space needs at least one owner. Appoint another first."))
+        old = membership.role
+        membership.role = role
+        membership.save(update_fields=["role"])
+        audit.record(
+            actor=actor,
+            action="membership.role_changed",
+            target=space,
+            before={"user": user.email, "role": old},
+            after={"user": user.email, "role": role},
+        )
+        events.publish(
+            ev.MemberRoleChanged(
+                space_id=space.pk, user_id=user.pk, actor_id=actor.pk, old_role=old, new_role=role
+            )
+        )
+    return membership
+
+
+def remove_member(*, actor, space: Space, user) -> None:
+    access = _require(actor, Action.MANAGE_MEMBERS, space)
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().filter(space=space, user=user).first()
+        if membership is None:
+            raise ValidationError(_("%(name)s is not a member.") % {"name": user})
+        _may_touch(access, actor, current=membership.role, new=None)
+        if membership.role == SpaceRole.OWNER and _owner_count(space) == 1:
+            raise ValidationError(_("A space needs at least one owner. Appoint another first."))
+        membership.delete()
+        audit.record(
+            actor=actor,
+            action="membership.removed",
+            target=space,
+            before={"user": user.email, "role": membership.role},
+        )
+        events.publish(
+            ev.MemberLeft(space_id=space.pk, user_id=user.pk, actor_id=actor.pk, removed=True)
+        )
+
+
+# --- Organisation ------------------------------------------------------------------------------
+
+
+def change_org_role(*, actor, user, role: str):
+    _require_admin(actor)
+    if role not in OrgRole.values:
+        raise ValidationError({"role": _("This role does not exist.")})
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        old = user.org_role
+        if old == role:
+            return user
+        if (
+            old == OrgRole.ADMINISTRATOR
+            and not User.objects.filter(org_role=OrgRole.ADMINISTRATOR, is_active=True)
+            .exclude(pk=user.pk)
+            .exists()
+        ):
+            raise ValidationError({"role": _("Plein needs at least one administrator.")})
+        user.org_role = role
+        # Django's admin site follows the organisation role.
+        user.is_staff = role == OrgRole.ADMINISTRATOR or user.is_superuser
+        user.save(update_fields=["org_role", "is_staff"])
+        audit.record(
+            actor=actor,
+            action="org_role.changed",
+            target=user,
+            before={"role": old},
+            after={"role": role},
+        )
+        events.publish(
+            ev.OrgRoleChanged(user_id=user.pk, actor_id=actor.pk, old_role=old, new_role=role)
+        )
+    return user
+
+
+def set_kind_defaults(
+    *, actor, kind: str, matrix: dict[str, list[str]], allowed_modules: list[str]
+) -> KindPolicy:
+    _require_admin(actor)
+    if kind not in SpaceKind.values:
+        raise ValidationError({"kind": _("This kind of space does not exist.")})
+    cleaned = {}
+    for action in Action.values:
+        roles = set(matrix.get(action, []))
+        if roles - set(SpaceRole.values):
+            raise ValidationError({"matrix": _("This role does not exist.")})
+        cleaned[action] = sorted(roles)
+    if set(allowed_modules) - set(Module.values):
+        raise ValidationError({"allowed_modules": _("Unknown module.")})
+    with transaction.atomic():
+        policy, _created = KindPolicy.objects.select_for_update().get_or_create(kind=kind)
+        before = {
+            "matrix": {a: sorted(r) for a, r in permissions.kind_matrix(kind).items()},
+            "allowed_modules": permissions.allowed_modules(kind),
+        }
+        policy.matrix = cleaned
+        policy.allowed_modules = [m for m in Module.values if m in allowed_modules]
+        policy.save(update_fields=["matrix", "allowed_modules", "updated_at"])
+        after = {"matrix": cleaned, "allowed_modules": policy.allowed_modules}
+        audit.record(
+            actor=actor, action="defaults.changed", target=policy, before=before, after=after
+        )
+        events.publish(ev.KindDefaultsChanged(kind=kind, actor_id=actor.pk))
+        transaction.on_commit(lambda: cache.delete(permissions.POLICY_CACHE_KEY))
+    cache.delete(permissions.POLICY_CACHE_KEY)
+    return policy
+
+
+def save_department(
+    *,
+    actor,
+    name: str,
+    parent: Department | None = None,
+    manager=None,
+    department: Department | None = None,
+    color: str | None = None,
+) -> Department:
+    """Create or edit a department. Every department has its own open space."""
+    if actor is not None:
+        _require_admin(actor)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Give the department a name.")})
+    if department is not None and parent is not None:
+        ancestor = parent
+        while ancestor is not None:
+            if ancestor.pk == department.pk:
+                raise ValidationError({"parent": _("A department cannot sit under itself.")})
+            ancestor = ancestor.parent
+    with transaction.atomic():
+        created = department is None
+        if created:
+            slug = slugify(name)[:120]
+            if Department.objects.filter(slug=slug).exists():
+                raise ValidationError({"name": _("A department with this name already exists.")})
+            department = Department(slug=slug)
+            before = None
+        else:
+            department = Department.objects.select_for_update().get(pk=department.pk)
+            before = {
+                "name": department.name,
+                "parent": department.parent_id,
+                "manager": department.manager_id,
+            }
+        department.name = name
+        department.parent = parent
+        department.manager = manager
+        if color:
+            department.color = color
+        department.save()
+        space = Space.objects.filter(department=department).first()
+        if space is None:
+            space_slug = department.slug
+            if Space.objects.filter(slug=space_slug).exists():
+                space_slug = f"afdeling-{department.slug}"
+            space = Space.objects.create(
+                kind=SpaceKind.DEPARTMENT,
+                name=name,
+                slug=space_slug,
+                department=department,
+                modules=permissions.allowed_modules(SpaceKind.DEPARTMENT),
+                created_by=actor,
+            )
+            events.publish(ev.SpaceCreated(space_id=space.pk, actor_id=getattr(actor, "pk", None)))
+        elif space.name != name:
+            space.name = name
+            space.save(update_fields=["name"])
+        if manager is not None:
+            Membership.objects.update_or_create(
+                space=space, user=manager, defaults={"role": SpaceRole.OWNER}
+            )
+        after = {"name": name, "parent": department.parent_id, "manager": department.manager_id}
+        audit.record(
+            actor=actor,
+            action="department.created" if created else "department.updated",
+            target=department,
+            before=before,
+            after=after,
+        )
+        events.publish(
+            ev.DepartmentChanged(
+                department_id=department.pk, actor_id=getattr(actor, "pk", None), created=created
+            )
+        )
+    return department
+
+
+def set_department_of(*, actor, user, department: Department | None):
+    """Users belong to one department and are members of its space."""
+    if actor is not None:
+        _require_admin(actor)
+    with transaction.atomic():
+        old = user.department_id
+        user.department = department
+        user.save(update_fields=["department"])
+        if department is not None:
+            space = Space.objects.filter(department=department).first()
+            if space is not None:
+                Membership.objects.get_or_create(
+                    space=space, user=user, defaults={"role": SpaceRole.MEMBER}
+                )
+        audit.record(
+            actor=actor,
+            action="user.department_changed",
+            target=user,
+            before={"department": old},
+            after={"department": getattr(department, "pk", None)},
+        )
+    return user
+
+
+def organisation() -> Organisation:
+    org, _created = Organisation.objects.get_or_create(pk=1)
+    return org
+
+
+def set_pilot(*, actor, enabled: bool, departments: list[Department]) -> Organisation:
+    _require_admin(actor)
+    if enabled and not departments:
+        raise ValidationError({"departments": _("Choose at least one pilot department.")})
+    with transaction.atomic():
+        org = Organisation.objects.select_for_update().get(pk=organisation().pk)
+        before = {
+            "enabled": org.pilot_enabled,
+            "departments": sorted(org.pilot_departments.values_list("pk", flat=True)),
+        }
+        org.pilot_enabled = enabled
+        org.save(update_fields=["pilot_enabled"])
+        org.pilot_departments.set(departments)
+        after = {"enabled": enabled, "departments": sorted(d.pk for d in departments)}
+        audit.record(actor=actor, action="pilot.changed", target=org, before=before, after=after)
+        events.publish(
+            ev.PilotChanged(enabled=enabled, department_ids=after["departments"], actor_id=actor.pk)
+        )
+        transaction.on_commit(lambda: cache.delete(PILOT_CACHE_KEY))
+    cache.delete(PILOT_CACHE_KEY)
+    return org
+
+
+def pilot_state() -> tuple[bool, frozenset[int]]:
+    state = cache.get(PILOT_CACHE_KEY)
+    if state is None:
+        org = Organisation.objects.filter(pk=1).first()
+        enabled = bool(org and org.pilot_enabled)
+        ids = list(org.pilot_departments.values_list("pk", flat=True)) if enabled else []
+        state = (enabled, ids)
+        cache.set(PILOT_CACHE_KEY, state, timeout=3600)
+    return state[0], frozenset(state[1])

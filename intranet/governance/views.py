@@ -1,0 +1,493 @@
+"""Governance pages. Thin: parse input, call one service or selector, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from intranet.governance import permissions, selectors, services
+from intranet.governance.constants import Action, Module, OrgRole, SpaceKind, SpaceRole
+from intranet.governance.forms import (
+    DepartmentForm,
+    InviteForm,
+    OrgRoleForm,
+    PilotForm,
+    RequestForm,
+    RoleForm,
+    SpaceForm,
+    SpaceSettingsForm,
+    matrix_from_post,
+)
+from intranet.governance.models import Department, MembershipRequest
+
+User = get_user_model()
+
+
+def _apply(form, call) -> bool:
+    """Run a service; its ValidationError lands next to the right field, nothing is saved."""
+    try:
+        call()
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            for message in error.messages:
+                form.add_error(None, message)
+        return False
+    except PermissionDenied as error:
+        raise Http404 from error
+    return True
+
+
+def _message_errors(request, call) -> bool:
+    """For one-button actions: a refusal becomes a plain message on the page."""
+    try:
+        call()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return False
+    except PermissionDenied as error:
+        raise Http404 from error
+    return True
+
+
+def _admin_only(request):
+    if not request.user.has_perm("governance.administer"):
+        raise Http404
+
+
+# --- Spaces ------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def directory(request):
+    kind = request.GET.get("kind", "")
+    scope = request.GET.get("scope", "all")
+    spaces = selectors.space_directory(user=request.user, kind=kind, scope=scope)
+    page = Paginator(spaces, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "governance/directory.html",
+        {
+            "page": page,
+            "kind": kind,
+            "scope": scope,
+            "kinds": SpaceKind.choices,
+            "invitations": list(selectors.open_invitations(user=request.user)),
+            "may_create": request.user.has_perm("governance.create_space"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def create(request):
+    if not request.user.has_perm("governance.create_space"):
+        raise Http404
+    form = SpaceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        holder = {}
+        if _apply(
+            form,
+            lambda: holder.update(
+                space=services.create_space(actor=request.user, **form.cleaned_data)
+            ),
+        ):
+            messages.success(request, _("Space created. Invite colleagues to join."))
+            return redirect("governance:space", slug=holder["space"].slug)
+    return render(
+        request, "governance/create.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def home(request, slug: str):
+    access = selectors.access_space(user=request.user, slug=slug, action=None)
+    context = selectors.space_home(access=access, user=request.user)
+    context.update(
+        access=access,
+        space=access.space,
+        request_form=RequestForm(),
+        modules=[Module(m).label for m in access.space.modules],
+    )
+    return render(request, "governance/space_home.html", context)
+
+
+@require_POST
+def join(request, slug: str):
+    access = selectors.access_space(user=request.user, slug=slug, action=None)
+    if _message_errors(request, lambda: services.join_space(user=request.user, space=access.space)):
+        messages.success(request, _("You joined %(space)s.") % {"space": access.space})
+    return redirect("governance:space", slug=slug)
+
+
+@require_POST
+def leave(request, slug: str):
+    access = selectors.access_space(user=request.user, slug=slug, action=None)
+    if _message_errors(
+        request, lambda: services.leave_space(user=request.user, space=access.space)
+    ):
+        messages.success(request, _("You left %(space)s.") % {"space": access.space})
+    return redirect("governance:space", slug=slug)
+
+
+@require_POST
+def request_membership(request, slug: str):
+    access = selectors.access_space(user=request.user, slug=slug, action=None)
+    form = RequestForm(request.POST)
+    message = form.cleaned_data["message"] if form.is_valid() else ""
+    if form.is_valid() and _message_errors(
+        request,
+        lambda: services.request_membership(user=request.user, space=access.space, message=message),
+    ):
+        messages.success(request, _("Request sent. The space's managers will answer."))
+    elif not form.is_valid():
+        messages.error(request, _("Keep your message under 1000 characters."))
+    return redirect("governance:space", slug=slug)
+
+
+@require_POST
+def decide(request, request_id: int):
+    pending = get_object_or_404(MembershipRequest.objects.select_related("space"), pk=request_id)
+    accept = request.POST.get("decision") == "accept"
+    space = pending.space
+    # Only the invitee or someone who manages the space learns this request exists.
+    if pending.user_id != request.user.pk and not permissions.can(
+        request.user, Action.MANAGE_MEMBERS, space
+    ):
+        raise Http404
+    if _message_errors(
+        request,
+        lambda: services.decide_request(actor=request.user, request_id=pending.pk, accept=accept),
+    ):
+        messages.success(request, _("Accepted.") if accept else _("Declined."))
+    if pending.user_id == request.user.pk and pending.kind == MembershipRequest.Kind.INVITATION:
+        return (
+            redirect("governance:space", slug=space.slug)
+            if accept
+            else redirect("governance:directory")
+        )
+    return redirect("governance:members", slug=space.slug)
+
+
+def members(request, slug: str):
+    access = selectors.access_space(user=request.user, slug=slug, action=Action.VIEW)
+    context = selectors.space_members(access=access)
+    context.update(
+        access=access, space=access.space, invite_form=InviteForm(), roles=SpaceRole.choices
+    )
+    return render(request, "governance/members.html", context)
+
+
+@require_POST
+def invite(request, slug: str):
+    access = selectors.access_space(user=request.user, slug=slug, action=Action.INVITE)
+    form = InviteForm(request.POST)
+    if form.is_valid() and _apply(
+        form,
+        lambda: services.invite_to_space(
+            actor=request.user,
+            space=access.space,
+            invitee=form.cleaned_data["invitee"],
+            message=form.cleaned_data["message"],
+        ),
+    ):
+        messages.success(request, _("Invitation sent."))
+        return redirect("governance:members", slug=slug)
+    context = selectors.space_members(access=access)
+    context.update(access=access, space=access.space, invite_form=form, roles=SpaceRole.choices)
+    return render(request, "governance/members.html", context, status=400)
+
+
+@require_POST
+def member_role(request, slug: str, user_id: int):
+    access = selectors.access_space(user=request.user, slug=slug, action=Action.MANAGE_MEMBERS)
+    member = get_object_or_404(User, pk=user_id)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose owner, moderator, member or reader."))
+    elif _message_errors(
+        request,
+        lambda: services.change_member_role(
+            actor=request.user, space=access.space, user=member, role=form.cleaned_data["role"]
+        ),
+    ):
+        messages.success(request, _("Role of %(name)s changed.") % {"name": member})
+    return redirect("governance:members", slug=slug)
+
+
+@require_POST
+def member_remove(request, slug: str, user_id: int):
+    access = selectors.access_space(user=request.user, slug=slug, action=Action.MANAGE_MEMBERS)
+    member = get_object_or_404(User, pk=user_id)
+    if _message_errors(
+        request, lambda: services.remove_member(actor=request.user, space=access.space, user=member)
+    ):
+        messages.success(request, _("%(name)s removed from the space.") % {"name": member})
+    return redirect("governance:members", slug=slug)
+
+
+def _matrix_rows(space, access, *, editable: bool):
+    defaults = permissions.kind_matrix(space.kind)
+    current = permissions.effective_matrix(space)
+    rows = []
+    for action in Action:
+        cells = []
+        for role, label in SpaceRole.choices:
+            allowed_by_default = role in defaults[action]
+            cells.append(
+                {
+                    "role": role,
+                    "label": label,
+                    "checked": role in current[action],
+                    # Owners' rights come from the defaults; a right the editor lacks stays put.
+                    "editable": editable
+                    and allowed_by_default
+                    and role != SpaceRole.OWNER
+                    and (access.can(action) or role in current[action]),
+                }
+            )
+        rows.append({"action": action.value, "label": action.label, "cells": cells})
+    return rows
+
+
+@require_http_methods(["GET", "POST"])
+def space_settings(request, slug: str):
+    access = selectors.access_space(user=request.user, slug=slug, action=Action.CHANGE_SETTINGS)
+    space = access.space
+    form_kwargs = {
+        "allowed_modules": permissions.allowed_modules(space.kind),
+        "department_space": space.kind == SpaceKind.DEPARTMENT,
+    }
+    initial = {
+        "name": space.name,
+        "description": space.description,
+        "visibility": space.visibility,
+        "closed_reason": space.closed_reason,
+        "modules": list(space.modules),
+    }
+    form = SpaceSettingsForm(request.POST or None, initial=initial, **form_kwargs)
+    matrix_error = None
+    if request.method == "POST" and request.POST.get("section") == "matrix":
+        form = SpaceSettingsForm(initial=initial, **form_kwargs)
+        try:
+            services.set_space_matrix(
+                actor=request.user, space=space, matrix=matrix_from_post(request.POST)
+            )
+        except ValidationError as error:
+            matrix_error = " ".join(error.messages)
+        except PermissionDenied as error:
+            raise Http404 from error
+        else:
+            messages.success(request, _("Permissions saved."))
+            return redirect("governance:settings", slug=slug)
+    elif (
+        request.method == "POST"
+        and form.is_valid()
+        and _apply(
+            form,
+            lambda: services.update_space(actor=request.user, space=space, **form.cleaned_data),
+        )
+    ):
+        messages.success(request, _("Settings saved."))
+        return redirect("governance:settings", slug=slug)
+    space.refresh_from_db()
+    status = 400 if (form.errors or matrix_error) else 200
+    return render(
+        request,
+        "governance/settings.html",
+        {
+            "access": access,
+            "space": space,
+            "form": form,
+            "matrix_error": matrix_error,
+            "roles": SpaceRole.choices,
+            "rows": _matrix_rows(space, access, editable=True),
+        },
+        status=status,
+    )
+
+
+# --- Organisation ------------------------------------------------------------------------------
+
+
+def org_chart(request):
+    return render(
+        request,
+        "governance/org_chart.html",
+        {
+            "tree": selectors.org_chart(),
+            "may_edit": request.user.has_perm("governance.administer"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def department_edit(request, department_id: int | None = None):
+    _admin_only(request)
+    department = get_object_or_404(Department, pk=department_id) if department_id else None
+    initial = (
+        {"name": department.name, "parent": department.parent, "manager": department.manager}
+        if department
+        else {}
+    )
+    form = DepartmentForm(request.POST or None, initial=initial)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _apply(
+            form,
+            lambda: services.save_department(
+                actor=request.user, department=department, **form.cleaned_data
+            ),
+        )
+    ):
+        messages.success(request, _("Department saved."))
+        return redirect("governance:org_chart")
+    return render(
+        request,
+        "governance/department_form.html",
+        {"form": form, "department": department},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- Administration ----------------------------------------------------------------------------
+
+
+def admin_overview(request):
+    if not request.user.has_perm("governance.view_report"):
+        raise Http404
+    return render(
+        request,
+        "governance/admin_overview.html",
+        {
+            "report": selectors.openness_report(),
+            "is_admin": request.user.has_perm("governance.administer"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def admin_roles(request):
+    _admin_only(request)
+    if request.method == "POST":
+        person = get_object_or_404(User, pk=request.POST.get("user_id") or 0)
+        form = OrgRoleForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("This role does not exist."))
+        elif _message_errors(
+            request,
+            lambda: services.change_org_role(
+                actor=request.user, user=person, role=form.cleaned_data["role"]
+            ),
+        ):
+            messages.success(request, _("Role of %(name)s changed.") % {"name": person})
+        return redirect(request.get_full_path())
+    query, role = request.GET.get("q", ""), request.GET.get("role", "")
+    people = selectors.people_with_roles(query=query, role=role)
+    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "governance/admin_roles.html",
+        {
+            "page": page,
+            "q": query,
+            "role": role,
+            "roles": OrgRole.choices,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def admin_defaults(request, kind: str = SpaceKind.TEAM):
+    _admin_only(request)
+    if kind not in SpaceKind.values:
+        raise Http404
+    error = None
+    if request.method == "POST":
+        try:
+            services.set_kind_defaults(
+                actor=request.user,
+                kind=kind,
+                matrix=matrix_from_post(request.POST),
+                allowed_modules=request.POST.getlist("modules"),
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("Defaults saved."))
+            return redirect("governance:admin_defaults", kind=kind)
+    matrix = permissions.kind_matrix(kind)
+    rows = [
+        {
+            "action": a.value,
+            "label": a.label,
+            "cells": [
+                {"role": r, "label": label, "checked": r in matrix[a], "editable": True}
+                for r, label in SpaceRole.choices
+            ],
+        }
+        for a in Action
+    ]
+    return render(
+        request,
+        "governance/admin_defaults.html",
+        {
+            "kind": kind,
+            "kinds": SpaceKind.choices,
+            "rows": rows,
+            "roles": SpaceRole.choices,
+            "modules": [
+                (m, label, m in permissions.allowed_modules(kind)) for m, label in Module.choices
+            ],
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+def admin_audit(request):
+    _admin_only(request)
+    filters = {key: request.GET.get(key, "") for key in ("action", "actor", "target_type")}
+    entries = selectors.audit_log(**filters)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "governance/admin_audit.html", {"page": page, **filters})
+
+
+@require_http_methods(["GET", "POST"])
+def admin_pilot(request):
+    _admin_only(request)
+    org = services.organisation()
+    form = PilotForm(
+        request.POST or None,
+        initial={"enabled": org.pilot_enabled, "departments": org.pilot_departments.all()},
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _apply(
+            form,
+            lambda: services.set_pilot(
+                actor=request.user,
+                enabled=form.cleaned_data["enabled"],
+                departments=list(form.cleaned_data["departments"]),
+            ),
+        )
+    ):
+        messages.success(request, _("Roll-out saved."))
+        return redirect("governance:admin_pilot")
+    return render(
+        request, "governance/admin_pilot.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def pilot_closed(request):
+    return render(request, "governance/pilot_closed.html", status=403)

@@ -53,7 +53,7 @@ def set_language(request):
 def invite(request):
     if not request.user.has_perm("profiles.invite_user"):
         raise Http404
-    form = InvitationForm(request.POST or None)
+    form = InvitationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invite_user(

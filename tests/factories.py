@@ -47,3 +47,22 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"gast{n}@extern.example")
     invited_by = factory.SubFactory(AdminFactory)
     expires_at = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(days=14))
+
+
+class SpaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "governance.Space"
+
+    kind = "team"
+    name = factory.Sequence(lambda n: f"Ruimte {n}")
+    slug = factory.Sequence(lambda n: f"ruimte-{n}")
+    visibility = "open"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "governance.Membership"
+
+    space = factory.SubFactory(SpaceFactory)
+    user = factory.SubFactory(UserFactory)
+    role = "member"

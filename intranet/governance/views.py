@@ -92,7 +92,7 @@ def directory(request):
 def create(request):
     if not request.user.has_perm("governance.create_space"):
         raise Http404
-    form = SpaceForm(request.POST or None)
+    form = SpaceForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         holder = {}
         if _apply(
@@ -273,7 +273,9 @@ def space_settings(request, slug: str):
         "closed_reason": space.closed_reason,
         "modules": list(space.modules),
     }
-    form = SpaceSettingsForm(request.POST or None, initial=initial, **form_kwargs)
+    form = SpaceSettingsForm(
+        request.POST if request.method == "POST" else None, initial=initial, **form_kwargs
+    )
     matrix_error = None
     if request.method == "POST" and request.POST.get("section") == "matrix":
         form = SpaceSettingsForm(initial=initial, **form_kwargs)
@@ -338,7 +340,7 @@ def department_edit(request, department_id: int | None = None):
         if department
         else {}
     )
-    form = DepartmentForm(request.POST or None, initial=initial)
+    form = DepartmentForm(request.POST if request.method == "POST" else None, initial=initial)
     if (
         request.method == "POST"
         and form.is_valid()
@@ -467,7 +469,7 @@ def admin_pilot(request):
     _admin_only(request)
     org = services.organisation()
     form = PilotForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"enabled": org.pilot_enabled, "departments": org.pilot_departments.all()},
     )
     if (

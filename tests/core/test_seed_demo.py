@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from intranet.core import demo
-from intranet.governance.models import Department
+from intranet.governance.models import Department, Membership, Space
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -15,7 +15,9 @@ def snapshot():
         User.objects.values_list("email", "first_name", "department__slug", "password", "is_staff")
     )
     departments = sorted(Department.objects.values_list("slug", "parent__slug", "manager__email"))
-    return users, departments, EmailAddress.objects.count()
+    spaces = sorted(Space.objects.values_list("slug", "visibility", "kind"))
+    memberships = sorted(Membership.objects.values_list("space__slug", "user__email", "role"))
+    return users, departments, spaces, memberships, EmailAddress.objects.count()
 
 
 def test_seed_creates_a_believable_dutch_organisation():
@@ -29,6 +31,18 @@ def test_seed_creates_a_believable_dutch_organisation():
     managers = {d.manager.first_name for d in Department.objects.select_related("manager")}
     assert {"Chris", "Mary", "Steve", "Sandy"} <= managers
     assert not User.objects.filter(department__isnull=True).exists()
+    assert User.objects.get(email="beheer@plein.example").org_role == "administrator"
+    # Every department has its open space, owned by its manager, with its people as members.
+    it = Space.objects.get(department__slug="it")
+    assert (it.kind, it.visibility) == ("department", "open")
+    assert it.memberships.get(user__first_name="Chris").role == "owner"
+    assert it.memberships.count() == User.objects.filter(department__slug="it").count()
+    spaces = dict(Space.objects.exclude(kind="department").values_list("name", "visibility"))
+    assert spaces["Klantreis verbeteren"] == "open"
+    assert spaces["Social Business ambassadeurs"] == "open"
+    assert sorted(spaces.values()).count("private") == 1
+    assert sorted(spaces.values()).count("secret") == 1
+    assert not Space.objects.filter(visibility="private", closed_reason="").exists()
     # Every demo account can sign in straight away.
     assert EmailAddress.objects.filter(verified=True).count() == User.objects.count()
 

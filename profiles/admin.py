@@ -8,9 +8,9 @@ from profiles.models import Invitation, User
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "first_name", "last_name", "department", "is_staff", "is_active"]
+    list_display = ["email", "first_name", "last_name", "department", "org_role", "is_active"]
     list_select_related = ["department"]
-    list_filter = ["is_staff", "is_active", "department"]
+    list_filter = ["org_role", "is_active", "department"]
     search_fields = ["email", "first_name", "last_name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
@@ -18,8 +18,17 @@ class UserAdmin(DjangoUserAdmin):
             _("Person"),
             {"fields": ["first_name", "last_name", "job_title", "department", "language"]},
         ),
-        (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        (_("Permissions"), {"fields": ["is_active", "org_role", "is_staff", "is_superuser"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    # Department and organisation role change through the governance pages, which audit them.
+    readonly_fields = [
+        "department",
+        "org_role",
+        "is_staff",
+        "is_superuser",
+        "last_login",
+        "date_joined",
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
 

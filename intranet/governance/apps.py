@@ -9,6 +9,7 @@ class GovernanceConfig(AppConfig):
 
     def ready(self):
         from intranet.core import navigation
+        from intranet.governance import permissions
 
         navigation.register(
             navigation.NavItem(
@@ -26,6 +27,7 @@ class GovernanceConfig(AppConfig):
                 url_name="governance:org_chart",
                 icon="org",
                 order=20,
+                visible=lambda user: not permissions.is_guest(user),
             )
         )
         navigation.register(

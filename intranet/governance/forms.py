@@ -73,8 +73,18 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=SpaceRole.choices)
 
 
-class OrgRoleForm(forms.Form):
-    role = forms.ChoiceField(label=_("Organisation role"), choices=OrgRole.choices)
+class PersonForm(forms.Form):
+    role = forms.ChoiceField(
+        label=_("Organisation role"),
+        choices=OrgRole.choices,
+        error_messages={"invalid_choice": _("This role does not exist.")},
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.all(),
+        required=False,
+        error_messages={"invalid_choice": _("This department does not exist.")},
+    )
 
 
 class DepartmentForm(forms.Form):

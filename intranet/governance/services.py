@@ -179,6 +179,61 @@ def update_space(
     return space
 
 
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+IMAGE_FORMATS = {"PNG", "JPEG", "WEBP", "GIF"}
+
+
+def set_space_image(*, actor, space: Space, upload) -> Space:
+    """Validate an uploaded image by decoding it (never by its name or claimed type), then store
+    a re-encoded copy: that drops metadata such as GPS positions and any payload riding along."""
+    import io
+    import secrets
+
+    from django.core.files.base import ContentFile
+    from PIL import Image, UnidentifiedImageError
+
+    _require(actor, Action.CHANGE_SETTINGS, space)
+    if upload is None or not upload.size:
+        raise ValidationError({"image": _("Choose an image to upload.")})
+    if upload.size > MAX_IMAGE_BYTES:
+        raise ValidationError({"image": _("The image is larger than 5 MB.")})
+    try:
+        with Image.open(upload) as probe:
+            probe.verify()
+        upload.seek(0)
+        with Image.open(upload) as image:
+            if image.format not in IMAGE_FORMATS:
+                raise ValidationError({"image": _("Upload a PNG, JPEG, WebP or GIF image.")})
+            image.load()
+            picture = image.convert("RGB")
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
+        raise ValidationError({"image": _("This file is not an image we can read.")}) from error
+    picture.thumbnail((1200, 1200))
+    buffer = io.BytesIO()
+    picture.save(buffer, format="WEBP", quality=85)
+    with transaction.atomic():
+        space = Space.objects.select_for_update().get(pk=space.pk)
+        old = space.image.name if space.image else ""
+        space.image.save(
+            f"{space.slug}-{secrets.token_hex(4)}.webp", ContentFile(buffer.getvalue()), save=False
+        )
+        space.save(update_fields=["image"])
+        audit.record(
+            actor=actor,
+            action="space.image_changed",
+            target=space,
+            before={"image": old},
+            after={"image": space.image.name},
+        )
+        if old:
+            storage = space.image.storage
+            transaction.on_commit(lambda: storage.delete(old))
+        events.publish(
+            ev.SpaceSettingsChanged(space_id=space.pk, actor_id=actor.pk, changed=["image"])
+        )
+    return space
+
+
 def set_space_matrix(*, actor, space: Space, matrix: dict[str, list[str]]) -> Space:
     """Owners narrow their space's matrix within the organisation's defaults. Nobody grants a
     right they do not hold, and the owner column is not theirs to change."""
@@ -623,13 +678,21 @@ def save_department(
 
 
 def set_department_of(*, actor, user, department: Department | None):
-    """Users belong to one department and are members of its space."""
+    """Users belong to one department and are members of its space. Moving someone takes them
+    out of the old department's space unless they hold a role there beyond member."""
     if actor is not None:
         _require_admin(actor)
     with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
         old = user.department_id
+        if old == getattr(department, "pk", None):
+            return user
         user.department = department
         user.save(update_fields=["department"])
+        if old is not None:
+            Membership.objects.filter(
+                space__department_id=old, user=user, role__in=[SpaceRole.MEMBER, SpaceRole.READER]
+            ).delete()
         if department is not None:
             space = Space.objects.filter(department=department).first()
             if space is not None:
@@ -644,6 +707,13 @@ def set_department_of(*, actor, user, department: Department | None):
             after={"department": getattr(department, "pk", None)},
         )
     return user
+
+
+def update_person(*, actor, user, role: str, department: Department | None):
+    """One row of the people page: role and department together, or neither."""
+    with transaction.atomic():
+        change_org_role(actor=actor, user=user, role=role)
+        return set_department_of(actor=actor, user=user, department=department)
 
 
 def organisation() -> Organisation:

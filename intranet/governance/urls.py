@@ -21,6 +21,7 @@ urlpatterns = [
         name="member_remove",
     ),
     path("spaces/<slug:slug>/settings/", views.space_settings, name="settings"),
+    path("spaces/<slug:slug>/image/", views.space_image, name="image"),
     path("organisation/", views.org_chart, name="org_chart"),
     path("organisation/departments/new/", views.department_edit, name="department_new"),
     path(

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,7 +16,7 @@ from intranet.governance.constants import Action, Module, OrgRole, SpaceKind, Sp
 from intranet.governance.forms import (
     DepartmentForm,
     InviteForm,
-    OrgRoleForm,
+    PersonForm,
     PilotForm,
     RequestForm,
     RoleForm,
@@ -277,7 +277,21 @@ def space_settings(request, slug: str):
         request.POST if request.method == "POST" else None, initial=initial, **form_kwargs
     )
     matrix_error = None
-    if request.method == "POST" and request.POST.get("section") == "matrix":
+    image_error = None
+    if request.method == "POST" and request.POST.get("section") == "image":
+        form = SpaceSettingsForm(initial=initial, **form_kwargs)
+        try:
+            services.set_space_image(
+                actor=request.user, space=space, upload=request.FILES.get("image")
+            )
+        except ValidationError as error:
+            image_error = " ".join(error.messages)
+        except PermissionDenied as error:
+            raise Http404 from error
+        else:
+            messages.success(request, _("Image saved."))
+            return redirect("governance:settings", slug=slug)
+    elif request.method == "POST" and request.POST.get("section") == "matrix":
         form = SpaceSettingsForm(initial=initial, **form_kwargs)
         try:
             services.set_space_matrix(
@@ -301,7 +315,7 @@ def space_settings(request, slug: str):
         messages.success(request, _("Settings saved."))
         return redirect("governance:settings", slug=slug)
     space.refresh_from_db()
-    status = 400 if (form.errors or matrix_error) else 200
+    status = 400 if (form.errors or matrix_error or image_error) else 200
     return render(
         request,
         "governance/settings.html",
@@ -310,6 +324,7 @@ def space_settings(request, slug: str):
             "space": space,
             "form": form,
             "matrix_error": matrix_error,
+            "image_error": image_error,
             "roles": SpaceRole.choices,
             "rows": _matrix_rows(space, access, editable=True),
         },
@@ -317,10 +332,24 @@ def space_settings(request, slug: str):
     )
 
 
+def space_image(request, slug: str):
+    """Space images are served through the same visibility check as the space itself."""
+    access = selectors.access_space(user=request.user, slug=slug, action=None)
+    if not access.space.image:
+        raise Http404
+    response = FileResponse(access.space.image.open("rb"), content_type="image/webp")
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Disposition"] = "inline"
+    return response
+
+
 # --- Organisation ------------------------------------------------------------------------------
 
 
 def org_chart(request):
+    # Guests are outsiders: they see their own spaces, not how the organisation is built.
+    if permissions.is_guest(request.user):
+        raise Http404
     return render(
         request,
         "governance/org_chart.html",
@@ -379,19 +408,25 @@ def admin_overview(request):
 
 @require_http_methods(["GET", "POST"])
 def admin_roles(request):
+    """People: their organisation role and department, changed one row at a time."""
     _admin_only(request)
     if request.method == "POST":
         person = get_object_or_404(User, pk=request.POST.get("user_id") or 0)
-        form = OrgRoleForm(request.POST)
+        form = PersonForm(request.POST)
         if not form.is_valid():
-            messages.error(request, _("This role does not exist."))
+            for errors in form.errors.values():
+                for message in errors:
+                    messages.error(request, message)
         elif _message_errors(
             request,
-            lambda: services.change_org_role(
-                actor=request.user, user=person, role=form.cleaned_data["role"]
+            lambda: services.update_person(
+                actor=request.user,
+                user=person,
+                role=form.cleaned_data["role"],
+                department=form.cleaned_data["department"],
             ),
         ):
-            messages.success(request, _("Role of %(name)s changed.") % {"name": person})
+            messages.success(request, _("%(name)s saved.") % {"name": person})
         return redirect(request.get_full_path())
     query, role = request.GET.get("q", ""), request.GET.get("role", "")
     people = selectors.people_with_roles(query=query, role=role)
@@ -404,6 +439,7 @@ def admin_roles(request):
             "q": query,
             "role": role,
             "roles": OrgRole.choices,
+            "departments": list(Department.objects.only("name")),
         },
     )
 

@@ -313,9 +313,13 @@ def test_administrator_changes_an_org_role_and_sees_it_in_the_audit_log(client):
     admin = AdminFactory(language="en")
     person = UserFactory(first_name="Kees")
     client.force_login(admin)
-    client.post(reverse("governance:admin_roles"), {"user_id": person.pk, "role": "moderator"})
+    department = DepartmentFactory(name="Inkoop")
+    client.post(
+        reverse("governance:admin_roles"),
+        {"user_id": person.pk, "role": "moderator", "department": department.pk},
+    )
     person.refresh_from_db()
-    assert person.org_role == "moderator"
+    assert (person.org_role, person.department) == ("moderator", department)
     response = client.post(
         reverse("governance:admin_roles"), {"user_id": person.pk, "role": "emperor"}, follow=True
     )
@@ -325,6 +329,28 @@ def test_administrator_changes_an_org_role_and_sees_it_in_the_audit_log(client):
     other = client.get(reverse("governance:admin_audit"), {"action": "space."}).content.decode()
     assert "org_role.changed" not in other
     assert AuditEntry.objects.filter(action="org_role.changed").count() == 1
+    assert AuditEntry.objects.filter(action="user.department_changed").count() == 1
+
+
+def test_people_page_saves_nothing_when_one_half_is_refused(client):
+    admin = AdminFactory(language="en")
+    client.force_login(admin)
+    # Demoting the only administrator fails, so the department change must not land either.
+    department = DepartmentFactory()
+    response = client.post(
+        reverse("governance:admin_roles"),
+        {"user_id": admin.pk, "role": "employee", "department": department.pk},
+        follow=True,
+    )
+    assert "at least one administrator" in response.content.decode()
+    admin.refresh_from_db()
+    assert (admin.org_role, admin.department) == ("administrator", None)
+    response = client.post(
+        reverse("governance:admin_roles"),
+        {"user_id": admin.pk, "role": "administrator", "department": 999999},
+        follow=True,
+    )
+    assert "This department does not exist." in response.content.decode()
 
 
 def test_administrator_edits_defaults_per_kind(client):
@@ -389,3 +415,9 @@ def test_api_lists_only_visible_spaces_with_members_and_permissions(client, empl
     assert perms["role"] == "moderator" and perms["permissions"]["manage_members"] is True
     assert client.get("/api/spaces/", {"kind": "planet"}).status_code == 400
     assert client.post("/api/spaces/", {"name": "x"}).status_code == 405
+
+
+def test_guests_do_not_see_the_organisation(client):
+    client.force_login(UserFactory(org_role="guest"))
+    assert client.get(reverse("governance:org_chart")).status_code == 404
+    assert b'href="/organisation/"' not in client.get(reverse("home")).content

@@ -372,3 +372,48 @@ def test_department_membership_follows_the_users_department():
     services.set_department_of(actor=admin, user=person, department=department)
     assert Membership.objects.get(user=person).space.department == department
     assert MembershipRequest.objects.count() == 0
+
+
+def test_every_governance_service_announces_a_serialisable_event(
+    published, django_capture_on_commit_callbacks
+):
+    admin = AdminFactory()
+    owner = UserFactory()
+    person = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        department = services.save_department(actor=admin, name="Legal", manager=owner)
+        space = services.create_space(actor=owner, kind="team", name="Contracten")
+        services.join_space(user=person, space=space)
+        services.change_member_role(actor=owner, space=space, user=person, role="moderator")
+        services.remove_member(actor=owner, space=space, user=person)
+        services.invite_to_space(actor=owner, space=space, invitee=person)
+        services.update_space(
+            actor=owner, space=space, name="Contracten", description="Nieuw", visibility="open"
+        )
+        services.set_space_matrix(actor=owner, space=space, matrix={"post": ["moderator"]})
+        services.set_kind_defaults(
+            actor=admin, kind="project", matrix={"view": ["owner"]}, allowed_modules=["forums"]
+        )
+        services.set_pilot(actor=admin, enabled=True, departments=[department])
+        services.change_org_role(actor=admin, user=person, role="moderator")
+        services.join_space(user=person, space=space)
+        services.leave_space(user=person, space=space)
+    assert [event["type"] for event in published] == [
+        "SpaceCreated",
+        "DepartmentChanged",
+        "SpaceCreated",
+        "MemberJoined",
+        "MemberRoleChanged",
+        "MemberLeft",
+        "MembershipRequested",
+        "SpaceSettingsChanged",
+        "SpacePermissionsChanged",
+        "KindDefaultsChanged",
+        "PilotChanged",
+        "OrgRoleChanged",
+        "MemberJoined",
+        "MemberLeft",
+    ]
+    assert published[5]["removed"] is True and published[-1]["removed"] is False
+    # Every one of them wrote its audit entry as well.
+    assert AuditEntry.objects.count() >= len(published) - 2

@@ -354,32 +354,14 @@ def request_membership(*, user, space: Space, message: str = "") -> MembershipRe
         raise ValidationError(_("You are already a member of this space."))
     if space.visibility == Visibility.OPEN and not permissions.is_guest(user):
         raise ValidationError(_("This space is open: join it directly."))
-    try:
-        with transaction.atomic():
-            request = MembershipRequest.objects.create(
-                space=space,
-                user=user,
-                kind=MembershipRequest.Kind.REQUEST,
-                message=message.strip()[:1000],
-                created_by=user,
-            )
-            audit.record(
-                actor=user, action="membership.requested", target=space, after={"user": user.email}
-            )
-            events.publish(
-                ev.MembershipRequested(
-                    request_id=request.pk,
-                    space_id=space.pk,
-                    user_id=user.pk,
-                    kind=request.kind,
-                    actor_id=user.pk,
-                )
-            )
-    except IntegrityError as error:
-        raise ValidationError(
-            _("You already asked to join; the space's managers will answer.")
-        ) from error
-    return request
+    return _open_request(
+        space=space,
+        user=user,
+        actor=user,
+        kind=MembershipRequest.Kind.REQUEST,
+        message=message,
+        duplicate=_("You already asked to join; the space's managers will answer."),
+    )
 
 
 def invite_to_space(*, actor, space: Space, invitee, message: str = "") -> MembershipRequest:
@@ -388,36 +370,42 @@ def invite_to_space(*, actor, space: Space, invitee, message: str = "") -> Membe
         raise ValidationError(_("This person has no active account."))
     if Membership.objects.filter(space=space, user=invitee).exists():
         raise ValidationError(_("%(name)s is already a member.") % {"name": invitee})
+    return _open_request(
+        space=space,
+        user=invitee,
+        actor=actor,
+        kind=MembershipRequest.Kind.INVITATION,
+        message=message,
+        duplicate=_("%(name)s already has an open invitation or request for this space.")
+        % {"name": invitee},
+    )
+
+
+def _open_request(*, space, user, actor, kind: str, message: str, duplicate: str):
+    """One pending request or invitation per person and space (a partial unique index)."""
     try:
         with transaction.atomic():
-            invitation = MembershipRequest.objects.create(
-                space=space,
-                user=invitee,
-                kind=MembershipRequest.Kind.INVITATION,
-                message=message.strip()[:1000],
-                created_by=actor,
+            request = MembershipRequest.objects.create(
+                space=space, user=user, kind=kind, message=message.strip()[:1000], created_by=actor
             )
             audit.record(
                 actor=actor,
-                action="membership.invited",
+                action=f"membership.{kind}_opened",
                 target=space,
-                after={"user": invitee.email},
+                after={"user": user.email},
             )
             events.publish(
                 ev.MembershipRequested(
-                    request_id=invitation.pk,
+                    request_id=request.pk,
                     space_id=space.pk,
-                    user_id=invitee.pk,
-                    kind=invitation.kind,
+                    user_id=user.pk,
+                    kind=kind,
                     actor_id=actor.pk,
                 )
             )
     except IntegrityError as error:
-        raise ValidationError(
-            _("%(name)s already has an open invitation or request for this space.")
-            % {"name": invitee}
-        ) from error
-    return invitation
+        raise ValidationError(duplicate) from error
+    return request
 
 
 def decide_request(*, actor, request_id: int, accept: bool) -> MembershipRequest:

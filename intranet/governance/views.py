@@ -49,15 +49,22 @@ def _apply(form, call) -> bool:
 
 def _message_errors(request, call) -> bool:
     """For one-button actions: a refusal becomes a plain message on the page."""
+    text = _error_text(call)
+    if text is not None:
+        messages.error(request, text)
+    return text is None
+
+
+def _error_text(call) -> str | None:
+    """For forms without fields of their own (the matrix grid, an upload): the refusal as one
+    sentence, or None when the service succeeded."""
     try:
         call()
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return False
+        return " ".join(error.messages)
     except PermissionDenied as error:
         raise Http404 from error
-    return True
+    return None
 
 
 def _admin_only(request):
@@ -276,32 +283,26 @@ def space_settings(request, slug: str):
     form = SpaceSettingsForm(
         request.POST if request.method == "POST" else None, initial=initial, **form_kwargs
     )
-    matrix_error = None
-    image_error = None
-    if request.method == "POST" and request.POST.get("section") == "image":
+    matrix_error = image_error = None
+    section = request.POST.get("section") if request.method == "POST" else None
+    if section in ("image", "matrix"):
         form = SpaceSettingsForm(initial=initial, **form_kwargs)
-        try:
-            services.set_space_image(
+    if section == "image":
+        image_error = _error_text(
+            lambda: services.set_space_image(
                 actor=request.user, space=space, upload=request.FILES.get("image")
             )
-        except ValidationError as error:
-            image_error = " ".join(error.messages)
-        except PermissionDenied as error:
-            raise Http404 from error
-        else:
+        )
+        if image_error is None:
             messages.success(request, _("Image saved."))
             return redirect("governance:settings", slug=slug)
-    elif request.method == "POST" and request.POST.get("section") == "matrix":
-        form = SpaceSettingsForm(initial=initial, **form_kwargs)
-        try:
-            services.set_space_matrix(
+    elif section == "matrix":
+        matrix_error = _error_text(
+            lambda: services.set_space_matrix(
                 actor=request.user, space=space, matrix=matrix_from_post(request.POST)
             )
-        except ValidationError as error:
-            matrix_error = " ".join(error.messages)
-        except PermissionDenied as error:
-            raise Http404 from error
-        else:
+        )
+        if matrix_error is None:
             messages.success(request, _("Permissions saved."))
             return redirect("governance:settings", slug=slug)
     elif (
@@ -451,16 +452,15 @@ def admin_defaults(request, kind: str = SpaceKind.TEAM):
         raise Http404
     error = None
     if request.method == "POST":
-        try:
-            services.set_kind_defaults(
+        error = _error_text(
+            lambda: services.set_kind_defaults(
                 actor=request.user,
                 kind=kind,
                 matrix=matrix_from_post(request.POST),
                 allowed_modules=request.POST.getlist("modules"),
             )
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-        else:
+        )
+        if error is None:
             messages.success(request, _("Defaults saved."))
             return redirect("governance:admin_defaults", kind=kind)
     matrix = permissions.kind_matrix(kind)

@@ -19,7 +19,10 @@ import time
 from urllib.parse import urlsplit
 
 PAGES = [("login (anonymous)", "/accounts/login/", False), ("home", "/", True),
-         ("healthz", "/healthz", False), ("api/me", "/api/me/", True)]  # fmt: skip
+         ("healthz", "/healthz", False), ("api/me", "/api/me/", True),
+         ("spaces directory", "/spaces/", True), ("space home", "/spaces/it/", True),
+         ("space members", "/spaces/it/members/", True), ("org chart", "/organisation/", True),
+         ("api/spaces", "/api/spaces/", True)]  # fmt: skip
 
 
 def sign_in(host: str, port: int, email: str, password: str) -> str:
@@ -92,6 +95,7 @@ def main():
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", default="", help="comma-separated page names to run")
     parser.add_argument("--email", default="chris.dekker@plein.example")
     parser.add_argument("--password", default="plein-demo")
     args = parser.parse_args()
@@ -100,7 +104,10 @@ def main():
     cookie = sign_in(host, port, args.email, args.password)
     print(f"{args.base}  concurrency {args.concurrency}  {args.runs} x {args.seconds:.0f}s")
     print(f"{'page':<20}{'run':>4}{'req/s':>10}{'median ms':>12}{'p95 ms':>10}{'errors':>8}")
+    wanted = {name.strip() for name in args.only.split(",") if name.strip()}
     for name, path, needs_login in PAGES:
+        if wanted and name not in wanted:
+            continue
         rounds = []
         for run in range(1, args.runs + 1):
             result = run_round(host, port, path, cookie if needs_login else "", args.seconds,

@@ -54,8 +54,15 @@ class SpaceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @action(detail=True)
     def members(self, request, slug=None):
         access = selectors.access_space(user=request.user, slug=slug, action=Action.VIEW)
-        memberships = selectors.space_members(access=access)["memberships"]
-        return Response(MemberSerializer(memberships, many=True).data)
+        page = selectors.space_members(access=access, page=request.query_params.get("page"))
+        return Response(
+            {
+                "count": page["page"].paginator.count,
+                "page": page["page"].number,
+                "pages": page["page"].paginator.num_pages,
+                "results": MemberSerializer(page["memberships"], many=True).data,
+            }
+        )
 
     @extend_schema(responses=PermissionsSerializer)
     @action(detail=True)

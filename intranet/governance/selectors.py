@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -96,15 +97,14 @@ def space_home(*, access: permissions.SpaceAccess, user) -> dict:
     return context
 
 
-def space_members(*, access: permissions.SpaceAccess) -> dict:
+def space_members(*, access: permissions.SpaceAccess, page: str | int | None = 1) -> dict:
+    """Members 50 at a time (a department space holds hundreds), plus the open requests."""
     space = access.space
-    context = {
-        "memberships": list(
-            space.memberships.select_related("user", "user__department").order_by(
-                "user__first_name", "user__last_name"
-            )
-        )
-    }
+    memberships = space.memberships.select_related("user", "user__department").order_by(
+        "user__first_name", "user__last_name", "pk"
+    )
+    members_page = Paginator(memberships, 50).get_page(page)
+    context = {"page": members_page, "memberships": list(members_page.object_list)}
     if access.can(Action.MANAGE_MEMBERS) or access.can(Action.INVITE):
         context["pending"] = list(
             MembershipRequest.objects.filter(space=space, status=MembershipRequest.Status.PENDING)

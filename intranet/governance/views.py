@@ -186,7 +186,7 @@ def decide(request, request_id: int):
 
 def members(request, slug: str):
     access = selectors.access_space(user=request.user, slug=slug, action=Action.VIEW)
-    context = selectors.space_members(access=access)
+    context = selectors.space_members(access=access, page=request.GET.get("page"))
     context.update(
         access=access, space=access.space, invite_form=InviteForm(), roles=SpaceRole.choices
     )

@@ -46,6 +46,12 @@ def test_schema_is_openapi_3_and_describes_me(client, user):
     schema = response.json()
     assert schema["openapi"].startswith("3.")
     assert "/api/me/" in schema["paths"]
+    assert {
+        "/api/spaces/",
+        "/api/spaces/{slug}/",
+        "/api/spaces/{slug}/members/",
+        "/api/spaces/{slug}/permissions/",
+    } <= set(schema["paths"])
 
 
 def test_schema_and_docs_need_a_signed_in_user(client):

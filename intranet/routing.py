@@ -2,8 +2,10 @@
 
 from django.urls import path
 
+from intranet.activity.consumers import FeedConsumer
 from intranet.core.consumers import PingConsumer
 
 websocket_urlpatterns = [
     path("ws/ping/", PingConsumer.as_asgi()),
+    path("ws/feed/", FeedConsumer.as_asgi()),
 ]

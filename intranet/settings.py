@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "intranet.core",
     "intranet.governance",
+    "intranet.activity",
     "profiles",
 ]
 

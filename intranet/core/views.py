@@ -10,7 +10,21 @@ from intranet.core.health import run_checks
 
 @require_GET
 def home(request):
-    return render(request, "core/home.html", selectors.home_context(user=request.user))
+    from intranet.activity import selectors as activity
+
+    context = selectors.home_context(user=request.user)
+    before = request.GET.get("before", "")
+    context.update(
+        activity.feed_page(
+            user=request.user,
+            feed=activity.Feed("home"),
+            before=int(before) if before.isdigit() else None,
+        ),
+        live_feed="home",
+        announcements=list(activity.pinned_announcements(user=request.user)),
+        composer_spaces=activity.postable_spaces(user=request.user),
+    )
+    return render(request, "core/home.html", context)
 
 
 @login_not_required

@@ -2,11 +2,16 @@
 
 from dataclasses import dataclass
 
+from intranet.events import ActivityRow
+
 
 @dataclass(frozen=True)
 class SpaceCreated:
     space_id: int
     actor_id: int | None
+
+    def activity(self) -> ActivityRow:
+        return ActivityRow(verb="space.created", actor_id=self.actor_id, space_id=self.space_id)
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,9 @@ class MemberJoined:
     user_id: int
     role: str
     actor_id: int
+
+    def activity(self) -> ActivityRow:
+        return ActivityRow(verb="member.joined", actor_id=self.user_id, space_id=self.space_id)
 
 
 @dataclass(frozen=True)

@@ -124,6 +124,19 @@ def home(request, slug: str):
         request_form=RequestForm(),
         modules=[Module(m).label for m in access.space.modules],
     )
+    if access.can(Action.VIEW):
+        from intranet.activity import selectors as activity
+
+        before = request.GET.get("before", "")
+        context.update(
+            activity.feed_page(
+                user=request.user,
+                feed=activity.Feed("space", access.space.pk),
+                before=int(before) if before.isdigit() else None,
+            ),
+            live_feed=f"space:{access.space.pk}",
+            composer_spaces=[access.space] if access.can(Action.POST) else [],
+        )
     return render(request, "governance/space_home.html", context)
 
 

@@ -19,4 +19,44 @@
       if (summary) summary.focus();
     });
   });
+
+  // Live feed: new items arrive in #feed-incoming (hx-swap-oob from the WebSocket) and wait
+  // behind a "3 new items" pill, so the page never jumps under the reader's eyes.
+  function newestId() {
+    var ids = Array.prototype.map.call(
+      document.querySelectorAll("[data-activity-id]"),
+      function (el) { return parseInt(el.getAttribute("data-activity-id"), 10) || 0; }
+    );
+    return ids.length ? Math.max.apply(null, ids) : null;
+  }
+  function updatePill() {
+    var incoming = document.getElementById("feed-incoming");
+    var pill = document.getElementById("feed-pill");
+    if (!incoming || !pill) return;
+    var n = incoming.children.length;
+    pill.hidden = n === 0;
+    if (n) {
+      var label = n === 1 ? pill.getAttribute("data-label-one") : pill.getAttribute("data-label-many");
+      pill.textContent = label.replace("%(n)s", n);
+    }
+  }
+  document.addEventListener("htmx:wsOpen", function (event) {
+    // After a (re)connect, ask for everything newer than what this page already shows.
+    var last = newestId();
+    if (last !== null && document.getElementById("feed")) {
+      event.detail.socketWrapper.send(JSON.stringify({ type: "resume", last_id: last }));
+    }
+  });
+  document.addEventListener("htmx:wsAfterMessage", updatePill);
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest("#feed-pill")) return;
+    var incoming = document.getElementById("feed-incoming");
+    var items = document.getElementById("feed-items");
+    while (incoming.lastElementChild) {
+      items.insertBefore(incoming.lastElementChild, items.firstElementChild);
+    }
+    updatePill();
+    var first = items.querySelector("[data-activity-id]");
+    if (first) { first.setAttribute("tabindex", "-1"); first.focus(); }
+  });
 })();

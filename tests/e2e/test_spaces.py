@@ -25,11 +25,11 @@ def shot(page, name):
         page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
 
 
-def test_join_a_community_and_manage_a_space(browser, live_server):
+def test_join_a_community_and_manage_a_space(browser, asgi_server):
     call_command("seed_demo")
     context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    sign_in(page, live_server.url, "daan.graaf@plein.example")
+    sign_in(page, asgi_server.url, "daan.graaf@plein.example")
     page.get_by_role("navigation", name="Main navigation").get_by_role(
         "link", name="Spaces"
     ).click()
@@ -46,7 +46,7 @@ def test_join_a_community_and_manage_a_space(browser, live_server):
     shot(page, "space-home")
 
     # The private CRM project: listed, content for members, a request instead of a join button.
-    page.goto(f"{live_server.url}/spaces/project-nieuw-crm/")
+    page.goto(f"{asgi_server.url}/spaces/project-nieuw-crm/")
     assert page.get_by_text("The content of this space is for members only.").is_visible()
     page.get_by_label("Why would you like to join?").fill("Ik gebruik het CRM dagelijks")
     page.get_by_role("button", name="Ask to join").click()
@@ -55,12 +55,12 @@ def test_join_a_community_and_manage_a_space(browser, live_server):
 
     context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    sign_in(page, live_server.url, "chris.dekker@plein.example")  # owner of the CRM project
-    page.goto(f"{live_server.url}/spaces/project-nieuw-crm/members/")
+    sign_in(page, asgi_server.url, "chris.dekker@plein.example")  # owner of the CRM project
+    page.goto(f"{asgi_server.url}/spaces/project-nieuw-crm/members/")
     assert page.get_by_text("Ik gebruik het CRM dagelijks").is_visible()
     page.get_by_role("button", name="Accept").click()
     assert page.get_by_role("cell", name="Daan de Graaf").first.is_visible()
-    page.goto(f"{live_server.url}/spaces/project-nieuw-crm/settings/")
+    page.goto(f"{asgi_server.url}/spaces/project-nieuw-crm/settings/")
     grid = page.get_by_role("table")
     assert grid.get_by_label("Change settings: Owner").is_checked()
     assert grid.get_by_label("Change settings: Owner").is_disabled()
@@ -68,15 +68,15 @@ def test_join_a_community_and_manage_a_space(browser, live_server):
     context.close()
 
 
-def test_administrator_reads_the_openness_report(browser, live_server):
+def test_administrator_reads_the_openness_report(browser, asgi_server):
     call_command("seed_demo")
     context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
+    page.goto(f"{asgi_server.url}/accounts/login/")
     page.get_by_label("E-mail").fill("beheer@plein.example")
     page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Aanmelden").click()
-    page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_url(f"{asgi_server.url}/")
     page.get_by_role("link", name="Governance").click()
     assert page.get_by_text("van 12 ruimtes is open voor elke collega").is_visible()
     assert page.get_by_text("Leveranciersofferte en contractonderhandeling lopen nog.").is_visible()

@@ -1,0 +1,134 @@
+"""Feed, notifications and notification preferences over the API; same rules as the pages."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import path
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from intranet.activity import selectors, services
+from intranet.activity.models import DEFAULT_CHANNELS, Channel, NotificationPreference
+from intranet.governance import permissions
+from intranet.governance.models import Space
+
+
+class ActivitySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    verb = serializers.CharField()
+    actor = serializers.CharField(source="actor.display_name", default=None)
+    space = serializers.CharField(source="space.slug", default=None)
+    created_at = serializers.DateTimeField()
+    body_html = serializers.SerializerMethodField()
+
+    def get_body_html(self, activity) -> str | None:
+        target = getattr(activity, "post", None) or getattr(activity, "announcement", None)
+        return target.body_html if target is not None else None
+
+
+class FeedSerializer(serializers.Serializer):
+    results = ActivitySerializer(many=True)
+    next_before = serializers.IntegerField(allow_null=True)
+
+
+class NotificationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    actor = serializers.CharField(source="actor.display_name", default=None)
+    actor_count = serializers.IntegerField()
+    url = serializers.CharField()
+    params = serializers.DictField()
+    updated_at = serializers.DateTimeField()
+    read = serializers.SerializerMethodField()
+
+    def get_read(self, notification) -> bool:
+        return notification.read_at is not None
+
+
+class FeedView(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("feed", str, description="home, space:<id> or person:<id>"),
+            OpenApiParameter("before", int, description="the oldest id you have (keyset)"),
+        ],
+        responses=FeedSerializer,
+    )
+    def get(self, request):
+        feed = selectors.Feed.parse(request.query_params.get("feed", "home"))
+        if feed is None or feed.kind == "bell":
+            raise ApiValidationError({"feed": "Use home, space:<id> or person:<id>."})
+        if feed.kind == "space":
+            space = Space.objects.filter(pk=feed.id).first()
+            if space is None or not permissions.can(request.user, "view", space):
+                raise NotFound
+        before = request.query_params.get("before")
+        if before is not None and not before.isdigit():
+            raise ApiValidationError({"before": "A whole number."})
+        page = selectors.feed_page(
+            user=request.user, feed=feed, before=int(before) if before else None
+        )
+        return Response(
+            {
+                "results": ActivitySerializer(page["items"], many=True).data,
+                "next_before": page["next_before"],
+            }
+        )
+
+
+class NotificationListView(APIView):
+    @extend_schema(responses=NotificationSerializer(many=True))
+    def get(self, request):
+        items = selectors.notifications(user=request.user)[:100]
+        return Response(NotificationSerializer(items, many=True).data)
+
+
+class NotificationReadView(APIView):
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request, notification_id: int | None = None):
+        try:
+            services.mark_read(user=request.user, notification_id=notification_id)
+        except PermissionDenied as error:
+            raise NotFound from error
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PreferencesView(APIView):
+    def _current(self, user) -> dict:
+        stored = dict(
+            NotificationPreference.objects.filter(user=user).values_list("kind", "channel")
+        )
+        return {kind: stored.get(kind, channel) for kind, channel in DEFAULT_CHANNELS.items()}
+
+    @extend_schema(responses=serializers.DictField(child=serializers.CharField()))
+    def get(self, request):
+        return Response(self._current(request.user))
+
+    @extend_schema(
+        request=serializers.DictField(child=serializers.ChoiceField(choices=Channel.choices)),
+        responses=serializers.DictField(child=serializers.CharField()),
+    )
+    def put(self, request):
+        if not isinstance(request.data, dict):
+            raise ApiValidationError({"detail": "Send an object of kind: channel."})
+        try:
+            services.set_preferences(user=request.user, channels=dict(request.data))
+        except ValidationError as error:
+            raise ApiValidationError({"detail": error.messages}) from error
+        return Response(self._current(request.user))
+
+
+urlpatterns = [
+    path("feed/", FeedView.as_view(), name="api-feed"),
+    path("notifications/", NotificationListView.as_view(), name="api-notifications"),
+    path(
+        "notifications/read-all/", NotificationReadView.as_view(), name="api-notifications-read-all"
+    ),
+    path(
+        "notifications/<int:notification_id>/read/",
+        NotificationReadView.as_view(),
+        name="api-notification-read",
+    ),
+    path("notifications/preferences/", PreferencesView.as_view(), name="api-preferences"),
+]

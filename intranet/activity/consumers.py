@@ -1,0 +1,140 @@
+"""One WebSocket per open page of a signed-in user. It joins the groups of the feed the page
+shows, re-checks visibility for every item before sending it as an HTML fragment (htmx ws
+extension, hx-swap-oob), and replays what a reconnecting page missed."""
+
+from __future__ import annotations
+
+import json
+import logging
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from intranet.activity import selectors
+from intranet.activity.models import Follow
+from intranet.governance import permissions
+from intranet.governance.models import Membership, Space
+
+logger = logging.getLogger(__name__)
+CLOSE_NOT_SIGNED_IN = 4401
+CLOSE_NO_ACCESS = 4404
+REPLAY_LIMIT = 50
+
+
+class FeedConsumer(AsyncWebsocketConsumer):
+    async def connect(self):
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated or not user.is_active:
+            await self.close(code=CLOSE_NOT_SIGNED_IN)
+            return
+        self.user = user
+        query = parse_qs(self.scope.get("query_string", b"").decode())
+        self.feed = selectors.Feed.parse((query.get("feed") or ["home"])[0])
+        self.groups_joined: list[str] = []
+        self.sent: set[int] = set()
+        groups = await self._groups() if self.feed is not None else None
+        if groups is None:
+            # A feed the user may not read looks the same as one that does not exist.
+            await self.close(code=CLOSE_NO_ACCESS)
+            return
+        for group in groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+        self.groups_joined = groups
+        await self.accept()
+
+    @database_sync_to_async
+    def _groups(self) -> list[str] | None:
+        user, feed = self.user, self.feed
+        groups = [f"user.{user.pk}"]
+        if feed.kind == "bell":
+            return groups
+        if feed.kind == "space":
+            space = Space.objects.filter(pk=feed.id).first()
+            if space is None or not permissions.can(user, "view", space):
+                return None
+            return [*groups, f"space.{space.pk}"]
+        if feed.kind == "person":
+            return [*groups, f"person.{feed.id}"]
+        spaces = Membership.objects.filter(user=user).values_list("space_id", flat=True)
+        followed = Follow.objects.filter(follower=user).values_list("followee_id", flat=True)
+        groups += [f"space.{pk}" for pk in spaces] + [f"person.{pk}" for pk in followed]
+        if not permissions.is_guest(user):
+            groups.append("org")
+            if user.department_id:
+                groups.append(f"department.{user.department_id}")
+        return groups
+
+    async def disconnect(self, code):
+        for group in getattr(self, "groups_joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    # --- From the browser ----------------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None):
+        try:
+            message = json.loads(text_data or "")
+            if not isinstance(message, dict) or message.get("type") != "resume":
+                raise ValueError("unknown message")
+            last_id = message.get("last_id")
+            if isinstance(last_id, str) and last_id.isdigit():
+                last_id = int(last_id)
+            if not isinstance(last_id, int) or isinstance(last_id, bool) or last_id < 0:
+                raise ValueError("bad last_id")
+        except (ValueError, TypeError):
+            await self.send(text_data=await self._status(_("Message not understood.")))
+            return
+        for html in await self._replay(last_id):
+            await self.send(text_data=html)
+
+    @database_sync_to_async
+    def _replay(self, last_id: int) -> list[str]:
+        """What the page missed while disconnected, oldest first; only what it may see."""
+        items = selectors.hydrate(
+            selectors.feed_activities(
+                user=self.user, feed=self.feed, after=last_id, limit=REPLAY_LIMIT
+            ),
+            user=self.user,
+        )
+        fresh = [item for item in items if item.pk not in self.sent]
+        self.sent.update(item.pk for item in fresh)
+        return [self._fragment(item) for item in fresh]
+
+    # --- From the channel layer ----------------------------------------------------------------
+
+    async def activity_new(self, event):
+        html = await self._render_new(event["id"])
+        if html:
+            await self.send(text_data=html)
+
+    @database_sync_to_async
+    def _render_new(self, activity_id: int) -> str | None:
+        if activity_id in self.sent:
+            return None  # reached us through two groups (a space and a followed person)
+        # Re-check now: the membership may have ended since the socket opened.
+        item = selectors.activity_for(user=self.user, activity_id=activity_id, feed=self.feed)
+        if item is None:
+            return None
+        self.sent.add(activity_id)
+        return self._fragment(item)
+
+    async def notifications_changed(self, event):
+        count = await database_sync_to_async(selectors.unread_count)(user=self.user)
+        await self.send(
+            text_data=render_to_string("activity/_bell_count.html", {"unread": count, "oob": True})
+        )
+
+    # --- Rendering -----------------------------------------------------------------------------
+
+    def _fragment(self, item) -> str:
+        with translation.override(self.user.language or translation.get_language()):
+            return render_to_string(
+                "activity/_incoming.html", {"item": item, "user": self.user, "live": True}
+            )
+
+    @database_sync_to_async
+    def _status(self, message: str) -> str:
+        return render_to_string("activity/_live_status.html", {"message": message})

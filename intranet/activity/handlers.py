@@ -1,0 +1,124 @@
+"""What activity does when something happens: it tells the people it concerns."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from intranet import events
+from intranet.activity import events as ev
+from intranet.activity import live, services
+from intranet.activity.models import NotificationKind, Post
+from intranet.governance import events as gov
+from intranet.governance import permissions
+from intranet.governance.constants import Action, SpaceRole
+from intranet.governance.models import Membership, MembershipRequest, Space
+
+
+def _post_url(post_id: int) -> str:
+    return reverse("activity:post", args=[post_id])
+
+
+def _notify_mentions(*, mentioned_ids, actor_id, space, url, key):
+    from django.contrib.auth import get_user_model
+
+    for person in get_user_model().objects.filter(pk__in=mentioned_ids):
+        # Only people who may read the space hear that they were named in it.
+        if permissions.can(person, Action.VIEW, space):
+            services.notify(
+                recipient_id=person.pk,
+                kind=NotificationKind.MENTION,
+                group_key=key,
+                actor_id=actor_id,
+                url=url,
+                params={"space": space.name},
+            )
+
+
+def on_post_created(event: ev.PostCreated) -> None:
+    space = Space.objects.get(pk=event.space_id)
+    _notify_mentions(
+        mentioned_ids=event.mentioned_ids,
+        actor_id=event.author_id,
+        space=space,
+        url=_post_url(event.post_id),
+        key=f"mention:post:{event.post_id}",
+    )
+
+
+def on_comment_added(event: ev.CommentAdded) -> None:
+    if event.target_type != "post":
+        return
+    post = Post.objects.select_related("space").filter(pk=event.target_id).first()
+    if post is None:
+        return
+    url = _post_url(post.pk) + f"#comment-{event.comment_id}"
+    for recipient_id in event.recipient_ids:
+        services.notify(
+            recipient_id=recipient_id,
+            kind=NotificationKind.REPLY,
+            group_key=f"reply:post:{post.pk}",
+            actor_id=event.author_id,
+            url=url,
+            params={"excerpt": post.body[:80]},
+        )
+    _notify_mentions(
+        mentioned_ids=event.mentioned_ids,
+        actor_id=event.author_id,
+        space=post.space,
+        url=url,
+        key=f"mention:comment:{event.comment_id}",
+    )
+
+
+def on_reaction_added(event: ev.ReactionAdded) -> None:
+    if event.target_type != "post" or not event.owner_id:
+        return
+    post = Post.objects.filter(pk=event.target_id).only("body").first()
+    if post is None:
+        return
+    services.notify(
+        recipient_id=event.owner_id,
+        kind=NotificationKind.REACTION,
+        group_key=f"reaction:post:{event.target_id}",
+        actor_id=event.user_id,
+        url=_post_url(event.target_id),
+        params={"excerpt": post.body[:80]},
+    )
+
+
+def on_membership_requested(event: gov.MembershipRequested) -> None:
+    space = Space.objects.get(pk=event.space_id)
+    if event.kind == MembershipRequest.Kind.INVITATION:
+        services.notify(
+            recipient_id=event.user_id,
+            kind=NotificationKind.INVITATION,
+            group_key=f"invitation:{event.request_id}",
+            actor_id=event.actor_id,
+            url=reverse("governance:space", args=[space.slug]),
+            params={"space": space.name},
+        )
+        return
+    managers = Membership.objects.filter(
+        space=space, role__in=[SpaceRole.OWNER, SpaceRole.MODERATOR]
+    ).values_list("user_id", flat=True)
+    for manager_id in managers:
+        services.notify(
+            recipient_id=manager_id,
+            kind=NotificationKind.JOIN_REQUEST,
+            group_key=f"join_request:space:{space.pk}",
+            actor_id=event.user_id,
+            url=reverse("governance:members", args=[space.slug]),
+            params={"space": space.name},
+        )
+
+
+def on_notifications_changed(event: ev.NotificationsChanged) -> None:
+    live.push_notifications(user_id=event.user_id)
+
+
+def register() -> None:
+    events.subscribe(ev.PostCreated, on_post_created)
+    events.subscribe(ev.CommentAdded, on_comment_added)
+    events.subscribe(ev.ReactionAdded, on_reaction_added)
+    events.subscribe(gov.MembershipRequested, on_membership_requested)
+    events.subscribe(ev.NotificationsChanged, on_notifications_changed)

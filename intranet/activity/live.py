@@ -1,0 +1,46 @@
+"""Live push through the Redis channel layer. Messages carry ids only: each consumer loads the
+activity itself and checks that its user may see it before anything is sent."""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+_sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="live-push")
+
+
+def _send(group: str, message: dict) -> None:
+    layer = get_channel_layer()
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        async_to_sync(layer.group_send)(group, message)
+        return
+    # Called from a thread that runs an event loop (a browser test driving the page): send
+    # from a helper thread instead of blocking the loop.
+    _sender.submit(async_to_sync(layer.group_send), group, message).result(timeout=10)
+
+
+def groups_for(row) -> list[str]:
+    groups = []
+    if row.space_id is not None:
+        groups.append(f"space.{row.space_id}")
+    elif row.department_id is not None:
+        groups.append(f"department.{row.department_id}")
+    else:
+        groups.append("org")
+    if row.actor_id is not None:
+        groups.append(f"person.{row.actor_id}")  # for followers and person feeds
+    return groups
+
+
+def push_activity(*, activity_id: int, row) -> None:
+    for group in groups_for(row):
+        _send(group, {"type": "activity.new", "id": activity_id})
+
+
+def push_notifications(*, user_id: int) -> None:
+    _send(f"user.{user_id}", {"type": "notifications.changed"})

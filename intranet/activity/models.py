@@ -1,0 +1,246 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Activity(models.Model):
+    """One thing that happened, written in the same transaction as the write that caused it.
+    Feeds read these rows, filtered by what the reader may see *now*."""
+
+    id = models.BigAutoField(primary_key=True)
+    verb = models.CharField(max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Where it happened. No space and no department: the whole organisation.
+    space = models.ForeignKey(
+        "governance.Space", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    department = models.ForeignKey(
+        "governance.Department",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    target_type = models.CharField(max_length=40, blank=True)
+    target_id = models.BigIntegerField(null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["space", "-id"], name="activity_space_id"),
+            models.Index(fields=["actor", "-id"], name="activity_actor_id"),
+            models.Index(fields=["-id"], name="activity_org_id", condition=Q(space__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.verb} #{self.pk}"
+
+
+class Post(models.Model):
+    """A short message in a space: the simplest content every space has."""
+
+    space = models.ForeignKey("governance.Space", on_delete=models.CASCADE, related_name="posts")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts"
+    )
+    body = models.TextField(_("message"), max_length=5000)
+    # Rendered once from Markdown and sanitised (nh3) when written, never at read time.
+    body_html = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class Reaction(models.Model):
+    class Kind(models.TextChoices):
+        LIKE = "like", _("Like")
+        HELPFUL = "helpful", _("Helpful")
+        CELEBRATE = "celebrate", _("Celebrate")
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.BigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "user", "kind"], name="activity_one_reaction"
+            )
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} by {self.user_id}"
+
+
+class Comment(models.Model):
+    """Comments any content can have, threaded one level deep (a reply has no replies)."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.BigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField(_("comment"), max_length=3000)
+    body_html = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "id"])]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class Announcement(models.Model):
+    """Pinned at the top of the feeds of the whole organisation or one department until it
+    expires."""
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("title"), max_length=160)
+    body = models.TextField(_("message"), max_length=5000)
+    body_html = models.TextField()
+    department = models.ForeignKey(
+        "governance.Department",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        verbose_name=_("department"),
+        related_name="+",
+    )
+    expires_at = models.DateTimeField(_("visible until"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["expires_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NotificationKind(models.TextChoices):
+    MENTION = "mention", _("Someone mentions me")
+    REPLY = "reply", _("A reply to something of mine")
+    ANSWER = "answer", _("An answer to my question")
+    ACCEPTED = "accepted", _("My answer is accepted")
+    JOIN_REQUEST = "join_request", _("A request to join a space I manage")
+    INVITATION = "invitation", _("An invitation to a space")
+    REACTION = "reaction", _("Reactions to something of mine")
+    BADGE = "badge", _("A badge I earned")
+
+
+class Channel(models.TextChoices):
+    SITE = "site", _("On Plein")
+    EMAIL = "email", _("On Plein and by email at once")
+    DIGEST = "digest", _("On Plein and in the digest")
+    OFF = "off", _("Off")
+
+
+# Defaults that do not flood: email only where someone waits for you.
+DEFAULT_CHANNELS = {
+    NotificationKind.MENTION: Channel.EMAIL,
+    NotificationKind.REPLY: Channel.DIGEST,
+    NotificationKind.ANSWER: Channel.EMAIL,
+    NotificationKind.ACCEPTED: Channel.SITE,
+    NotificationKind.JOIN_REQUEST: Channel.EMAIL,
+    NotificationKind.INVITATION: Channel.EMAIL,
+    NotificationKind.REACTION: Channel.SITE,
+    NotificationKind.BADGE: Channel.SITE,
+}
+
+
+class Notification(models.Model):
+    """One line in the bell. Unread notifications about the same thing (group_key) are one
+    row: ten likes on one post is one notification that says "and 9 others"."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    group_key = models.CharField(max_length=120)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_count = models.PositiveIntegerField(default=1)
+    url = models.CharField(max_length=300)
+    params = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    in_digest = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "group_key"],
+                condition=Q(read_at__isnull=True),
+                name="activity_one_unread_per_group",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["recipient", "-updated_at"],
+                name="activity_unread",
+                condition=Q(read_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient_id}"
+
+
+class NotificationPreference(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="activity_one_preference")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.channel}"
+
+
+class Follow(models.Model):
+    follower = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="following"
+    )
+    followee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followers"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["follower", "followee"], name="activity_one_follow"),
+            models.CheckConstraint(
+                condition=~Q(follower=models.F("followee")), name="activity_no_self_follow"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.follower_id} -> {self.followee_id}"

@@ -1,0 +1,223 @@
+"""Feeds and notifications, filtered by what the reader may see at read time, in a fixed
+number of queries per page (keyset pagination on the activity id)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from intranet.activity.models import (
+    Activity,
+    Announcement,
+    Comment,
+    Follow,
+    Notification,
+    Post,
+    Reaction,
+)
+from intranet.governance import permissions
+from intranet.governance.models import Membership, Space
+
+PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class Feed:
+    """Which stream: "home", ("space", id) or ("person", id)."""
+
+    kind: str
+    id: int | None = None
+
+    @classmethod
+    def parse(cls, value: str) -> Feed | None:
+        if value in ("home", "bell"):
+            return cls(value)
+        kind, _sep, raw = (value or "").partition(":")
+        if kind in ("space", "person") and raw.isdigit():
+            return cls(kind, int(raw))
+        return None
+
+    def __str__(self) -> str:
+        return self.kind if self.id is None else f"{self.kind}:{self.id}"
+
+
+def visible_filter(user) -> Q:
+    """Activities the user may see now: in spaces whose content they may read, or addressed to
+    the whole organisation or their department. Guests see only their spaces."""
+    if not permissions.is_active(user):
+        return Q(pk__in=[])
+    in_spaces = Q(space_id__in=Space.objects.viewable_by(user).values("pk"))
+    if permissions.is_guest(user):
+        return in_spaces
+    everyone = Q(space__isnull=True, department__isnull=True)
+    if permissions.is_administrator(user):
+        return in_spaces | Q(space__isnull=True)
+    mine = Q(space__isnull=True, department_id=user.department_id)
+    return in_spaces | everyone | mine
+
+
+def feed_filter(user, feed: Feed) -> Q:
+    if feed.kind == "bell":
+        return Q(pk__in=[])
+    if feed.kind == "space":
+        return Q(space_id=feed.id)
+    if feed.kind == "person":
+        return Q(actor_id=feed.id)
+    member_spaces = Membership.objects.filter(user_id=user.pk).values("space_id")
+    followed = Follow.objects.filter(follower_id=user.pk).values("followee_id")
+    return (
+        Q(space_id__in=member_spaces)
+        | Q(actor_id__in=followed)
+        | Q(space__isnull=True, department__isnull=True)
+        | Q(space__isnull=True, department_id=user.department_id)
+    )
+
+
+def feed_activities(
+    *,
+    user,
+    feed: Feed,
+    before: int | None = None,
+    after: int | None = None,
+    limit: int = PAGE_SIZE,
+):
+    activities = Activity.objects.filter(feed_filter(user, feed)).filter(visible_filter(user))
+    if before is not None:
+        activities = activities.filter(id__lt=before)
+    if after is not None:
+        activities = activities.filter(id__gt=after).order_by("id")
+    return activities.select_related("actor", "space")[:limit]
+
+
+def hydrate(activities, *, user) -> list[Activity]:
+    """Attach what each item shows (post, announcement, reactions, comment count) in a fixed
+    number of queries, whatever the number of items."""
+    activities = list(activities)
+    post_ids = [a.target_id for a in activities if a.target_type == "post"]
+    announcement_ids = [a.target_id for a in activities if a.target_type == "announcement"]
+    posts = Post.objects.in_bulk(post_ids) if post_ids else {}
+    announcements = Announcement.objects.in_bulk(announcement_ids) if announcement_ids else {}
+    counts, mine, comments = {}, set(), {}
+    if post_ids:
+        post_type = ContentType.objects.get_for_model(Post)
+        for row in (
+            Reaction.objects.filter(content_type=post_type, object_id__in=post_ids)
+            .values("object_id", "kind")
+            .annotate(n=Count("pk"))
+        ):
+            counts.setdefault(row["object_id"], {})[row["kind"]] = row["n"]
+        mine = set(
+            Reaction.objects.filter(
+                content_type=post_type, object_id__in=post_ids, user_id=user.pk
+            ).values_list("object_id", "kind")
+        )
+        comments = dict(
+            Comment.objects.filter(content_type=post_type, object_id__in=post_ids)
+            .values("object_id")
+            .annotate(n=Count("pk"))
+            .values_list("object_id", "n")
+        )
+    for activity in activities:
+        activity.post = posts.get(activity.target_id) if activity.target_type == "post" else None
+        activity.announcement = (
+            announcements.get(activity.target_id)
+            if activity.target_type == "announcement"
+            else None
+        )
+        if activity.post is not None:
+            pid = activity.post.pk
+            activity.reactions = [
+                {
+                    "kind": kind,
+                    "label": label,
+                    "count": counts.get(pid, {}).get(kind, 0),
+                    "mine": (pid, kind) in mine,
+                }
+                for kind, label in Reaction.Kind.choices
+            ]
+            activity.comment_count = comments.get(pid, 0)
+    return activities
+
+
+def hydrate_post(*, post, user) -> Activity:
+    """A post shown outside a feed (its own page) wears the same item as in the feed."""
+    activity = Activity.objects.filter(target_type="post", target_id=post.pk).select_related(
+        "actor", "space"
+    ).first() or Activity(
+        verb="post.created",
+        actor=post.author,
+        space=post.space,
+        target_type="post",
+        target_id=post.pk,
+        created_at=post.created_at,
+    )
+    return hydrate([activity], user=user)[0]
+
+
+def pinned_announcements(*, user):
+    if permissions.is_guest(user):
+        return Announcement.objects.none()
+    return (
+        Announcement.objects.filter(expires_at__gt=timezone.now())
+        .filter(Q(department__isnull=True) | Q(department_id=user.department_id))
+        .select_related("author", "department")[:3]
+    )
+
+
+def feed_page(*, user, feed: Feed, before: int | None = None) -> dict:
+    items = hydrate(feed_activities(user=user, feed=feed, before=before), user=user)
+    return {
+        "feed": str(feed),
+        "items": items,
+        "next_before": items[-1].pk if len(items) == PAGE_SIZE else None,
+        "last_id": items[0].pk if items else 0,
+    }
+
+
+def activity_for(*, user, activity_id: int, feed: Feed) -> Activity | None:
+    """One activity, if it belongs to `feed` and the user may see it now (live push)."""
+    activity = (
+        Activity.objects.filter(pk=activity_id)
+        .filter(feed_filter(user, feed))
+        .filter(visible_filter(user))
+        .select_related("actor", "space")
+        .first()
+    )
+    return hydrate([activity], user=user)[0] if activity else None
+
+
+def unread_count(*, user) -> int:
+    return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+
+
+def notifications(*, user):
+    return Notification.objects.filter(recipient_id=user.pk).select_related("actor")
+
+
+def post_with_comments(*, user, post_id: int) -> tuple[Post, list[Comment]] | None:
+    post = Post.objects.filter(pk=post_id).select_related("space", "author").first()
+    if post is None or not permissions.can(user, "view", post.space):
+        return None
+    thread = list(
+        Comment.objects.filter(
+            content_type=ContentType.objects.get_for_model(Post), object_id=post.pk
+        ).select_related("author")
+    )
+    return post, thread
+
+
+def postable_spaces(*, user) -> list[Space]:
+    """The spaces the composer offers: where the user is a member and may post (one query;
+    the matrix comes from the cached defaults)."""
+    memberships = Membership.objects.filter(user_id=user.pk).select_related("space")
+    return sorted(
+        (
+            m.space
+            for m in memberships
+            if "post" in permissions.space_permissions(user, m.space, m.role)
+        ),
+        key=lambda space: space.name,
+    )

@@ -1,0 +1,279 @@
+"""Activity writes: posts, comments, reactions, announcements, follows and notifications."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from intranet import events
+from intranet.activity import events as ev
+from intranet.activity import text
+from intranet.activity.models import (
+    DEFAULT_CHANNELS,
+    Announcement,
+    Channel,
+    Comment,
+    Follow,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    Post,
+    Reaction,
+)
+from intranet.governance import permissions
+from intranet.governance.constants import Action
+from intranet.governance.models import Department
+
+User = get_user_model()
+
+
+def _clean_body(body: str, *, limit: int) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("Write something first.")})
+    if len(body) > limit:
+        raise ValidationError({"body": _("Keep it under %(limit)s characters.") % {"limit": limit}})
+    return body
+
+
+def create_post(*, author, space, body: str) -> Post:
+    if not permissions.can(author, Action.POST, space):
+        raise PermissionDenied
+    body = _clean_body(body, limit=5000)
+    mentioned = [p for p in text.mentioned_users(body) if p.pk != author.pk]
+    with transaction.atomic():
+        post = Post.objects.create(
+            space=space, author=author, body=body, body_html=text.render(body, mentions=mentioned)
+        )
+        events.publish(
+            ev.PostCreated(
+                post_id=post.pk,
+                space_id=space.pk,
+                author_id=author.pk,
+                mentioned_ids=[p.pk for p in mentioned],
+            )
+        )
+    return post
+
+
+def _target_space(target):
+    """Comments and reactions follow the rights of the space their target lives in."""
+    space = getattr(target, "space", None)
+    if space is None:
+        raise ValidationError(_("This cannot be commented on."))
+    return space
+
+
+def add_comment(*, author, target, body: str, parent: Comment | None = None) -> Comment:
+    space = _target_space(target)
+    if not permissions.can(author, Action.COMMENT, space):
+        raise PermissionDenied
+    body = _clean_body(body, limit=3000)
+    content_type = ContentType.objects.get_for_model(target)
+    if parent is not None:
+        if (parent.content_type_id, parent.object_id) != (content_type.pk, target.pk):
+            raise ValidationError(_("That reply belongs to something else."))
+        # One level deep: a reply to a reply joins its parent's thread.
+        parent = parent.parent or parent
+    mentioned = [p for p in text.mentioned_users(body) if p.pk != author.pk]
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            content_type=content_type,
+            object_id=target.pk,
+            parent=parent,
+            author=author,
+            body=body,
+            body_html=text.render(body, mentions=mentioned),
+        )
+        owner_id = getattr(target, "author_id", None)
+        recipients = {owner_id} if owner_id else set()
+        if parent is not None:
+            recipients.add(parent.author_id)
+        recipients.discard(author.pk)
+        events.publish(
+            ev.CommentAdded(
+                comment_id=comment.pk,
+                target_type=content_type.model,
+                target_id=target.pk,
+                author_id=author.pk,
+                recipient_ids=sorted(recipients),
+                mentioned_ids=[p.pk for p in mentioned],
+            )
+        )
+    return comment
+
+
+def react(*, user, target, kind: str) -> bool:
+    """Add a reaction; reacting again with the same kind takes it back. Returns whether the
+    reaction is now present."""
+    if kind not in Reaction.Kind.values:
+        raise ValidationError({"kind": _("Choose like, helpful or celebrate.")})
+    space = _target_space(target)
+    if not permissions.can(user, Action.VIEW, space):
+        raise PermissionDenied
+    content_type = ContentType.objects.get_for_model(target)
+    existing = Reaction.objects.filter(
+        content_type=content_type, object_id=target.pk, user=user, kind=kind
+    )
+    if existing.exists():
+        existing.delete()
+        return False
+    try:
+        with transaction.atomic():
+            Reaction.objects.create(
+                content_type=content_type, object_id=target.pk, user=user, kind=kind
+            )
+            events.publish(
+                ev.ReactionAdded(
+                    target_type=content_type.model,
+                    target_id=target.pk,
+                    user_id=user.pk,
+                    kind=kind,
+                    owner_id=getattr(target, "author_id", 0) or 0,
+                )
+            )
+    except IntegrityError:
+        pass  # a double click raced the first: the reaction is there, which is what was asked
+    return True
+
+
+def publish_announcement(
+    *, author, title: str, body: str, expires_at, department: Department | None = None
+) -> Announcement:
+    if not author.has_perm("activity.announce"):
+        raise PermissionDenied
+    title = (title or "").strip()
+    errors = {}
+    if not title:
+        errors["title"] = _("Give the announcement a title.")
+    if expires_at is None or expires_at <= timezone.now():
+        errors["expires_at"] = _("Choose a moment in the future.")
+    elif expires_at > timezone.now() + timedelta(days=366):
+        errors["expires_at"] = _("An announcement stays pinned for a year at most.")
+    if errors:
+        raise ValidationError(errors)
+    body = _clean_body(body, limit=5000)
+    with transaction.atomic():
+        announcement = Announcement.objects.create(
+            author=author,
+            title=title,
+            body=body,
+            body_html=text.render(body),
+            department=department,
+            expires_at=expires_at,
+        )
+        events.publish(
+            ev.AnnouncementPublished(
+                announcement_id=announcement.pk,
+                author_id=author.pk,
+                department_id=getattr(department, "pk", None),
+            )
+        )
+    return announcement
+
+
+def follow(*, follower, followee) -> Follow:
+    if follower.pk == followee.pk:
+        raise ValidationError(_("You cannot follow yourself."))
+    if permissions.is_guest(follower) or not permissions.is_active(followee):
+        raise PermissionDenied
+    with transaction.atomic():
+        relation, created = Follow.objects.get_or_create(follower=follower, followee=followee)
+        if created:
+            events.publish(ev.PersonFollowed(follower_id=follower.pk, followee_id=followee.pk))
+    return relation
+
+
+def unfollow(*, follower, followee) -> None:
+    Follow.objects.filter(follower=follower, followee=followee).delete()
+
+
+# --- Notifications -----------------------------------------------------------------------------
+
+
+def channel_for(*, user_id: int, kind: str) -> str:
+    stored = (
+        NotificationPreference.objects.filter(user_id=user_id, kind=kind)
+        .values_list("channel", flat=True)
+        .first()
+    )
+    return stored or DEFAULT_CHANNELS[kind]
+
+
+def notify(
+    *,
+    recipient_id: int,
+    kind: str,
+    group_key: str,
+    actor_id: int | None,
+    url: str,
+    params: dict | None = None,
+) -> Notification | None:
+    """Tell someone, once per thing: an unread notification with the same group_key absorbs
+    the new actor ("Chris and 9 others like your post")."""
+    if recipient_id == actor_id:
+        return None
+    channel = channel_for(user_id=recipient_id, kind=kind)
+    if channel == Channel.OFF:
+        return None
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .filter(recipient_id=recipient_id, group_key=group_key, read_at__isnull=True)
+            .first()
+        )
+        if notification is None:
+            notification = Notification.objects.create(
+                recipient_id=recipient_id,
+                kind=kind,
+                group_key=group_key,
+                actor_id=actor_id,
+                url=url,
+                params=params or {},
+                in_digest=channel == Channel.DIGEST,
+            )
+        elif notification.actor_id != actor_id:
+            notification.actor_id = actor_id
+            notification.actor_count += 1
+            notification.params = params or notification.params
+            notification.save(update_fields=["actor", "actor_count", "params", "updated_at"])
+        events.publish(ev.NotificationsChanged(user_id=recipient_id))
+        if channel == Channel.EMAIL and notification.emailed_at is None:
+            from intranet.activity.tasks import email_notification
+
+            notification_id = notification.pk
+            transaction.on_commit(lambda: email_notification.delay(notification_id))
+    return notification
+
+
+def mark_read(*, user, notification_id: int | None = None) -> int:
+    """Mark one notification (or, without an id, all) of `user` as read."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+        if not unread.exists():
+            raise PermissionDenied  # missing, read, or someone else's: the same answer
+    count = unread.update(read_at=timezone.now())
+    events.publish(ev.NotificationsChanged(user_id=user.pk))
+    return count
+
+
+def set_preferences(*, user, channels: dict[str, str]) -> None:
+    errors = [
+        k
+        for k, v in channels.items()
+        if k not in NotificationKind.values or v not in Channel.values
+    ]
+    if errors:
+        raise ValidationError(_("Choose one of the offered options for every kind."))
+    with transaction.atomic():
+        for kind, channel in channels.items():
+            NotificationPreference.objects.update_or_create(
+                user=user, kind=kind, defaults={"channel": channel}
+            )

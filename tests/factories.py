@@ -66,3 +66,13 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     space = factory.SubFactory(SpaceFactory)
     user = factory.SubFactory(UserFactory)
     role = "member"
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "activity.Post"
+
+    space = factory.SubFactory(SpaceFactory)
+    author = factory.SubFactory(UserFactory)
+    body = factory.Sequence(lambda n: f"Bericht {n}")
+    body_html = factory.LazyAttribute(lambda o: f"<p>{o.body}</p>")

@@ -1,16 +1,12 @@
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from django.db import connection
 
+from tests.servers import AsgiServer
+
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
-ROOT = Path(__file__).resolve().parents[2]
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # there are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -37,59 +33,6 @@ def browser():
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class AsgiServer:
-    """uvicorn serving intranet.asgi against the test database: pages and /ws/ alike."""
-
-    def __init__(self, *, database: str):
-        self.port = free_port()
-        self.url = f"http://localhost:{self.port}"
-        settings = connection.settings_dict
-        host = settings["HOST"] or "localhost"
-        netloc = host.replace("/", "%2F") + (f":{settings['PORT']}" if settings["PORT"] else "")
-        env = {k: v for k, v in os.environ.items() if k != "PLEIN_DB_POOL"}
-        env["DATABASE_URL"] = f"postgresql://{settings['USER']}@{netloc}/{database}"
-        env["DJANGO_ALLOW_ASYNC_UNSAFE"] = ""
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "intranet.asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--no-access-log",
-                "--lifespan",
-                "off",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"{self.url}/healthz", timeout=2)  # noqa: S310 - loopback
-                return
-            except OSError:
-                if self.process.poll() is not None:
-                    raise RuntimeError(self.process.stderr.read().decode()) from None
-                time.sleep(0.2)
-        raise RuntimeError("uvicorn did not start")
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
 
 
 @pytest.fixture

@@ -30,7 +30,9 @@ def test_a_post_lands_in_the_members_home_feed_with_sanitised_html(client, reade
     MembershipFactory(space=space, user=reader)
     author = MembershipFactory(space=space).user
     post = services.create_post(
-        author=author, space=space, body="**Klaar!** <script>alert(1)</script> [x](javascript:alert(1))"
+        author=author,
+        space=space,
+        body="**Klaar!** <script>alert(1)</script> [x](javascript:alert(1))",
     )
     assert Activity.objects.get(target_id=post.pk).verb == "post.created"
     body = client.get(reverse("home")).content.decode()
@@ -83,11 +85,18 @@ def test_home_feed_costs_the_same_with_20_or_2000_activities(client, reader, que
     MembershipFactory(space=space, user=reader)
     author = UserFactory()
     posts = Post.objects.bulk_create(
-        [Post(space=space, author=author, body=f"p{i}", body_html=f"<p>p{i}</p>") for i in range(count)]
+        [
+            Post(space=space, author=author, body=f"p{i}", body_html=f"<p>p{i}</p>")
+            for i in range(count)
+        ]
     )
     Activity.objects.bulk_create(
-        [Activity(verb="post.created", actor=author, space=space, target_type="post", target_id=p.pk)
-         for p in posts]
+        [
+            Activity(
+                verb="post.created", actor=author, space=space, target_type="post", target_id=p.pk
+            )
+            for p in posts
+        ]
     )
     services.react(user=reader, target=posts[-1], kind="like")
     client.get(reverse("home"))
@@ -137,7 +146,9 @@ def test_posting_needs_the_post_right_and_a_message(client, reader):
 def test_comments_are_one_level_deep_and_reactions_toggle(client, reader):
     space = SpaceFactory()
     MembershipFactory(space=space, user=reader)
-    post = services.create_post(author=MembershipFactory(space=space).user, space=space, body="Vraag")
+    post = services.create_post(
+        author=MembershipFactory(space=space).user, space=space, body="Vraag"
+    )
     url = reverse("activity:post", args=[post.pk])
     client.post(url, {"body": "Eerste reactie"})
     first = Comment.objects.get()
@@ -164,11 +175,19 @@ def test_announcements_are_pinned_for_their_audience_until_they_expire(client, r
     reader.department = sales
     reader.save()
     manager = UserFactory(org_role="community_manager")
-    services.publish_announcement(author=manager, title="Voor iedereen", body="Hallo allemaal",
-                                  expires_at=timezone.now() + timezone.timedelta(days=2))
-    services.publish_announcement(author=manager, title="Voor IT", body="Alleen IT",
-                                  expires_at=timezone.now() + timezone.timedelta(days=2),
-                                  department=DepartmentFactory(name="IT"))
+    services.publish_announcement(
+        author=manager,
+        title="Voor iedereen",
+        body="Hallo allemaal",
+        expires_at=timezone.now() + timezone.timedelta(days=2),
+    )
+    services.publish_announcement(
+        author=manager,
+        title="Voor IT",
+        body="Alleen IT",
+        expires_at=timezone.now() + timezone.timedelta(days=2),
+        department=DepartmentFactory(name="IT"),
+    )
     body = client.get(reverse("home")).content.decode()
     assert "Voor iedereen" in body and "Voor IT" not in body
     Announcement.objects.update(expires_at=timezone.now() - timezone.timedelta(minutes=1))

@@ -40,7 +40,7 @@ def team(client):
 
 
 async def test_a_new_post_reaches_a_member_without_reload(team):
-    space, author, reader, cookie = team
+    space, author, _reader, cookie = team
     socket = await connect(cookie)
     connected, _ = await socket.connect()
     assert connected
@@ -87,7 +87,7 @@ async def test_a_member_removed_after_connecting_gets_nothing_more(team):
 
 
 async def test_reconnect_catches_up_on_everything_missed(team):
-    space, author, reader, cookie = team
+    space, author, _reader, cookie = team
     first = await sync_to_async(services.create_post)(author=author, space=space, body="Voor")
     last_seen = await sync_to_async(
         lambda: Activity.objects.get(target_type="post", target_id=first.pk).pk
@@ -99,7 +99,9 @@ async def test_reconnect_catches_up_on_everything_missed(team):
     await socket.send_to(text_data=json.dumps({"type": "resume", "last_id": last_seen}))
     received = [await socket.receive_from(timeout=5) for _ in range(3)]
     assert ["Gemist 1" in received[0], "Gemist 2" in received[1], "Gemist 3" in received[2]] == [
-        True, True, True
+        True,
+        True,
+        True,
     ]
     assert await socket.receive_nothing(timeout=0.5)  # "Voor" was already on the page
     # The same item never arrives twice, even if it is pushed after the catch-up.
@@ -109,7 +111,7 @@ async def test_reconnect_catches_up_on_everything_missed(team):
 
 
 async def test_a_forged_last_id_reveals_nothing_hidden(team, client):
-    space, author, reader, cookie = team
+    _space, _author, _reader, cookie = team
     secret = await sync_to_async(SpaceFactory)(visibility="secret")
     insider = await sync_to_async(UserFactory)()
     await sync_to_async(MembershipFactory)(space=secret, user=insider)
@@ -123,11 +125,17 @@ async def test_a_forged_last_id_reveals_nothing_hidden(team, client):
 
 @pytest.mark.parametrize(
     "message",
-    ["not json", "[]", '{"type": "resume", "last_id": -5}', '{"type": "resume", "last_id": "x"}',
-     '{"type": "resume", "last_id": true}', '{"type": "shutdown"}'],
+    [
+        "not json",
+        "[]",
+        '{"type": "resume", "last_id": -5}',
+        '{"type": "resume", "last_id": "x"}',
+        '{"type": "resume", "last_id": true}',
+        '{"type": "shutdown"}',
+    ],
 )
 async def test_malformed_messages_get_a_clear_refusal_and_the_socket_lives_on(team, message):
-    space, author, reader, cookie = team
+    space, author, _reader, cookie = team
     socket = await connect(cookie)
     assert (await socket.connect())[0]
     await socket.send_to(text_data=message)

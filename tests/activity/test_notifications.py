@@ -1,0 +1,182 @@
+"""Notifications: who hears what, grouped, by the channel they chose, and nobody else's."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from intranet.activity import services
+from intranet.activity.models import Notification, NotificationPreference
+from intranet.governance import services as governance
+from tests.factories import MembershipFactory, SpaceFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def space_with(db):
+    space = SpaceFactory(name="Inkoop")
+    author = UserFactory(first_name="Anna", language="en")
+    MembershipFactory(space=space, user=author)
+    return space, author
+
+
+def member(space, **kwargs):
+    person = UserFactory(**kwargs)
+    MembershipFactory(space=space, user=person)
+    return person
+
+
+def test_ten_likes_on_one_post_are_one_notification(space_with, django_capture_on_commit_callbacks):
+    space, author = space_with
+    post = services.create_post(author=author, space=space, body="Nieuwe werkwijze")
+    fans = [member(space, first_name=f"Fan{i}") for i in range(10)]
+    with django_capture_on_commit_callbacks(execute=True):
+        for fan in fans:
+            services.react(user=fan, target=post, kind="like")
+    notification = Notification.objects.get(recipient=author)
+    assert notification.kind == "reaction" and notification.actor_count == 10
+    assert notification.actor == fans[-1]
+
+
+def test_after_reading_a_new_reaction_starts_a_new_notification(
+    space_with, django_capture_on_commit_callbacks
+):
+    space, author = space_with
+    post = services.create_post(author=author, space=space, body="x")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.react(user=member(space), target=post, kind="like")
+    services.mark_read(user=author)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.react(user=member(space), target=post, kind="celebrate")
+    assert Notification.objects.filter(recipient=author).count() == 2
+    assert Notification.objects.filter(recipient=author, read_at__isnull=True).count() == 1
+
+
+def test_mentions_reach_only_people_who_may_read_the_space(
+    mailbox, django_capture_on_commit_callbacks, settings
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    from intranet.celery import app
+
+    app.conf.task_always_eager = True
+    private = SpaceFactory(visibility="private", closed_reason="x")
+    author = UserFactory()
+    MembershipFactory(space=private, user=author)
+    insider = UserFactory(email="lisa.koster@plein.example", language="en")
+    MembershipFactory(space=private, user=insider)
+    outsider = UserFactory(email="tim.wijnands@plein.example")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            post = services.create_post(
+                author=author,
+                space=private,
+                body="@lisa.koster en @tim.wijnands, kijken jullie mee?",
+            )
+    finally:
+        app.conf.task_always_eager = False
+    assert 'class="mention"' in post.body_html
+    assert Notification.objects.filter(recipient=insider, kind="mention").exists()
+    assert not Notification.objects.filter(recipient=outsider).exists()
+    # Mentions go by email at once by default: a real message on the SMTP server.
+    message = mailbox.wait_for(1)[0]
+    assert message["To"] == insider.email
+    assert "mentioned you in" in message["Subject"]
+    assert Notification.objects.get(recipient=insider).emailed_at is not None
+
+
+def test_preferences_switch_a_kind_off(space_with, client, django_capture_on_commit_callbacks):
+    space, author = space_with
+    client.force_login(author)
+    response = client.post(
+        reverse("activity:preferences"),
+        {
+            "mention": "email",
+            "reply": "site",
+            "answer": "email",
+            "accepted": "site",
+            "join_request": "email",
+            "invitation": "email",
+            "reaction": "off",
+            "badge": "site",
+        },
+    )
+    assert response.status_code == 302
+    post = services.create_post(author=author, space=space, body="x")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.react(user=member(space), target=post, kind="like")
+        services.add_comment(author=member(space), target=post, body="Goed plan")
+    kinds = list(Notification.objects.filter(recipient=author).values_list("kind", flat=True))
+    assert kinds == ["reply"]
+    bad = client.post(reverse("activity:preferences"), {"mention": "pigeon"})
+    assert bad.status_code == 400
+    assert NotificationPreference.objects.get(user=author, kind="mention").channel == "email"
+
+
+def test_join_requests_notify_the_spaces_managers(django_capture_on_commit_callbacks):
+    space = SpaceFactory(visibility="private", closed_reason="x", name="Project X")
+    owner = UserFactory()
+    MembershipFactory(space=space, user=owner, role="owner")
+    with django_capture_on_commit_callbacks(execute=True):
+        governance.request_membership(user=UserFactory(), space=space)
+        governance.request_membership(user=UserFactory(), space=space)
+    notification = Notification.objects.get(recipient=owner)
+    assert (notification.kind, notification.actor_count) == ("join_request", 2)
+
+
+def test_notifications_page_marks_one_or_all_read_and_never_someone_elses(
+    client, space_with, django_capture_on_commit_callbacks
+):
+    space, author = space_with
+    post = services.create_post(author=author, space=space, body="x")
+    other = services.create_post(author=author, space=space, body="y")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.react(user=member(space, first_name="Kees"), target=post, kind="like")
+        services.react(user=member(space), target=other, kind="like")
+    client.force_login(author)
+    page = client.get(reverse("activity:notifications")).content.decode()
+    assert re.search(r"Kees [^<]*reacted to your post", page)
+    assert 'id="notification-count"' in page and ">2<" in page
+    first = Notification.objects.filter(recipient=author).first()
+    client.post(reverse("activity:notifications"), {"notification": first.pk})
+    assert Notification.objects.filter(recipient=author, read_at__isnull=True).count() == 1
+    stranger = UserFactory()
+    client.force_login(stranger)
+    other_id = Notification.objects.filter(recipient=author, read_at__isnull=True).get().pk
+    assert (
+        client.post(reverse("activity:notifications"), {"notification": other_id}).status_code
+        == 404
+    )
+    assert client.post(f"/api/notifications/{other_id}/read/").status_code == 404
+    assert Notification.objects.filter(recipient=author, read_at__isnull=True).count() == 1
+    client.force_login(author)
+    client.post(reverse("activity:notifications"), {"notification": "all"})
+    assert not Notification.objects.filter(recipient=author, read_at__isnull=True).exists()
+
+
+def test_notification_and_preferences_api(client, space_with, django_capture_on_commit_callbacks):
+    space, author = space_with
+    post = services.create_post(author=author, space=space, body="x")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.react(user=member(space), target=post, kind="like")
+    client.force_login(author)
+    items = client.get("/api/notifications/").json()
+    assert items[0]["kind"] == "reaction" and items[0]["read"] is False
+    assert client.post("/api/notifications/read-all/").status_code == 204
+    assert client.get("/api/notifications/").json()[0]["read"] is True
+    prefs = client.get("/api/notifications/preferences/").json()
+    assert prefs["reaction"] == "site" and prefs["mention"] == "email"
+    response = client.put(
+        "/api/notifications/preferences/", {"reaction": "digest"}, content_type="application/json"
+    )
+    assert response.status_code == 200 and response.json()["reaction"] == "digest"
+    bad = client.put(
+        "/api/notifications/preferences/", {"reaction": "smoke"}, content_type="application/json"
+    )
+    assert bad.status_code == 400
+    feed = client.get("/api/feed/").json()
+    assert feed["results"][0]["verb"] == "post.created"
+    assert client.get("/api/feed/", {"feed": "space:abc"}).status_code == 400
+    assert client.get("/api/feed/", {"before": "x"}).status_code == 400
+    client.logout()
+    assert client.get("/api/notifications/").status_code == 403

@@ -10,9 +10,11 @@ from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import trans_real
 
 from intranet.activity import selectors
 from intranet.activity.models import Follow
@@ -32,6 +34,7 @@ class FeedConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_NOT_SIGNED_IN)
             return
         self.user = user
+        self.language = self._language()
         query = parse_qs(self.scope.get("query_string", b"").decode())
         self.feed = selectors.Feed.parse((query.get("feed") or ["home"])[0])
         self.groups_joined: list[str] = []
@@ -45,6 +48,24 @@ class FeedConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_add(group, self.channel_name)
         self.groups_joined = groups
         await self.accept()
+
+    def _language(self) -> str:
+        """The page's language: the user's choice, else the cookie, else the browser's."""
+        if self.user.language:
+            return self.user.language
+        headers = dict(self.scope.get("headers", []))
+        cookies = headers.get(b"cookie", b"").decode()
+        for part in cookies.split(";"):
+            name, _sep, value = part.strip().partition("=")
+            if name == settings.LANGUAGE_COOKIE_NAME and value in dict(settings.LANGUAGES):
+                return value
+        accept = headers.get(b"accept-language", b"").decode()
+        for code, _quality in trans_real.parse_accept_lang_header(accept):
+            try:
+                return translation.get_supported_language_variant(code)
+            except LookupError:
+                continue
+        return settings.LANGUAGE_CODE
 
     @database_sync_to_async
     def _groups(self) -> list[str] | None:
@@ -85,7 +106,7 @@ class FeedConsumer(AsyncWebsocketConsumer):
             if not isinstance(last_id, int) or isinstance(last_id, bool) or last_id < 0:
                 raise ValueError("bad last_id")
         except (ValueError, TypeError):
-            await self.send(text_data=await self._status(_("Message not understood.")))
+            await self.send(text_data=await self._status_text())
             return
         for html in await self._replay(last_id):
             await self.send(text_data=html)
@@ -123,14 +144,14 @@ class FeedConsumer(AsyncWebsocketConsumer):
 
     async def notifications_changed(self, event):
         count = await database_sync_to_async(selectors.unread_count)(user=self.user)
-        await self.send(
-            text_data=render_to_string("activity/_bell_count.html", {"unread": count, "oob": True})
-        )
+        with translation.override(self.language):
+            html = render_to_string("activity/_bell_count.html", {"unread": count, "oob": True})
+        await self.send(text_data=html)
 
     # --- Rendering -----------------------------------------------------------------------------
 
     def _fragment(self, item) -> str:
-        with translation.override(self.user.language or translation.get_language()):
+        with translation.override(self.language):
             return render_to_string(
                 "activity/_incoming.html", {"item": item, "user": self.user, "live": True}
             )
@@ -138,3 +159,7 @@ class FeedConsumer(AsyncWebsocketConsumer):
     @database_sync_to_async
     def _status(self, message: str) -> str:
         return render_to_string("activity/_live_status.html", {"message": message})
+
+    async def _status_text(self) -> str:
+        with translation.override(self.language):
+            return await self._status(_("Message not understood."))

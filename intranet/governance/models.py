@@ -138,6 +138,11 @@ class Space(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("governance:space", args=[self.slug])
+
 
 class Membership(models.Model):
     space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="memberships")

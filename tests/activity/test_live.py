@@ -162,3 +162,19 @@ async def test_the_bell_count_updates_live(team):
     assert 'id="notification-count"' in reply and 'hx-swap-oob="true"' in reply
     assert ">1<" in reply
     await socket.disconnect()
+
+
+async def test_live_items_speak_the_pages_language(team):
+    space, author, reader, cookie = team
+    headers = [
+        (b"origin", b"http://localhost"),
+        (b"host", b"localhost"),
+        (b"cookie", cookie.encode()),
+        (b"accept-language", b"en-GB,en;q=0.9"),
+    ]
+    socket = WebsocketCommunicator(application, "/ws/feed/?feed=home", headers=headers)
+    assert (await socket.connect())[0]
+    await sync_to_async(services.create_post)(author=author, space=space, body="Taal")
+    html = await socket.receive_from(timeout=5)
+    assert "posted in" in html and "just now" in html
+    await socket.disconnect()

@@ -37,7 +37,7 @@
     pill.hidden = n === 0;
     if (n) {
       var label = n === 1 ? pill.getAttribute("data-label-one") : pill.getAttribute("data-label-many");
-      pill.textContent = label.replace("%(n)s", n);
+      pill.textContent = label.replace("#n#", n);
     }
   }
   document.addEventListener("htmx:wsOpen", function (event) {

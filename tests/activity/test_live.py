@@ -22,7 +22,11 @@ def cookie_for(client, user) -> str:
 
 
 async def connect(cookie: str, feed: str = "home") -> WebsocketCommunicator:
-    headers = [(b"origin", b"http://localhost"), (b"host", b"localhost")]
+    headers = [
+        (b"origin", b"http://localhost"),
+        (b"host", b"localhost"),
+        (b"accept-language", b"en"),
+    ]
     if cookie:
         headers.append((b"cookie", cookie.encode()))
     communicator = WebsocketCommunicator(application, f"/ws/feed/?feed={feed}", headers=headers)
@@ -165,7 +169,7 @@ async def test_the_bell_count_updates_live(team):
 
 
 async def test_live_items_speak_the_pages_language(team):
-    space, author, reader, cookie = team
+    space, author, _reader, cookie = team
     headers = [
         (b"origin", b"http://localhost"),
         (b"host", b"localhost"),

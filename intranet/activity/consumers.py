@@ -6,18 +6,20 @@ from __future__ import annotations
 
 import json
 import logging
+from functools import lru_cache
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import trans_real
 
-from intranet.activity import selectors
-from intranet.activity.models import Follow
+from intranet.activity import live, selectors
+from intranet.activity.models import Activity, Follow
 from intranet.governance import permissions
 from intranet.governance.models import Membership, Space
 
@@ -44,10 +46,35 @@ class FeedConsumer(AsyncWebsocketConsumer):
             # A feed the user may not read looks the same as one that does not exist.
             await self.close(code=CLOSE_NO_ACCESS)
             return
+        groups.append(live.ACCESS_GROUP)
         for group in groups:
             await self.channel_layer.group_add(group, self.channel_name)
         self.groups_joined = groups
+        await self._load_access()
         await self.accept()
+
+    @database_sync_to_async
+    def _load_access(self) -> None:
+        """What this user may read, kept in memory and reloaded when access changes, so each
+        pushed item is checked without a query (hundreds of sockets per process)."""
+        user = get_user_model().objects.get(pk=self.user.pk)
+        self.user = user
+        self.active = permissions.is_active(user)
+        self.viewable = set(Space.objects.viewable_by(user).values_list("pk", flat=True))
+        self.guest = permissions.is_guest(user)
+        self.admin = permissions.is_administrator(user)
+
+    def _may_see(self, space_id: int | None, department_id: int | None) -> bool:
+        if not self.active:
+            return False
+        if space_id is not None:
+            return space_id in self.viewable
+        if self.guest:
+            return False
+        return department_id is None or self.admin or department_id == self.user.department_id
+
+    async def access_changed(self, event):
+        await self._load_access()
 
     def _language(self) -> str:
         """The page's language: the user's choice, else the cookie, else the browser's."""
@@ -127,20 +154,16 @@ class FeedConsumer(AsyncWebsocketConsumer):
     # --- From the channel layer ----------------------------------------------------------------
 
     async def activity_new(self, event):
-        html = await self._render_new(event["id"])
-        if html:
-            await self.send(text_data=html)
-
-    @database_sync_to_async
-    def _render_new(self, activity_id: int) -> str | None:
+        activity_id = event["id"]
         if activity_id in self.sent:
-            return None  # reached us through two groups (a space and a followed person)
-        # Re-check now: the membership may have ended since the socket opened.
-        item = selectors.activity_for(user=self.user, activity_id=activity_id, feed=self.feed)
-        if item is None:
-            return None
-        self.sent.add(activity_id)
-        return self._fragment(item)
+            return  # reached us through two groups (a space and a followed person)
+        # Re-check now, against what the user may read at this moment.
+        if not self._may_see(event.get("space_id"), event.get("department_id")):
+            return
+        html = await fragment(activity_id, self.language)
+        if html:
+            self.sent.add(activity_id)
+            await self.send(text_data=html)
 
     async def notifications_changed(self, event):
         count = await database_sync_to_async(selectors.unread_count)(user=self.user)
@@ -151,10 +174,7 @@ class FeedConsumer(AsyncWebsocketConsumer):
     # --- Rendering -----------------------------------------------------------------------------
 
     def _fragment(self, item) -> str:
-        with translation.override(self.language):
-            return render_to_string(
-                "activity/_incoming.html", {"item": item, "user": self.user, "live": True}
-            )
+        return render_fragment(item, self.language)
 
     @database_sync_to_async
     def _status(self, message: str) -> str:
@@ -163,3 +183,24 @@ class FeedConsumer(AsyncWebsocketConsumer):
     async def _status_text(self) -> str:
         with translation.override(self.language):
             return await self._status(_("Message not understood."))
+
+
+def render_fragment(item, language: str) -> str:
+    with translation.override(language):
+        return render_to_string("activity/_incoming.html", {"item": item, "live": True})
+
+
+@lru_cache(maxsize=512)
+def _fragment_sync(activity_id: int, language: str) -> str | None:
+    """A new item looks the same to everyone allowed to see it (no reactions yet), so each
+    process renders it once per language, not once per socket."""
+    from django.contrib.auth.models import AnonymousUser
+
+    activity = Activity.objects.filter(pk=activity_id).select_related("actor", "space").first()
+    if activity is None:
+        return None
+    item = selectors.hydrate([activity], user=AnonymousUser())[0]
+    return render_fragment(item, language)
+
+
+fragment = database_sync_to_async(_fragment_sync)

@@ -116,7 +116,23 @@ def on_notifications_changed(event: ev.NotificationsChanged) -> None:
     live.push_notifications(user_id=event.user_id)
 
 
+def on_membership_changed(event) -> None:
+    live.access_changed(user_id=event.user_id)
+
+
+def on_access_changed_for_everyone(event) -> None:
+    live.access_changed()
+
+
 def register() -> None:
+    for event_type in (gov.MemberJoined, gov.MemberLeft, gov.MemberRoleChanged, gov.OrgRoleChanged):
+        events.subscribe(event_type, on_membership_changed)
+    for event_type in (
+        gov.SpaceSettingsChanged,
+        gov.SpacePermissionsChanged,
+        gov.KindDefaultsChanged,
+    ):
+        events.subscribe(event_type, on_access_changed_for_everyone)
     events.subscribe(ev.PostCreated, on_post_created)
     events.subscribe(ev.CommentAdded, on_comment_added)
     events.subscribe(ev.ReactionAdded, on_reaction_added)

@@ -38,8 +38,25 @@ def groups_for(row) -> list[str]:
 
 
 def push_activity(*, activity_id: int, row) -> None:
+    # Where it happened travels along, so each consumer decides visibility from memory.
+    message = {
+        "type": "activity.new",
+        "id": activity_id,
+        "space_id": row.space_id,
+        "department_id": row.department_id,
+    }
     for group in groups_for(row):
-        _send(group, {"type": "activity.new", "id": activity_id})
+        _send(group, message)
+
+
+ACCESS_GROUP = "access"
+
+
+def access_changed(*, user_id: int | None = None) -> None:
+    """Someone's rights changed (user_id), or everyone's may have (a space closed, defaults
+    changed): open sockets reload what they may see before the next item arrives."""
+    group = f"user.{user_id}" if user_id is not None else ACCESS_GROUP
+    _send(group, {"type": "access.changed"})
 
 
 def push_notifications(*, user_id: int) -> None:

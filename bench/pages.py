@@ -22,7 +22,8 @@ PAGES = [("login (anonymous)", "/accounts/login/", False), ("home", "/", True),
          ("healthz", "/healthz", False), ("api/me", "/api/me/", True),
          ("spaces directory", "/spaces/", True), ("space home", "/spaces/it/", True),
          ("space members", "/spaces/it/members/", True), ("org chart", "/organisation/", True),
-         ("api/spaces", "/api/spaces/", True)]  # fmt: skip
+         ("api/spaces", "/api/spaces/", True), ("api/feed", "/api/feed/", True),
+         ("notifications", "/notifications/", True)]  # fmt: skip
 
 
 def sign_in(host: str, port: int, email: str, password: str) -> str:

@@ -23,6 +23,11 @@ def _clean_redis():
     if keys:
         client.delete(*keys)
     client.close()
+    # The permission policies also live briefly in process memory; a rolled-back test must
+    # not leave its defaults there for the next one.
+    from intranet.governance.permissions import forget_policies
+
+    forget_policies()
     yield
 
 

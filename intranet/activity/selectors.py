@@ -103,17 +103,15 @@ def hydrate(activities, *, user) -> list[Activity]:
     counts, mine, comments = {}, set(), {}
     if post_ids:
         post_type = ContentType.objects.get_for_model(Post)
+        # Counts and "did I react" in one query.
         for row in (
             Reaction.objects.filter(content_type=post_type, object_id__in=post_ids)
             .values("object_id", "kind")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("pk"), mine=Count("pk", filter=Q(user_id=user.pk)))
         ):
             counts.setdefault(row["object_id"], {})[row["kind"]] = row["n"]
-        mine = set(
-            Reaction.objects.filter(
-                content_type=post_type, object_id__in=post_ids, user_id=user.pk
-            ).values_list("object_id", "kind")
-        )
+            if row["mine"]:
+                mine.add((row["object_id"], row["kind"]))
         comments = dict(
             Comment.objects.filter(content_type=post_type, object_id__in=post_ids)
             .values("object_id")

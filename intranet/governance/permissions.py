@@ -6,6 +6,7 @@ rule holds everywhere or nowhere."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -69,9 +70,26 @@ def content_filter(user):
     return Q(visibility=Visibility.OPEN) | Q(_member_of_space(user))
 
 
+# Permission checks run many times per page (every space in the composer, every socket): the
+# policies also live in process memory for a few seconds, so a change made in another process
+# applies everywhere within LOCAL_POLICY_SECONDS (and at once in the process that made it).
+LOCAL_POLICY_SECONDS = 3.0
+_local_policies: tuple[float, dict] | None = None
+
+
+def forget_policies() -> None:
+    global _local_policies
+    _local_policies = None
+    cache.delete(POLICY_CACHE_KEY)
+
+
 def kind_policies() -> dict[str, dict]:
-    """{kind: {"matrix": ..., "allowed_modules": [...]}} from the database, cached in Redis;
-    the services that change a policy delete the cache key."""
+    """{kind: {"matrix": ..., "allowed_modules": [...]}} from the database, cached in Redis
+    and briefly in process memory; the services that change a policy call forget_policies()."""
+    global _local_policies
+    now = time.monotonic()
+    if _local_policies is not None and now - _local_policies[0] < LOCAL_POLICY_SECONDS:
+        return _local_policies[1]
     policies = cache.get(POLICY_CACHE_KEY)
     if policies is None:
         from intranet.governance.models import KindPolicy
@@ -81,6 +99,7 @@ def kind_policies() -> dict[str, dict]:
             for policy in KindPolicy.objects.all()
         }
         cache.set(POLICY_CACHE_KEY, policies, timeout=3600)
+    _local_policies = (now, policies)
     return policies
 
 

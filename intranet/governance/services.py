@@ -581,8 +581,8 @@ def set_kind_defaults(
             actor=actor, action="defaults.changed", target=policy, before=before, after=after
         )
         events.publish(ev.KindDefaultsChanged(kind=kind, actor_id=actor.pk))
-        transaction.on_commit(lambda: cache.delete(permissions.POLICY_CACHE_KEY))
-    cache.delete(permissions.POLICY_CACHE_KEY)
+        transaction.on_commit(permissions.forget_policies)
+    permissions.forget_policies()
     return policy
 
 

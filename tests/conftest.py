@@ -26,8 +26,10 @@ def _clean_redis():
     # The permission policies also live briefly in process memory; a rolled-back test must
     # not leave its defaults there for the next one.
     from intranet.governance.permissions import forget_policies
+    from intranet.governance.services import forget_pilot
 
     forget_policies()
+    forget_pilot()
     yield
 
 

@@ -67,7 +67,7 @@ class FeedView(APIView):
         if before is not None and not before.isdigit():
             raise ApiValidationError({"before": "A whole number."})
         page = selectors.feed_page(
-            user=request.user, feed=feed, before=int(before) if before else None
+            user=request.user, feed=feed, before=int(before) if before else None, counts=False
         )
         return Response(
             {

@@ -22,6 +22,22 @@ from intranet.governance import permissions
 from intranet.governance.models import Membership, Space
 
 PAGE_SIZE = 20
+ITEM_FIELDS = (
+    "id",
+    "verb",
+    "actor_id",
+    "space_id",
+    "department_id",
+    "target_type",
+    "target_id",
+    "created_at",
+    "actor__first_name",
+    "actor__last_name",
+    "actor__email",
+    "space__name",
+    "space__slug",
+    "space__kind",
+)
 
 
 @dataclass(frozen=True)
@@ -89,19 +105,21 @@ def feed_activities(
         activities = activities.filter(id__lt=before)
     if after is not None:
         activities = activities.filter(id__gt=after).order_by("id")
-    return activities.select_related("actor", "space")[:limit]
+    # Only what an item shows: fewer columns to fetch and convert on the busiest read.
+    return activities.select_related("actor", "space").only(*ITEM_FIELDS)[:limit]
 
 
-def hydrate(activities, *, user) -> list[Activity]:
+def hydrate(activities, *, user, counts: bool = True) -> list[Activity]:
     """Attach what each item shows (post, announcement, reactions, comment count) in a fixed
-    number of queries, whatever the number of items."""
+    number of queries, whatever the number of items. counts=False skips reactions and
+    comments for readers that do not show them (the API)."""
     activities = list(activities)
     post_ids = [a.target_id for a in activities if a.target_type == "post"]
     announcement_ids = [a.target_id for a in activities if a.target_type == "announcement"]
-    posts = Post.objects.in_bulk(post_ids) if post_ids else {}
+    posts = Post.objects.only("id", "author_id", "body_html").in_bulk(post_ids) if post_ids else {}
     announcements = Announcement.objects.in_bulk(announcement_ids) if announcement_ids else {}
-    counts, mine, comments = {}, set(), {}
-    if post_ids:
+    reaction_counts, mine, comments = {}, set(), {}
+    if post_ids and counts:
         post_type = ContentType.objects.get_for_model(Post)
         # Counts and "did I react" in one query.
         for row in (
@@ -109,7 +127,7 @@ def hydrate(activities, *, user) -> list[Activity]:
             .values("object_id", "kind")
             .annotate(n=Count("pk"), mine=Count("pk", filter=Q(user_id=user.pk)))
         ):
-            counts.setdefault(row["object_id"], {})[row["kind"]] = row["n"]
+            reaction_counts.setdefault(row["object_id"], {})[row["kind"]] = row["n"]
             if row["mine"]:
                 mine.add((row["object_id"], row["kind"]))
         comments = dict(
@@ -131,7 +149,7 @@ def hydrate(activities, *, user) -> list[Activity]:
                 {
                     "kind": kind,
                     "label": label,
-                    "count": counts.get(pid, {}).get(kind, 0),
+                    "count": reaction_counts.get(pid, {}).get(kind, 0),
                     "mine": (pid, kind) in mine,
                 }
                 for kind, label in Reaction.Kind.choices
@@ -165,8 +183,8 @@ def pinned_announcements(*, user):
     )
 
 
-def feed_page(*, user, feed: Feed, before: int | None = None) -> dict:
-    items = hydrate(feed_activities(user=user, feed=feed, before=before), user=user)
+def feed_page(*, user, feed: Feed, before: int | None = None, counts: bool = True) -> dict:
+    items = hydrate(feed_activities(user=user, feed=feed, before=before), user=user, counts=counts)
     return {
         "feed": str(feed),
         "items": items,

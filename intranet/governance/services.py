@@ -3,6 +3,8 @@ records the audit entry and publishes the event on commit (DESIGN.md, Zulip's ac
 
 from __future__ import annotations
 
+import time
+
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -727,12 +729,27 @@ def set_pilot(*, actor, enabled: bool, departments: list[Department]) -> Organis
         events.publish(
             ev.PilotChanged(enabled=enabled, department_ids=after["departments"], actor_id=actor.pk)
         )
-        transaction.on_commit(lambda: cache.delete(PILOT_CACHE_KEY))
-    cache.delete(PILOT_CACHE_KEY)
+        transaction.on_commit(forget_pilot)
+    forget_pilot()
     return org
 
 
+_local_pilot: tuple[float, tuple] | None = None
+
+
+def forget_pilot() -> None:
+    global _local_pilot
+    _local_pilot = None
+    cache.delete(PILOT_CACHE_KEY)
+
+
 def pilot_state() -> tuple[bool, frozenset[int]]:
+    """Asked on every request: kept in Redis and, for LOCAL_POLICY_SECONDS, in memory."""
+    global _local_pilot
+    now = time.monotonic()
+    if _local_pilot is not None and now - _local_pilot[0] < permissions.LOCAL_POLICY_SECONDS:
+        state = _local_pilot[1]
+        return state[0], frozenset(state[1])
     state = cache.get(PILOT_CACHE_KEY)
     if state is None:
         org = Organisation.objects.filter(pk=1).first()
@@ -740,4 +757,5 @@ def pilot_state() -> tuple[bool, frozenset[int]]:
         ids = list(org.pilot_departments.values_list("pk", flat=True)) if enabled else []
         state = (enabled, ids)
         cache.set(PILOT_CACHE_KEY, state, timeout=3600)
+    _local_pilot = (now, state)
     return state[0], frozenset(state[1])

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import json
 import re
 import socket
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 
@@ -31,6 +33,42 @@ def _clean_redis():
     forget_policies()
     forget_pilot()
     yield
+
+
+@contextmanager
+def record_events(*, include=lambda name: name != "NotificationsChanged"):
+    """Collect the events delivered while the block runs, each round-tripped through JSON
+    (an event that cannot travel fails here, where it is made)."""
+    from intranet import events
+
+    seen: list[dict] = []
+
+    def handler(event):
+        if include(type(event).__name__):
+            seen.append(json.loads(events.to_json(event)))
+
+    events.subscribe(None, handler)
+    try:
+        yield seen
+    finally:
+        events.unsubscribe(None, handler)
+
+
+@pytest.fixture
+def captured_events(django_capture_on_commit_callbacks):
+    """Run an action, commit it, and get its events:
+
+    with captured_events() as seen:
+        services.create_space(...)
+    assert seen[0]["type"] == "SpaceCreated"
+    """
+
+    @contextmanager
+    def capture():
+        with record_events() as seen, django_capture_on_commit_callbacks(execute=True):
+            yield seen
+
+    return capture
 
 
 @pytest.fixture

@@ -203,3 +203,20 @@ def test_only_administrators_and_community_managers_announce(client, reader):
     assert response.status_code == 400
     assert "Choose a moment in the future." in response.content.decode()
     assert not Announcement.objects.exists()
+
+
+def test_posting_announces_a_serialisable_event_and_writes_its_activity(captured_events):
+    space = SpaceFactory()
+    author = MembershipFactory(space=space).user
+    with captured_events() as seen:
+        post = services.create_post(author=author, space=space, body="Hallo")
+    assert seen == [
+        {
+            "type": "PostCreated",
+            "post_id": post.pk,
+            "space_id": space.pk,
+            "author_id": author.pk,
+            "mentioned_ids": [],
+        }
+    ]
+    assert Activity.objects.filter(verb="post.created", target_id=post.pk).count() == 1

@@ -1,13 +1,10 @@
 """Governance services: what they write, audit and announce, and what they refuse."""
 
-import json
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import translation
 
-from intranet import events
 from intranet.governance import permissions, services
 from intranet.governance.models import (
     AuditEntry,
@@ -16,6 +13,7 @@ from intranet.governance.models import (
     MembershipRequest,
     Space,
 )
+from tests.conftest import record_events
 from tests.factories import (
     AdminFactory,
     DepartmentFactory,
@@ -36,17 +34,9 @@ def _english():
 
 @pytest.fixture
 def published():
-    """Events delivered after commit, each round-tripped through JSON."""
-    seen = []
-
-    def handler(event):
-        # Notifications that governance events cause are the activity tests' business.
-        if type(event).__name__ != "NotificationsChanged":
-            seen.append(json.loads(events.to_json(event)))
-
-    events.subscribe(None, handler)
-    yield seen
-    events.unsubscribe(None, handler)
+    """The events delivered during the test (the tests commit with on-commit capture)."""
+    with record_events() as seen:
+        yield seen
 
 
 def test_create_space_makes_the_creator_owner_audits_and_announces(

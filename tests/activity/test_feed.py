@@ -220,3 +220,63 @@ def test_posting_announces_a_serialisable_event_and_writes_its_activity(captured
         }
     ]
     assert Activity.objects.filter(verb="post.created", target_id=post.pk).count() == 1
+
+
+def test_reacting_to_what_you_may_not_see_is_404(client, reader):
+    private = SpaceFactory(visibility="private", closed_reason="x")
+    post = services.create_post(
+        author=MembershipFactory(space=private).user, space=private, body="x"
+    )
+    response = client.post(reverse("activity:react", args=[post.pk]), {"kind": "like"})
+    assert response.status_code == 404
+    assert (
+        client.post(reverse("activity:react", args=[999999]), {"kind": "like"}).status_code == 404
+    )
+    from intranet.activity.models import Reaction
+
+    assert not Reaction.objects.exists()
+
+
+def test_follow_and_unfollow_over_http(client, reader):
+    colleague = UserFactory(first_name="Noor")
+    url = reverse("activity:follow", args=[colleague.pk])
+    response = client.post(url, {"action": "follow"}, follow=True)
+    assert "You follow Noor" in response.content.decode()
+    assert (
+        "Unfollow" in client.get(reverse("activity:person", args=[colleague.pk])).content.decode()
+    )
+    client.post(url, {"action": "unfollow"})
+    from intranet.activity.models import Follow
+
+    assert not Follow.objects.exists()
+    response = client.post(reverse("activity:follow", args=[reader.pk]), follow=True)
+    assert "You cannot follow yourself." in response.content.decode()
+    assert client.post(reverse("activity:follow", args=[999999])).status_code == 404
+    assert client.get(reverse("activity:person", args=[999999])).status_code == 404
+    client.force_login(UserFactory(org_role="guest"))
+    assert client.get(reverse("activity:person", args=[colleague.pk])).status_code == 404
+    assert client.post(url, {"action": "follow"}).status_code == 404
+    assert not Follow.objects.exists()
+
+
+def test_a_community_manager_publishes_a_department_announcement(client, reader):
+    it = DepartmentFactory(name="IT")
+    reader.department = it
+    reader.save()
+    client.force_login(UserFactory(org_role="community_manager"))
+    expires = (timezone.localtime() + timezone.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(
+        reverse("activity:announce"),
+        {
+            "title": "Storing vrijdag",
+            "body": "Het netwerk ligt er even uit.",
+            "department": it.pk,
+            "expires_at": expires,
+        },
+    )
+    assert response.status_code == 302
+    announcement = Announcement.objects.get()
+    assert announcement.department == it
+    assert Activity.objects.get(verb="announcement.published").department_id == it.pk
+    client.force_login(reader)
+    assert "Storing vrijdag" in client.get(reverse("home")).content.decode()

@@ -21,11 +21,19 @@ sys.path.insert(0, str(ROOT))
 
 
 def connect_to_embedded_services() -> None:
+    """Attach to the embedded servers of a running `make run` / `make serve-prod`. If the
+    PostgreSQL there is not running, it is started for this script and stopped at its end."""
+    import atexit
+
     from intranet.embedded import EmbeddedPostgres, short_socket_dir
 
     var = Path(os.environ.get("PLEIN_VAR_DIR", ROOT / "var"))
     if not os.environ.get("DATABASE_URL"):
-        os.environ["DATABASE_URL"] = EmbeddedPostgres(data_dir=var / "postgres").start()
+        already_running = (var / "postgres" / "postmaster.pid").exists()
+        postgres = EmbeddedPostgres(data_dir=var / "postgres")
+        os.environ["DATABASE_URL"] = postgres.start()
+        if not already_running:
+            atexit.register(postgres.stop)
     if not os.environ.get("REDIS_URL"):
         os.environ["REDIS_URL"] = f"unix://{short_socket_dir(data_dir=var / 'redis')}/redis.sock"
     os.environ.setdefault("PLEIN_ENV", "development")

@@ -17,30 +17,7 @@ import urllib.parse
 import urllib.request
 
 import websockets
-
-
-def sign_in(base: str, email: str, password: str) -> tuple[str, str]:
-    """Returns (cookie header, csrf token) for a signed-in session."""
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
-    page = opener.open(f"{base}/accounts/login/").read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    data = urllib.parse.urlencode(
-        {"csrfmiddlewaretoken": token, "login": email, "password": password}
-    ).encode()
-    opener.open(
-        urllib.request.Request(
-            f"{base}/accounts/login/", data=data, headers={"Referer": f"{base}/accounts/login/"}
-        )
-    )
-    jar = opener.handlers[-1].cookiejar if hasattr(opener.handlers[-1], "cookiejar") else None
-    cookies = {}
-    for handler in opener.handlers:
-        if isinstance(handler, urllib.request.HTTPCookieProcessor):
-            cookies = {c.name: c.value for c in handler.cookiejar}
-    del jar
-    home = opener.open(f"{base}/spaces/it/").read().decode()
-    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', home).group(1)
-    return "; ".join(f"{k}={v}" for k, v in cookies.items()), csrf
+from session import sign_in
 
 
 def post(base: str, cookie: str, csrf: str, body: str) -> None:

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import re
 import statistics
 import threading
 import time
 from urllib.parse import urlsplit
+
+from session import sign_in
 
 PAGES = [("login (anonymous)", "/accounts/login/", False), ("home", "/", True),
          ("healthz", "/healthz", False), ("api/me", "/api/me/", True),
@@ -24,30 +25,6 @@ PAGES = [("login (anonymous)", "/accounts/login/", False), ("home", "/", True),
          ("space members", "/spaces/it/members/", True), ("org chart", "/organisation/", True),
          ("api/spaces", "/api/spaces/", True), ("api/feed", "/api/feed/", True),
          ("notifications", "/notifications/", True)]  # fmt: skip
-
-
-def sign_in(host: str, port: int, email: str, password: str) -> str:
-    conn = http.client.HTTPConnection(host, port, timeout=10)
-    conn.request("GET", "/accounts/login/")
-    response = conn.getresponse()
-    body = response.read().decode()
-    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
-    cookies = {c.split("=", 1)[0]: c.split("=", 1)[1].split(";")[0]
-               for c in response.headers.get_all("Set-Cookie")}  # fmt: skip
-    form = f"csrfmiddlewaretoken={csrf}&login={email}&password={password}"
-    conn.request("POST", "/accounts/login/", body=form, headers={
-        "Content-Type": "application/x-www-form-urlencoded",
-        "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()),
-        "Referer": f"http://{host}:{port}/accounts/login/",
-    })  # fmt: skip
-    response = conn.getresponse()
-    response.read()
-    for cookie in response.headers.get_all("Set-Cookie") or []:
-        name, value = cookie.split(";")[0].split("=", 1)
-        cookies[name] = value
-    if "plein_session" not in cookies or response.status != 302:
-        raise SystemExit(f"sign-in failed ({response.status}); is the demo seeded?")
-    return "; ".join(f"{k}={v}" for k, v in cookies.items())
 
 
 def run_round(host, port, path, cookie, seconds, concurrency):
@@ -102,7 +79,7 @@ def main():
     args = parser.parse_args()
     parts = urlsplit(args.base)
     host, port = parts.hostname, parts.port or 80
-    cookie = sign_in(host, port, args.email, args.password)
+    cookie, _csrf = sign_in(args.base, args.email, args.password)
     print(f"{args.base}  concurrency {args.concurrency}  {args.runs} x {args.seconds:.0f}s")
     print(f"{'page':<20}{'run':>4}{'req/s':>10}{'median ms':>12}{'p95 ms':>10}{'errors':>8}")
     wanted = {name.strip() for name in args.only.split(",") if name.strip()}

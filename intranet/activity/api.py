@@ -10,9 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from intranet.activity import selectors, services
-from intranet.activity.models import DEFAULT_CHANNELS, Channel, NotificationPreference
-from intranet.governance import permissions
-from intranet.governance.models import Space
+from intranet.activity.models import Channel
 
 
 class ActivitySerializer(serializers.Serializer):
@@ -59,10 +57,8 @@ class FeedView(APIView):
         feed = selectors.Feed.parse(request.query_params.get("feed", "home"))
         if feed is None or feed.kind == "bell":
             raise ApiValidationError({"feed": "Use home, space:<id> or person:<id>."})
-        if feed.kind == "space":
-            space = Space.objects.filter(pk=feed.id).first()
-            if space is None or not permissions.can(request.user, "view", space):
-                raise NotFound
+        if not selectors.may_read_feed(user=request.user, feed=feed):
+            raise NotFound
         before = request.query_params.get("before")
         if before is not None and not before.isdigit():
             raise ApiValidationError({"before": "A whole number."})
@@ -95,15 +91,9 @@ class NotificationReadView(APIView):
 
 
 class PreferencesView(APIView):
-    def _current(self, user) -> dict:
-        stored = dict(
-            NotificationPreference.objects.filter(user=user).values_list("kind", "channel")
-        )
-        return {kind: stored.get(kind, channel) for kind, channel in DEFAULT_CHANNELS.items()}
-
     @extend_schema(responses=serializers.DictField(child=serializers.CharField()))
     def get(self, request):
-        return Response(self._current(request.user))
+        return Response(selectors.notification_channels(user=request.user))
 
     @extend_schema(
         request=serializers.DictField(child=serializers.ChoiceField(choices=Channel.choices)),
@@ -116,7 +106,7 @@ class PreferencesView(APIView):
             services.set_preferences(user=request.user, channels=dict(request.data))
         except ValidationError as error:
             raise ApiValidationError({"detail": error.messages}) from error
-        return Response(self._current(request.user))
+        return Response(selectors.notification_channels(user=request.user))
 
 
 urlpatterns = [

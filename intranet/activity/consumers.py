@@ -100,11 +100,10 @@ class FeedConsumer(AsyncWebsocketConsumer):
         groups = [f"user.{user.pk}"]
         if feed.kind == "bell":
             return groups
+        if not selectors.may_read_feed(user=user, feed=feed):
+            return None
         if feed.kind == "space":
-            space = Space.objects.filter(pk=feed.id).first()
-            if space is None or not permissions.can(user, "view", space):
-                return None
-            return [*groups, f"space.{space.pk}"]
+            return [*groups, f"space.{feed.id}"]
         if feed.kind == "person":
             return [*groups, f"person.{feed.id}"]
         spaces = Membership.objects.filter(user=user).values_list("space_id", flat=True)

@@ -10,11 +10,13 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from intranet.activity.models import (
+    DEFAULT_CHANNELS,
     Activity,
     Announcement,
     Comment,
     Follow,
     Notification,
+    NotificationPreference,
     Post,
     Reaction,
 )
@@ -193,16 +195,25 @@ def feed_page(*, user, feed: Feed, before: int | None = None, counts: bool = Tru
     }
 
 
-def activity_for(*, user, activity_id: int, feed: Feed) -> Activity | None:
-    """One activity, if it belongs to `feed` and the user may see it now (live push)."""
-    activity = (
-        Activity.objects.filter(pk=activity_id)
-        .filter(feed_filter(user, feed))
-        .filter(visible_filter(user))
-        .select_related("actor", "space")
-        .first()
+def may_read_feed(*, user, feed: Feed) -> bool:
+    """A space feed is readable by whoever may read the space; every other feed filters its
+    items one by one. Pages, the API and the sockets all ask this."""
+    if feed.kind != "space":
+        return permissions.is_active(user)
+    space = Space.objects.filter(pk=feed.id).first()
+    return space is not None and permissions.can(user, "view", space)
+
+
+def is_following(*, follower, followee) -> bool:
+    return Follow.objects.filter(follower_id=follower.pk, followee_id=followee.pk).exists()
+
+
+def notification_channels(*, user) -> dict[str, str]:
+    """Each kind's channel for this user: their choice, else the quiet default."""
+    stored = dict(
+        NotificationPreference.objects.filter(user_id=user.pk).values_list("kind", "channel")
     )
-    return hydrate([activity], user=user)[0] if activity else None
+    return {kind: stored.get(kind, channel) for kind, channel in DEFAULT_CHANNELS.items()}
 
 
 def unread_count(*, user) -> int:

@@ -15,9 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from intranet.activity import selectors, services
 from intranet.activity.forms import AnnouncementForm, CommentForm, PostForm, PreferencesForm
-from intranet.activity.models import DEFAULT_CHANNELS, Follow, NotificationPreference, Post
+from intranet.activity.models import Post
 from intranet.governance import permissions
-from intranet.governance.models import Space
 from intranet.governance.selectors import access_space
 
 User = get_user_model()
@@ -36,12 +35,12 @@ def _back(request, fallback: str) -> str:
 
 def _feed_or_404(request, value: str) -> selectors.Feed:
     feed = selectors.Feed.parse(value)
-    if feed is None or feed.kind == "bell":
+    if (
+        feed is None
+        or feed.kind == "bell"
+        or not selectors.may_read_feed(user=request.user, feed=feed)
+    ):
         raise Http404
-    if feed.kind == "space":
-        space = Space.objects.filter(pk=feed.id).first()
-        if space is None or not permissions.can(request.user, "view", space):
-            raise Http404
     return feed
 
 
@@ -156,7 +155,7 @@ def person(request, user_id: int):
     context.update(
         person=someone,
         live_feed=f"person:{someone.pk}",
-        following=Follow.objects.filter(follower=request.user, followee=someone).exists(),
+        following=selectors.is_following(follower=request.user, followee=someone),
     )
     return render(request, "activity/person.html", context)
 
@@ -199,10 +198,7 @@ def notifications(request):
 
 @require_http_methods(["GET", "POST"])
 def preferences(request):
-    stored = dict(
-        NotificationPreference.objects.filter(user=request.user).values_list("kind", "channel")
-    )
-    current = {kind: stored.get(kind, channel) for kind, channel in DEFAULT_CHANNELS.items()}
+    current = selectors.notification_channels(user=request.user)
     form = PreferencesForm(request.POST if request.method == "POST" else None, current=current)
     if request.method == "POST" and form.is_valid():
         services.set_preferences(user=request.user, channels=form.cleaned_data)

@@ -584,6 +584,8 @@ def set_kind_defaults(
         )
         events.publish(ev.KindDefaultsChanged(kind=kind, actor_id=actor.pk))
         transaction.on_commit(permissions.forget_policies)
+    # Twice on purpose: now, so the rest of this transaction reads its own change, and on
+    # commit, so an outer transaction's rollback cannot leave its values cached for others.
     permissions.forget_policies()
     return policy
 
@@ -730,7 +732,7 @@ def set_pilot(*, actor, enabled: bool, departments: list[Department]) -> Organis
             ev.PilotChanged(enabled=enabled, department_ids=after["departments"], actor_id=actor.pk)
         )
         transaction.on_commit(forget_pilot)
-    forget_pilot()
+    forget_pilot()  # now and on commit, as with the permission policies above
     return org
 
 

@@ -199,11 +199,15 @@ def decide(request, request_id: int):
 
 def members(request, slug: str):
     access = selectors.access_space(user=request.user, slug=slug, action=Action.VIEW)
+    return _render_members(request, access, invite_form=InviteForm())
+
+
+def _render_members(request, access, *, invite_form, status: int = 200):
     context = selectors.space_members(access=access, page=request.GET.get("page"))
     context.update(
-        access=access, space=access.space, invite_form=InviteForm(), roles=SpaceRole.choices
+        access=access, space=access.space, invite_form=invite_form, roles=SpaceRole.choices
     )
-    return render(request, "governance/members.html", context)
+    return render(request, "governance/members.html", context, status=status)
 
 
 @require_POST
@@ -221,9 +225,7 @@ def invite(request, slug: str):
     ):
         messages.success(request, _("Invitation sent."))
         return redirect("governance:members", slug=slug)
-    context = selectors.space_members(access=access)
-    context.update(access=access, space=access.space, invite_form=form, roles=SpaceRole.choices)
-    return render(request, "governance/members.html", context, status=400)
+    return _render_members(request, access, invite_form=form, status=400)
 
 
 @require_POST

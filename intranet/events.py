@@ -70,9 +70,12 @@ def publish(event) -> int | None:
                 # One failing consequence must not undo the write or starve the others.
                 logger.exception("event handler %s failed for %s", handler, event)
         if activity_id is not None:
-            from intranet.activity import live
+            from intranet.activity import feed_cache, live
 
             try:
+                # Cached first pages that draw on this item's space or actor expire first,
+                # so a page reloaded because of the push below already shows it.
+                feed_cache.content_changed(space_id=row.space_id, actor_id=row.actor_id)
                 live.push_activity(activity_id=activity_id, row=row)
             except Exception:
                 # Redis down: the page catches up on reconnect; the write stands.

@@ -9,7 +9,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from intranet.activity import selectors, services
+from intranet.activity import feed_cache, selectors, services
 from intranet.activity.models import Channel
 
 
@@ -62,15 +62,25 @@ class FeedView(APIView):
         before = request.query_params.get("before")
         if before is not None and not before.isdigit():
             raise ApiValidationError({"before": "A whole number."})
-        page = selectors.feed_page(
-            user=request.user, feed=feed, before=int(before) if before else None, counts=False
-        )
+        if before:
+            return Response(self.page(request.user, feed, before=int(before)))
+        # The first page is the busiest read: kept until something it shows changes.
         return Response(
-            {
-                "results": ActivitySerializer(page["items"], many=True).data,
-                "next_before": page["next_before"],
-            }
+            feed_cache.first_page(
+                user_id=request.user.pk,
+                feed=str(feed),
+                depends_on=lambda: selectors.feed_dependencies(user=request.user, feed=feed),
+                build=lambda: self.page(request.user, feed, before=None),
+            )
         )
+
+    @staticmethod
+    def page(user, feed, *, before: int | None) -> dict:
+        page = selectors.feed_page(user=user, feed=feed, before=before, counts=False)
+        return {
+            "results": list(ActivitySerializer(page["items"], many=True).data),
+            "next_before": page["next_before"],
+        }
 
 
 class NotificationListView(APIView):

@@ -64,5 +64,11 @@ class PersonFollowed:
 
 
 @dataclass(frozen=True)
+class PersonUnfollowed:
+    follower_id: int
+    followee_id: int
+
+
+@dataclass(frozen=True)
 class NotificationsChanged:
     user_id: int

@@ -120,13 +120,25 @@ def on_membership_changed(event) -> None:
     live.access_changed(user_id=event.user_id)
 
 
+def on_follows_changed(event) -> None:
+    live.access_changed(user_id=event.follower_id)
+
+
 def on_access_changed_for_everyone(event) -> None:
     live.access_changed()
 
 
 def register() -> None:
-    for event_type in (gov.MemberJoined, gov.MemberLeft, gov.MemberRoleChanged, gov.OrgRoleChanged):
+    for event_type in (
+        gov.MemberJoined,
+        gov.MemberLeft,
+        gov.MemberRoleChanged,
+        gov.OrgRoleChanged,
+        gov.PersonMovedDepartment,
+    ):
         events.subscribe(event_type, on_membership_changed)
+    for event_type in (ev.PersonFollowed, ev.PersonUnfollowed):
+        events.subscribe(event_type, on_follows_changed)
     for event_type in (
         gov.SpaceSettingsChanged,
         gov.SpacePermissionsChanged,

@@ -9,6 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
+from intranet.activity import feed_cache
+
 _sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="live-push")
 
 
@@ -54,7 +56,9 @@ ACCESS_GROUP = "access"
 
 def access_changed(*, user_id: int | None = None) -> None:
     """Someone's rights changed (user_id), or everyone's may have (a space closed, defaults
-    changed): open sockets reload what they may see before the next item arrives."""
+    changed): cached first pages of their feeds expire, and open sockets reload what they may
+    see before the next item arrives."""
+    feed_cache.access_changed(user_id=user_id)
     group = f"user.{user_id}" if user_id is not None else ACCESS_GROUP
     _send(group, {"type": "access.changed"})
 

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from intranet.activity import feed_cache
 from intranet.activity.models import (
     DEFAULT_CHANNELS,
     Activity,
@@ -193,6 +194,17 @@ def feed_page(*, user, feed: Feed, before: int | None = None, counts: bool = Tru
         "next_before": items[-1].pk if len(items) == PAGE_SIZE else None,
         "last_id": items[0].pk if items else 0,
     }
+
+
+def feed_dependencies(*, user, feed: Feed) -> list[str]:
+    """The feed-cache counters a feed's first page draws on besides access and organisation."""
+    if feed.kind == "space":
+        return [feed_cache.space_key(feed.id)]
+    if feed.kind == "person":
+        return [feed_cache.actor_key(feed.id)]
+    spaces = Membership.objects.filter(user_id=user.pk).values_list("space_id", flat=True)
+    followed = Follow.objects.filter(follower_id=user.pk).values_list("followee_id", flat=True)
+    return [*map(feed_cache.space_key, spaces), *map(feed_cache.actor_key, followed)]
 
 
 def may_read_feed(*, user, feed: Feed) -> bool:

@@ -191,7 +191,10 @@ def follow(*, follower, followee) -> Follow:
 
 
 def unfollow(*, follower, followee) -> None:
-    Follow.objects.filter(follower=follower, followee=followee).delete()
+    with transaction.atomic():
+        deleted, _rows = Follow.objects.filter(follower=follower, followee=followee).delete()
+        if deleted:
+            events.publish(ev.PersonUnfollowed(follower_id=follower.pk, followee_id=followee.pk))
 
 
 # --- Notifications -----------------------------------------------------------------------------

@@ -95,6 +95,14 @@ class DepartmentChanged:
 
 
 @dataclass(frozen=True)
+class PersonMovedDepartment:
+    user_id: int
+    department_id: int | None
+    previous_department_id: int | None
+    actor_id: int | None
+
+
+@dataclass(frozen=True)
 class PilotChanged:
     enabled: bool
     department_ids: list[int]

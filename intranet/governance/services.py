@@ -698,6 +698,15 @@ def set_department_of(*, actor, user, department: Department | None):
             before={"department": old},
             after={"department": getattr(department, "pk", None)},
         )
+        # Their department's items and space change: feeds and sockets must follow.
+        events.publish(
+            ev.PersonMovedDepartment(
+                user_id=user.pk,
+                department_id=getattr(department, "pk", None),
+                previous_department_id=old,
+                actor_id=getattr(actor, "pk", None),
+            )
+        )
     return user
 
 

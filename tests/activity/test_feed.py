@@ -18,13 +18,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def reader(client):
-    person = UserFactory(language="en")
-    client.force_login(person)
-    return person
-
-
 def test_a_post_lands_in_the_members_home_feed_with_sanitised_html(client, reader):
     space = SpaceFactory(name="Team Noord")
     MembershipFactory(space=space, user=reader)

@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from intranet.api import MeView
 from intranet.core import views as core_views
 
 admin.site.site_header = "Plein"
@@ -13,12 +12,13 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("", include("profiles.urls")),
+    path("", include("profiles.people_urls")),
     path("", include("intranet.governance.urls")),
     path("", include("intranet.activity.urls")),
     path("api/", include("intranet.governance.api")),
     path("api/", include("intranet.activity.api")),
+    path("api/", include("profiles.api")),
     path("admin/", admin.site.urls),
-    path("api/me/", MeView.as_view(), name="api-me"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",

@@ -1,9 +1,11 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.conf import settings
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from profiles.adapters import email_may_sign_up
+from profiles.models import FieldVisibility, MentoringRole
 
 
 class SignupForm(AllauthSignupForm):
@@ -46,3 +48,107 @@ class LanguageForm(forms.Form):
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("Email address"))
+
+
+# A comma-separated list of skills with suggestions for the item being typed (htmx fills the
+# datalist; the browser offers them).
+SKILL_INPUT = {
+    "list": "skill-options",
+    "autocomplete": "off",
+    "hx-get": reverse_lazy("profiles:skill_options"),
+    "hx-trigger": "input changed delay:200ms",
+    "hx-target": "#skill-options",
+}
+
+
+class ProfileForm(forms.Form):
+    """Collects what the profile page edits; profiles.services validates and saves it, and its
+    refusals come back onto these fields."""
+
+    first_name = forms.CharField(label=_("First name"), required=False)
+    last_name = forms.CharField(label=_("Last name"), required=False)
+    job_title = forms.CharField(label=_("Job title"), required=False)
+    manager_email = forms.CharField(
+        label=_("Manager"),
+        required=False,
+        help_text=_("Your manager's email address. Empty: your department's manager."),
+    )
+    location = forms.CharField(label=_("Location"), required=False)
+    location_visibility = forms.ChoiceField(
+        label=_("Who sees my location"), choices=FieldVisibility.choices
+    )
+    phone = forms.CharField(label=_("Phone"), required=False)
+    phone_visibility = forms.ChoiceField(
+        label=_("Who sees my phone number"), choices=FieldVisibility.choices
+    )
+    languages = forms.CharField(
+        label=_("Languages I speak"), required=False, help_text=_("Separate with commas.")
+    )
+    working_hours = forms.CharField(
+        label=_("Working hours"), required=False, help_text=_("For example: Mon–Thu, 8:30–17:00")
+    )
+    skills = forms.CharField(
+        label=_("Skills"),
+        required=False,
+        help_text=_("Separate with commas. Colleagues can endorse them."),
+        widget=forms.TextInput(attrs=SKILL_INPUT),
+    )
+    ask_me_about = forms.CharField(
+        label=_("Ask me about"),
+        required=False,
+        help_text=_("Topics you are happy to answer questions on. Separate with commas."),
+        widget=forms.TextInput(attrs=SKILL_INPUT),
+    )
+    bio = forms.CharField(
+        label=_("About me"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Markdown is allowed."),
+    )
+
+    FIELDS = (
+        "first_name",
+        "last_name",
+        "job_title",
+        "location",
+        "location_visibility",
+        "phone",
+        "phone_visibility",
+        "languages",
+        "working_hours",
+        "skills",
+        "ask_me_about",
+        "bio",
+    )
+
+    @classmethod
+    def for_person(cls, person, data=None):
+        initial = {field: getattr(person, field) for field in cls.FIELDS[:-3]}
+        initial["languages"] = ", ".join(person.languages)
+        initial["skills"] = ", ".join(s.name for s in person.skills.all())
+        initial["ask_me_about"] = ", ".join(s.name for s in person.ask_me_about.all())
+        initial["bio"] = person.bio
+        initial["manager_email"] = person.manager.email if person.manager else ""
+        return cls(data, initial=initial)
+
+    def service_data(self) -> dict:
+        """The raw values for the service (it validates; this form only carries them)."""
+        return {field: self.data.get(field, "") for field in self.FIELDS}
+
+
+class PhotoForm(forms.Form):
+    photo = forms.FileField(label=_("Photo"), help_text=_("PNG, JPEG, WebP or GIF, at most 5 MB."))
+
+
+class MentoringOfferForm(forms.Form):
+    role = forms.ChoiceField(label=_("I want to"), choices=MentoringRole.choices)
+    skill = forms.CharField(
+        label=_("Skill"),
+        required=False,
+        widget=forms.TextInput(attrs=SKILL_INPUT),
+    )
+    reverse = forms.BooleanField(
+        label=_("Reverse mentoring: I am the junior and teach a senior colleague"),
+        required=False,
+    )
+    note = forms.CharField(label=_("Note"), required=False)

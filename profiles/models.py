@@ -3,8 +3,11 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models import Value
+from django.db.models.functions import Concat, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +36,14 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra)
 
 
+class FieldVisibility(models.TextChoices):
+    """Who sees a personal detail such as a phone number."""
+
+    COLLEAGUES = "colleagues", _("Colleagues (not guests)")
+    DEPARTMENT = "department", _("My department")
+    ONLY_ME = "only_me", _("Only me (and administrators)")
+
+
 class User(AbstractUser):
     """An employee (or guest). The email address is the login; there is no username."""
 
@@ -57,6 +68,48 @@ class User(AbstractUser):
     org_role = models.CharField(
         _("organisation role"), max_length=20, choices=OrgRole.choices, default=OrgRole.EMPLOYEE
     )
+    # --- Profile (issue 5) ---------------------------------------------------------------------
+    photo = models.ImageField(_("photo"), upload_to="people/", blank=True)
+    manager = models.ForeignKey(
+        "self",
+        verbose_name=_("manager"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+    )
+    location = models.CharField(_("location"), max_length=120, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    languages = ArrayField(
+        models.CharField(max_length=40), verbose_name=_("languages"), default=list, blank=True
+    )
+    bio = models.TextField(_("about me"), blank=True)
+    bio_html = models.TextField(blank=True, editable=False)
+    working_hours = models.CharField(_("working hours"), max_length=200, blank=True)
+    phone_visibility = models.CharField(
+        _("who sees my phone number"),
+        max_length=12,
+        choices=FieldVisibility.choices,
+        default=FieldVisibility.COLLEAGUES,
+    )
+    location_visibility = models.CharField(
+        _("who sees my location"),
+        max_length=12,
+        choices=FieldVisibility.choices,
+        default=FieldVisibility.COLLEAGUES,
+    )
+    skills = models.ManyToManyField(
+        "profiles.Skill", verbose_name=_("skills"), blank=True, related_name="people"
+    )
+    ask_me_about = models.ManyToManyField(
+        "profiles.Skill", verbose_name=_("ask me about"), blank=True, related_name="askable"
+    )
+    # Lower-case "first last" for the directory's typo-tolerant search (trigram index).
+    search_name = models.GeneratedField(
+        expression=Lower(Concat("first_name", Value(" "), "last_name")),
+        output_field=models.CharField(max_length=301),
+        db_persist=True,
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -72,6 +125,10 @@ class User(AbstractUser):
             # Email addresses differ in case only by accident: one account per address.
             models.UniqueConstraint(Lower("email"), name="profiles_user_email_ci_unique"),
         ]
+        indexes = [
+            GinIndex(OpClass("search_name", name="gin_trgm_ops"), name="profiles_user_name_trgm"),
+            models.Index(fields=["location"], name="profiles_user_location"),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
@@ -79,6 +136,10 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.email.split("@")[0]
+
+    @property
+    def is_guest(self) -> bool:
+        return self.org_role == OrgRole.GUEST and not self.is_superuser
 
     @property
     def initials(self) -> str:
@@ -134,3 +195,143 @@ class Invitation(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+class Skill(models.Model):
+    """A topic people know about: a stated skill, an "ask me about" topic, and the key the
+    expertise finder ranks evidence under (by slug, so other apps' tags can match it)."""
+
+    name = models.CharField(_("name"), max_length=60)
+    slug = models.SlugField(max_length=60, unique=True, allow_unicode=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills")
+        indexes = [GinIndex(OpClass(Lower("name"), name="gin_trgm_ops"), name="skill_name_trgm")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Endorsement(models.Model):
+    """A colleague vouches for someone's stated skill; once per person per skill."""
+
+    endorser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="endorsements_given"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="endorsements"
+    )
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="endorsements")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("endorsement")
+        verbose_name_plural = _("endorsements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["endorser", "person", "skill"], name="one_endorsement_per_skill"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(endorser=models.F("person")), name="no_self_endorsement"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.endorser_id} → {self.person_id}: {self.skill_id}"
+
+
+class Evidence(models.Model):
+    """Precomputed expertise: what one person has shown on one topic, per source ("skill",
+    "endorsement", and whatever forums and knowledge register). The finder reads these rows
+    instead of scanning posts; providers keep them current."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="evidence"
+    )
+    topic = models.SlugField(max_length=60)
+    source = models.CharField(max_length=30)
+    count = models.PositiveIntegerField(default=0)
+    last_at = models.DateTimeField(default=timezone.now)
+    # Up to three recent examples: [{"title": ..., "url": ...}], shown as the "why".
+    examples = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "person", "source"], name="one_evidence_row_per_source"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.topic} {self.source} ×{self.count}"
+
+
+class MentoringRole(models.TextChoices):
+    MENTOR = "mentor", _("I offer mentoring")
+    MENTEE = "mentee", _("I am looking for a mentor")
+
+
+class MentoringOffer(models.Model):
+    """Someone offers (or seeks) mentoring on a skill. Reverse mentoring: a junior teaches a
+    senior, usually new ways of working."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentoring_offers"
+    )
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="mentoring_offers")
+    role = models.CharField(max_length=8, choices=MentoringRole.choices)
+    reverse = models.BooleanField(_("reverse mentoring"), default=False)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "skill", "role"], name="one_mentoring_offer_per_skill"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.role} {self.skill_id}"
+
+
+class MentoringPair(models.Model):
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("proposed")
+        ACTIVE = "active", _("active")
+        DECLINED = "declined", _("declined")
+        ENDED = "ended", _("ended")
+
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentoring_as_mentor"
+    )
+    mentee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentoring_as_mentee"
+    )
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="mentoring_pairs")
+    reverse = models.BooleanField(default=False)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentor", "mentee", "skill"],
+                condition=models.Q(status__in=["proposed", "active"]),
+                name="one_open_mentoring_pair",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(mentor=models.F("mentee")), name="no_self_mentoring"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentor_id} → {self.mentee_id} ({self.skill_id}, {self.status})"

@@ -1,8 +1,29 @@
 from __future__ import annotations
 
-from django.utils import timezone
+from dataclasses import dataclass
 
-from profiles.models import Invitation
+from django.contrib.auth import get_user_model
+from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.db.models import Case, Count, F, FloatField, Prefetch, Q, Sum, Value, When
+from django.db.models.functions import Cast, ExtractDay, Ln, Lower, Now, Power
+from django.utils import timezone
+from django.utils.text import slugify
+
+from intranet.governance import permissions
+from intranet.governance.models import Membership, Space
+from profiles import expertise
+from profiles.models import (
+    Endorsement,
+    Evidence,
+    FieldVisibility,
+    Invitation,
+    MentoringOffer,
+    MentoringPair,
+    MentoringRole,
+    Skill,
+)
+
+User = get_user_model()
 
 
 def pending_invitation(*, email: str | None = None, token: str | None = None) -> Invitation | None:
@@ -12,3 +33,375 @@ def pending_invitation(*, email: str | None = None, token: str | None = None) ->
     if email is not None:
         invitations = invitations.filter(email__iexact=email)
     return invitations.first()
+
+
+# --- People (issue 5) ----------------------------------------------------------------------------
+
+DIRECTORY_PAGE = 24
+EXPERTS_LIMIT = 20
+
+
+def people_visible_to(viewer):
+    """Active people the viewer may look up. Guests see only themselves and the people they
+    share a space with; everyone else sees every active colleague."""
+    people = User.objects.filter(is_active=True)
+    if not permissions.is_active(viewer):
+        return people.none()
+    if permissions.is_guest(viewer):
+        shared = Membership.objects.filter(
+            space_id__in=Membership.objects.filter(user_id=viewer.pk).values("space_id")
+        ).values("user_id")
+        return people.filter(Q(pk=viewer.pk) | Q(pk__in=shared))
+    return people
+
+
+def person_for(*, viewer, user_id: int):
+    """The person's profile if the viewer may see it, else None (the page answers 404)."""
+    return (
+        people_visible_to(viewer)
+        .select_related("department", "manager", "department__manager")
+        .filter(pk=user_id)
+        .first()
+    )
+
+
+def may_see_detail(*, viewer, person, visibility: str) -> bool:
+    """Phone and location follow the person's own choice."""
+    if viewer.pk == person.pk or permissions.is_administrator(viewer):
+        return True
+    if permissions.is_guest(viewer) or visibility == FieldVisibility.ONLY_ME:
+        return False
+    if visibility == FieldVisibility.DEPARTMENT:
+        return person.department_id is not None and person.department_id == viewer.department_id
+    return True
+
+
+@dataclass(frozen=True)
+class DirectoryQuery:
+    q: str = ""
+    department: int | None = None
+    skill: str = ""
+    location: str = ""
+
+    @classmethod
+    def from_params(cls, params) -> DirectoryQuery:
+        department = params.get("department") or ""
+        return cls(
+            q=" ".join((params.get("q") or "").split())[:100],
+            department=int(department) if department.isdigit() else None,
+            skill=slugify(params.get("skill") or "")[:60],
+            location=(params.get("location") or "").strip()[:120],
+        )
+
+
+def directory(*, viewer, query: DirectoryQuery):
+    """People matching the query, best name matches first (typo tolerant: trigram word
+    similarity on "first last"), else alphabetical."""
+    people = people_visible_to(viewer).select_related("department")
+    if query.department:
+        people = people.filter(department_id=query.department)
+    if query.skill:
+        people = people.filter(skills__slug=query.skill)
+    if query.location:
+        people = people.filter(location__iexact=query.location)
+    if query.q:
+        needle = query.q.lower()
+        people = (
+            people.annotate(match=TrigramWordSimilarity(needle, "search_name"))
+            .filter(Q(search_name__trigram_word_similar=needle) | Q(search_name__contains=needle))
+            .order_by("-match", "first_name", "last_name", "pk")
+        )
+    else:
+        people = people.order_by("first_name", "last_name", "pk")
+    return people.prefetch_related(
+        Prefetch("skills", queryset=Skill.objects.only("name", "slug"))
+    ).only(*CARD_FIELDS)
+
+
+CARD_FIELDS = (
+    "id",
+    "first_name",
+    "last_name",
+    "email",
+    "job_title",
+    "photo",
+    "location",
+    "location_visibility",
+    "department_id",
+    "department__name",
+    "department__slug",
+)
+
+
+def directory_facets(*, viewer) -> dict:
+    """Departments and locations to filter on (two queries whatever the number of people)."""
+    from intranet.governance.models import Department
+
+    people = people_visible_to(viewer)
+    locations = (
+        people.exclude(location="")
+        .filter(location_visibility=FieldVisibility.COLLEAGUES)
+        .order_by("location")
+        .values_list("location", flat=True)
+        .distinct()[:200]
+    )
+    return {
+        "departments": list(Department.objects.order_by("name").only("name")),
+        "locations": list(locations) if not permissions.is_guest(viewer) else [],
+    }
+
+
+def skill_suggestions(*, prefix: str, limit: int = 10) -> list[str]:
+    """Skill names for autocomplete: starting with the text first, then similar ones."""
+    prefix = " ".join((prefix or "").split()).lower()[:60]
+    if len(prefix) < 1:
+        return []
+    skills = (
+        Skill.objects.annotate(lname=Lower("name"))
+        .filter(Q(lname__startswith=prefix) | Q(lname__trigram_similar=prefix))
+        .annotate(similar=TrigramSimilarity("lname", prefix))
+        .order_by(Case(When(lname__startswith=prefix, then=0), default=1), "-similar", "name")
+    )
+    return list(skills.values_list("name", flat=True)[:limit])
+
+
+def person_page(*, viewer, person) -> dict:
+    """What the person page shows besides the feed, in a fixed number of queries."""
+    from intranet.activity import selectors as activity
+
+    endorsements = dict(
+        Endorsement.objects.filter(person=person)
+        .values("skill_id")
+        .annotate(n=Count("pk"))
+        .values_list("skill_id", "n")
+    )
+    mine = set(
+        Endorsement.objects.filter(person=person, endorser_id=viewer.pk).values_list(
+            "skill_id", flat=True
+        )
+    )
+    skills = [
+        {"skill": skill, "endorsements": endorsements.get(skill.pk, 0), "mine": skill.pk in mine}
+        for skill in person.skills.all()
+    ]
+    spaces = (
+        Space.objects.visible_to(viewer)
+        .filter(memberships__user=person)
+        .order_by("name")
+        .only("name", "slug", "kind", "visibility")
+    )
+    reports = people_visible_to(viewer).filter(manager=person).only(*CARD_FIELDS[:6])
+    pairs = MentoringPair.objects.filter(
+        Q(mentor=person) | Q(mentee=person), status=MentoringPair.Status.ACTIVE
+    ).select_related("mentor", "mentee", "skill")
+    return {
+        "skills": skills,
+        "ask_me_about": list(person.ask_me_about.all()),
+        "spaces": list(spaces[:50]),
+        "manager": person.manager
+        or (
+            person.department.manager
+            if person.department and person.department.manager_id != person.pk
+            else None
+        ),
+        "reports": list(reports[:50]),
+        "mentoring": list(pairs),
+        "following": activity.is_following(follower=viewer, followee=person),
+        "show_phone": bool(person.phone)
+        and may_see_detail(viewer=viewer, person=person, visibility=person.phone_visibility),
+        "show_location": bool(person.location)
+        and may_see_detail(viewer=viewer, person=person, visibility=person.location_visibility),
+        "may_edit": viewer.has_perm("profiles.change_profile", person),
+    }
+
+
+# --- Expertise -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Expert:
+    person: object
+    score: float
+    reasons: list[str]
+
+
+def _score_expression():
+    """Σ weight(source) · ln(1 + count) · ½^(years since the latest evidence)."""
+    weights = expertise.providers()
+    weight = Case(
+        *[When(source=source, then=Value(p.weight)) for source, p in weights.items()],
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    age_days = ExtractDay(Now() - F("last_at"))  # whole days since the latest evidence
+    decay = Power(Value(0.5), Cast(age_days, FloatField()) / Value(float(expertise.HALF_LIFE_DAYS)))
+    return Sum(weight * Ln(Value(1.0) + Cast("count", FloatField())) * decay)
+
+
+def topic_of(text: str) -> tuple[str, str]:
+    """(slug, display name) for what someone typed: a known skill's own name when it exists."""
+    slug = slugify(text or "")[:60]
+    skill = Skill.objects.filter(slug=slug).only("name").first() if slug else None
+    return slug, (skill.name if skill else " ".join((text or "").split())[:60])
+
+
+def experts(
+    *, viewer, topic: str, topic_name: str = "", limit: int = EXPERTS_LIMIT, exclude=()
+) -> list[Expert]:
+    """People ranked by evidence on one topic, each with the reasons why. Three queries."""
+    if not topic:
+        return []
+    visible = people_visible_to(viewer).exclude(pk__in=list(exclude))
+    ranked = list(
+        Evidence.objects.filter(topic=topic, person__in=visible)
+        .values("person_id")
+        .annotate(score=_score_expression())
+        .filter(score__gt=0)
+        .order_by("-score", "person_id")[:limit]
+    )
+    if not ranked:
+        return []
+    ids = [row["person_id"] for row in ranked]
+    people = User.objects.select_related("department").in_bulk(ids)
+    rows: dict[int, list] = {}
+    weights = {source: p.weight for source, p in expertise.providers().items()}
+    for row in Evidence.objects.filter(topic=topic, person_id__in=ids):
+        rows.setdefault(row.person_id, []).append(row)
+    result = []
+    for item in ranked:
+        evidence = sorted(
+            rows.get(item["person_id"], []), key=lambda r: -weights.get(r.source, 0) * r.count
+        )
+        reasons = [
+            expertise.describe(
+                source=r.source, count=r.count, examples=r.examples, topic=topic_name or topic
+            )
+            for r in evidence
+        ]
+        result.append(Expert(people[item["person_id"]], item["score"], [r for r in reasons if r]))
+    return result
+
+
+# --- Mentoring -----------------------------------------------------------------------------------
+
+
+def mentoring_overview(*, user) -> dict:
+    """My offers with suggested matches, and my proposals and pairs."""
+    offers = list(MentoringOffer.objects.filter(person=user).select_related("skill"))
+    open_pairs = MentoringPair.objects.filter(
+        Q(mentor=user) | Q(mentee=user),
+        status__in=[MentoringPair.Status.PROPOSED, MentoringPair.Status.ACTIVE],
+    ).select_related("mentor", "mentee", "skill", "mentor__department", "mentee__department")
+    open_pairs = list(open_pairs)
+    paired = {(p.mentor_id, p.mentee_id, p.skill_id) for p in open_pairs}
+    candidates = list(
+        MentoringOffer.objects.filter(
+            skill_id__in=[o.skill_id for o in offers], person__is_active=True
+        )
+        .exclude(person=user)
+        .select_related("person", "person__department", "skill")
+    )
+    for offer in offers:
+        matches = []
+        for other in candidates:
+            if other.skill_id != offer.skill_id or other.role == offer.role:
+                continue
+            mentor, mentee = (
+                (user.pk, other.person_id)
+                if offer.role == MentoringRole.MENTOR
+                else (other.person_id, user.pk)
+            )
+            if (mentor, mentee, offer.skill_id) in paired:
+                continue
+            matches.append(other)
+        # Another department first: mentoring is also how departments get to know each other.
+        matches.sort(
+            key=lambda o: (
+                o.person.department_id == user.department_id,
+                o.person.first_name,
+                o.person.last_name,
+            )
+        )
+        offer.matches = matches[:5]
+    return {
+        "offers": offers,
+        "incoming": [
+            p for p in open_pairs if p.status == "proposed" and p.proposed_by_id != user.pk
+        ],
+        "outgoing": [
+            p for p in open_pairs if p.status == "proposed" and p.proposed_by_id == user.pk
+        ],
+        "active": [p for p in open_pairs if p.status == "active"],
+    }
+
+
+# --- Privacy -------------------------------------------------------------------------------------
+
+
+def export_data(*, user) -> dict:
+    """Everything Plein keeps on a person's profile, as they could take it elsewhere (GDPR
+    art. 15 and 20)."""
+    from intranet.activity.models import Follow, NotificationPreference, Post
+
+    person = User.objects.select_related("department", "manager").get(pk=user.pk)
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "profile": {
+            "email": person.email,
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "job_title": person.job_title,
+            "department": person.department.name if person.department else None,
+            "manager": person.manager.email if person.manager else None,
+            "location": person.location,
+            "location_visibility": person.location_visibility,
+            "phone": person.phone,
+            "phone_visibility": person.phone_visibility,
+            "languages": person.languages,
+            "bio": person.bio,
+            "working_hours": person.working_hours,
+            "language": person.language,
+            "organisation_role": person.org_role,
+            "date_joined": person.date_joined.isoformat(),
+            "has_photo": bool(person.photo),
+        },
+        "skills": list(person.skills.values_list("name", flat=True)),
+        "ask_me_about": list(person.ask_me_about.values_list("name", flat=True)),
+        "endorsements_received": [
+            {"skill": s, "by": e, "at": at.isoformat()}
+            for s, e, at in Endorsement.objects.filter(person=person).values_list(
+                "skill__name", "endorser__email", "created_at"
+            )
+        ],
+        "endorsements_given": [
+            {"skill": s, "to": e, "at": at.isoformat()}
+            for s, e, at in Endorsement.objects.filter(endorser=person).values_list(
+                "skill__name", "person__email", "created_at"
+            )
+        ],
+        "mentoring_offers": [
+            {"skill": s, "role": r, "reverse": rev, "note": n}
+            for s, r, rev, n in MentoringOffer.objects.filter(person=person).values_list(
+                "skill__name", "role", "reverse", "note"
+            )
+        ],
+        "mentoring": [
+            {"mentor": m, "mentee": e, "skill": s, "status": st, "reverse": rev}
+            for m, e, s, st, rev in MentoringPair.objects.filter(
+                Q(mentor=person) | Q(mentee=person)
+            ).values_list("mentor__email", "mentee__email", "skill__name", "status", "reverse")
+        ],
+        "following": list(
+            Follow.objects.filter(follower=person).values_list("followee__email", flat=True)
+        ),
+        "spaces": list(Membership.objects.filter(user=person).values("space__name", "role")),
+        "posts": [
+            {"space": s, "body": b, "at": at.isoformat()}
+            for s, b, at in Post.objects.filter(author=person).values_list(
+                "space__name", "body", "created_at"
+            )
+        ],
+        "notification_preferences": dict(
+            NotificationPreference.objects.filter(user=person).values_list("kind", "channel")
+        ),
+    }

@@ -145,6 +145,8 @@ class NotificationKind(models.TextChoices):
     INVITATION = "invitation", _("An invitation to a space")
     REACTION = "reaction", _("Reactions to something of mine")
     BADGE = "badge", _("A badge I earned")
+    ENDORSEMENT = "endorsement", _("A colleague endorses one of my skills")
+    MENTORING = "mentoring", _("Mentoring proposals and answers")
 
 
 class Channel(models.TextChoices):
@@ -164,6 +166,8 @@ DEFAULT_CHANNELS = {
     NotificationKind.INVITATION: Channel.EMAIL,
     NotificationKind.REACTION: Channel.SITE,
     NotificationKind.BADGE: Channel.SITE,
+    NotificationKind.ENDORSEMENT: Channel.SITE,
+    NotificationKind.MENTORING: Channel.EMAIL,
 }
 
 

@@ -37,6 +37,7 @@ ITEM_FIELDS = (
     "actor__first_name",
     "actor__last_name",
     "actor__email",
+    "actor__photo",
     "space__name",
     "space__slug",
     "space__kind",

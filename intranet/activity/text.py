@@ -49,7 +49,7 @@ def render(text: str, *, mentions=()) -> str:
     for person in mentions:
         handle = person.email.split("@")[0]
         link = (
-            f'<a class="mention" href="{reverse("activity:person", args=[person.pk])}">'
+            f'<a class="mention" href="{reverse("profiles:person", args=[person.pk])}">'
             f"@{escape(person.display_name)}</a>"
         )
         html = re.sub(rf"(?<![\w@])@{re.escape(handle)}\b", link, html, flags=re.IGNORECASE)

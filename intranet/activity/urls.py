@@ -9,7 +9,6 @@ urlpatterns = [
     path("posts/new/", views.post_create, name="post_create"),
     path("posts/<int:post_id>/", views.post_detail, name="post"),
     path("posts/<int:post_id>/react/", views.react, name="react"),
-    path("people/<int:user_id>/", views.person, name="person"),
     path("people/<int:user_id>/follow/", views.follow, name="follow"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/preferences/", views.preferences, name="preferences"),

@@ -141,25 +141,6 @@ def react(request, post_id: int):
     return redirect(_back(request, reverse("activity:post", args=[post.pk])))
 
 
-def person(request, user_id: int):
-    if permissions.is_guest(request.user):
-        raise Http404
-    someone = get_object_or_404(
-        User.objects.select_related("department"), pk=user_id, is_active=True
-    )
-    context = selectors.feed_page(
-        user=request.user,
-        feed=selectors.Feed("person", someone.pk),
-        before=_int_or_none(request.GET.get("before")),
-    )
-    context.update(
-        person=someone,
-        live_feed=f"person:{someone.pk}",
-        following=selectors.is_following(follower=request.user, followee=someone),
-    )
-    return render(request, "activity/person.html", context)
-
-
 @require_POST
 def follow(request, user_id: int):
     someone = get_object_or_404(User, pk=user_id, is_active=True)
@@ -174,7 +155,7 @@ def follow(request, user_id: int):
         raise Http404 from error
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect("activity:person", user_id=someone.pk)
+    return redirect("profiles:person", user_id=someone.pk)
 
 
 @require_http_methods(["GET", "POST"])

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from intranet import events
+from intranet.core import images
 from intranet.governance import audit, permissions
 from intranet.governance import events as ev
 from intranet.governance.constants import (
@@ -181,44 +182,18 @@ def update_space(
     return space
 
 
-MAX_IMAGE_BYTES = 5 * 1024 * 1024
-IMAGE_FORMATS = {"PNG", "JPEG", "WEBP", "GIF"}
-
-
 def set_space_image(*, actor, space: Space, upload) -> Space:
-    """Validate an uploaded image by decoding it (never by its name or claimed type), then store
-    a re-encoded copy: that drops metadata such as GPS positions and any payload riding along."""
-    import io
+    """Store a re-encoded copy of an uploaded image (intranet.core.images validates it)."""
     import secrets
 
     from django.core.files.base import ContentFile
-    from PIL import Image, UnidentifiedImageError
 
     _require(actor, Action.CHANGE_SETTINGS, space)
-    if upload is None or not upload.size:
-        raise ValidationError({"image": _("Choose an image to upload.")})
-    if upload.size > MAX_IMAGE_BYTES:
-        raise ValidationError({"image": _("The image is larger than 5 MB.")})
-    try:
-        with Image.open(upload) as probe:
-            probe.verify()
-        upload.seek(0)
-        with Image.open(upload) as image:
-            if image.format not in IMAGE_FORMATS:
-                raise ValidationError({"image": _("Upload a PNG, JPEG, WebP or GIF image.")})
-            image.load()
-            picture = image.convert("RGB")
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
-        raise ValidationError({"image": _("This file is not an image we can read.")}) from error
-    picture.thumbnail((1200, 1200))
-    buffer = io.BytesIO()
-    picture.save(buffer, format="WEBP", quality=85)
+    data = images.reencode_upload(upload, field="image", box=(1200, 1200))
     with transaction.atomic():
         space = Space.objects.select_for_update().get(pk=space.pk)
         old = space.image.name if space.image else ""
-        space.image.save(
-            f"{space.slug}-{secrets.token_hex(4)}.webp", ContentFile(buffer.getvalue()), save=False
-        )
+        space.image.save(f"{space.slug}-{secrets.token_hex(4)}.webp", ContentFile(data), save=False)
         space.save(update_fields=["image"])
         audit.record(
             actor=actor,

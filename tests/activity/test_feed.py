@@ -42,7 +42,7 @@ def test_private_space_items_never_reach_non_members_over_http(client, reader):
     # Following the author does not open the private space.
     services.follow(follower=reader, followee=insider)
     assert "Vertrouwelijk plan" not in client.get(reverse("home")).content.decode()
-    person = client.get(reverse("activity:person", args=[insider.pk])).content.decode()
+    person = client.get(reverse("profiles:person", args=[insider.pk])).content.decode()
     assert "Vertrouwelijk plan" not in person
     feed = client.get("/api/feed/", {"feed": f"person:{insider.pk}"}).json()
     assert feed["results"] == []
@@ -236,7 +236,7 @@ def test_follow_and_unfollow_over_http(client, reader):
     response = client.post(url, {"action": "follow"}, follow=True)
     assert "You follow Noor" in response.content.decode()
     assert (
-        "Unfollow" in client.get(reverse("activity:person", args=[colleague.pk])).content.decode()
+        "Unfollow" in client.get(reverse("profiles:person", args=[colleague.pk])).content.decode()
     )
     client.post(url, {"action": "unfollow"})
     from intranet.activity.models import Follow
@@ -245,9 +245,9 @@ def test_follow_and_unfollow_over_http(client, reader):
     response = client.post(reverse("activity:follow", args=[reader.pk]), follow=True)
     assert "You cannot follow yourself." in response.content.decode()
     assert client.post(reverse("activity:follow", args=[999999])).status_code == 404
-    assert client.get(reverse("activity:person", args=[999999])).status_code == 404
+    assert client.get(reverse("profiles:person", args=[999999])).status_code == 404
     client.force_login(UserFactory(org_role="guest"))
-    assert client.get(reverse("activity:person", args=[colleague.pk])).status_code == 404
+    assert client.get(reverse("profiles:person", args=[colleague.pk])).status_code == 404
     assert client.post(url, {"action": "follow"}).status_code == 404
     assert not Follow.objects.exists()
 

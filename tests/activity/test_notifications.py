@@ -99,6 +99,8 @@ def test_preferences_switch_a_kind_off(space_with, client, django_capture_on_com
             "invitation": "email",
             "reaction": "off",
             "badge": "site",
+            "endorsement": "site",
+            "mentoring": "email",
         },
     )
     assert response.status_code == 302

@@ -1,6 +1,7 @@
 """Small building blocks every page uses: icons, avatars and relative times."""
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -27,6 +28,8 @@ _ICONS = {
     ' rx="1"/><rect x="15" y="16" width="6" height="5" rx="1"/><path d="M12 8v4M6 16v-4h12v4"/>',
     "bell": '<path d="M6 16V11a6 6 0 0 1 12 0v5l2 2H4z"/><path d="M10 20a2 2 0 0 0 4 0"/>',
     "api": '<path d="m8 7-5 5 5 5M16 7l5 5-5 5M13 5l-2 14"/>',
+    "people": '<circle cx="12" cy="8" r="4"/><path d="M4 21v-1a8 8 0 0 1 16 0v1"/>',
+    "search": '<circle cx="11" cy="11" r="7"/><path d="m20 20-4-4"/>',
 }
 
 
@@ -45,7 +48,15 @@ def icon(name: str, label: str = "", size: int = 20):
 
 @register.simple_tag
 def avatar(user, size: str = "md"):
-    """Initials on a colour derived from the name (photos arrive with profiles)."""
+    """The person's photo, else initials on a colour derived from the name. A user loaded
+    without the photo column (feed rows load few columns) gets initials, never an extra query."""
+    deferred = user.get_deferred_fields() if hasattr(user, "get_deferred_fields") else {"photo"}
+    if "photo" not in deferred and user.photo:
+        return format_html(
+            '<img class="avatar avatar--{}" src="{}" alt="" loading="lazy" width="64" height="64">',
+            size,
+            reverse("profiles:photo", args=[user.pk, user.photo.name.rsplit("/", 1)[-1]]),
+        )
     return format_html(
         '<span class="avatar avatar--{}" style="--avatar-hue: {}" aria-hidden="true">{}</span>',
         size,

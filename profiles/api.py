@@ -1,0 +1,245 @@
+"""People over the API: search, detail, me (read and update), skills, endorsements and the
+expertise finder. Same selectors, services and 404 rules as the pages."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import EmptyPage, Paginator
+from django.urls import path
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from intranet.governance import permissions
+from profiles import selectors, services
+from profiles.models import User
+
+
+def _api_error(error: ValidationError) -> ApiValidationError:
+    if hasattr(error, "error_dict"):
+        return ApiValidationError(error.message_dict)
+    return ApiValidationError({"detail": error.messages})
+
+
+class DepartmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+
+
+class PersonCardSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    display_name = serializers.CharField()
+    job_title = serializers.CharField()
+    department = DepartmentSerializer(allow_null=True)
+    skills = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    def get_skills(self, person) -> list[str]:
+        return [skill.name for skill in person.skills.all()]
+
+    def get_url(self, person) -> str:
+        from django.urls import reverse
+
+        return reverse("profiles:person", args=[person.pk])
+
+
+class ExpertSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    display_name = serializers.CharField()
+    job_title = serializers.CharField()
+    department = DepartmentSerializer(allow_null=True)
+
+
+class PersonSerializer(PersonCardSerializer):
+    email = serializers.EmailField()
+    bio_html = serializers.CharField()
+    working_hours = serializers.CharField()
+    languages = serializers.ListField(child=serializers.CharField())
+    ask_me_about = serializers.SerializerMethodField()
+    manager = serializers.SerializerMethodField()
+    phone = serializers.SerializerMethodField()
+    location = serializers.SerializerMethodField()
+
+    def get_ask_me_about(self, person) -> list[str]:
+        return [skill.name for skill in person.ask_me_about.all()]
+
+    def get_manager(self, person) -> int | None:
+        return person.manager_id
+
+    def _detail(self, person, field: str) -> str | None:
+        viewer = self.context["request"].user
+        visibility = getattr(person, f"{field}_visibility")
+        if selectors.may_see_detail(viewer=viewer, person=person, visibility=visibility):
+            return getattr(person, field)
+        return None
+
+    def get_phone(self, person) -> str | None:
+        return self._detail(person, "phone")
+
+    def get_location(self, person) -> str | None:
+        return self._detail(person, "location")
+
+
+class MeSerializer(PersonSerializer):
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    language = serializers.CharField()
+    bio = serializers.CharField()
+    phone_visibility = serializers.CharField()
+    location_visibility = serializers.CharField()
+    is_administrator = serializers.SerializerMethodField()
+
+    def get_is_administrator(self, user) -> bool:
+        return permissions.is_administrator(user)
+
+
+class PeopleView(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="name, typos allowed"),
+            OpenApiParameter("department", int),
+            OpenApiParameter("skill", str, description="skill slug"),
+            OpenApiParameter("location", str),
+            OpenApiParameter("page", int),
+        ],
+        responses=PersonCardSerializer(many=True),
+    )
+    def get(self, request):
+        page_number = request.query_params.get("page", "1")
+        if not page_number.isdigit() or int(page_number) < 1:
+            raise ApiValidationError({"page": _("A whole number from 1.")})
+        query = selectors.DirectoryQuery.from_params(request.query_params)
+        paginator = Paginator(selectors.directory(viewer=request.user, query=query), 50)
+        try:
+            page = paginator.page(int(page_number))
+        except EmptyPage:
+            page = None
+        return Response(
+            {
+                "count": paginator.count,
+                "results": PersonCardSerializer(page.object_list if page else [], many=True).data,
+                "next_page": page.next_page_number() if page and page.has_next() else None,
+            }
+        )
+
+
+class PersonView(APIView):
+    @extend_schema(responses=PersonSerializer)
+    def get(self, request, user_id: int):
+        person = selectors.person_for(viewer=request.user, user_id=user_id)
+        if person is None:
+            raise NotFound
+        return Response(PersonSerializer(person, context={"request": request}).data)
+
+
+class MeView(APIView):
+    @extend_schema(responses=MeSerializer, summary="The signed-in user")
+    def get(self, request):
+        return Response(MeSerializer(self._me(request), context={"request": request}).data)
+
+    @extend_schema(
+        request=serializers.DictField(),
+        responses=MeSerializer,
+        summary="Update my profile (only the fields sent change)",
+    )
+    def patch(self, request):
+        if not isinstance(request.data, dict):
+            raise ApiValidationError({"detail": _("Send an object of profile fields.")})
+        allowed = {*services.PROFILE_LIMITS, "bio", "languages", "manager", "skills"}
+        allowed |= {"ask_me_about", "phone_visibility", "location_visibility"}
+        unknown = sorted(set(request.data) - allowed)
+        if unknown:
+            raise ApiValidationError(
+                {key: [_("This field cannot be changed here.")] for key in unknown}
+            )
+        try:
+            services.update_profile(
+                actor=request.user, person=request.user, data=dict(request.data)
+            )
+        except ValidationError as error:
+            raise _api_error(error) from error
+        return Response(MeSerializer(self._me(request), context={"request": request}).data)
+
+    @staticmethod
+    def _me(request):
+        return User.objects.select_related("department").get(pk=request.user.pk)
+
+
+class SkillsView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str, description="the start of a skill name")],
+        responses=serializers.ListField(child=serializers.CharField()),
+    )
+    def get(self, request):
+        return Response(selectors.skill_suggestions(prefix=request.query_params.get("q", "")))
+
+
+class EndorsementView(APIView):
+    @extend_schema(request=serializers.DictField(), responses={201: None, 204: None})
+    def post(self, request, user_id: int):
+        person = self._person(request, user_id)
+        try:
+            services.endorse(
+                endorser=request.user, person=person, skill_slug=str(request.data.get("skill", ""))
+            )
+        except PermissionDenied as error:
+            raise NotFound from error
+        except ValidationError as error:
+            raise _api_error(error) from error
+        return Response(status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=serializers.DictField(), responses={204: None})
+    def delete(self, request, user_id: int):
+        person = self._person(request, user_id)
+        skill = str(request.data.get("skill", "") or request.query_params.get("skill", ""))
+        if not services.withdraw_endorsement(
+            endorser=request.user, person=person, skill_slug=skill
+        ):
+            raise NotFound
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @staticmethod
+    def _person(request, user_id: int):
+        person = selectors.person_for(viewer=request.user, user_id=user_id)
+        if person is None:
+            raise NotFound
+        return person
+
+
+class ExpertiseView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("topic", str, required=True)],
+        responses=serializers.ListField(child=serializers.DictField()),
+    )
+    def get(self, request):
+        if permissions.is_guest(request.user):
+            raise NotFound
+        text = " ".join(request.query_params.get("topic", "").split())
+        if not text or len(text) > 60:
+            raise ApiValidationError({"topic": _("Give a topic of 1 to 60 characters.")})
+        topic, name = selectors.topic_of(text)
+        return Response(
+            [
+                {
+                    "person": ExpertSerializer(expert.person).data,
+                    "score": round(expert.score, 3),
+                    "why": expert.reasons,
+                }
+                for expert in selectors.experts(viewer=request.user, topic=topic, topic_name=name)
+            ]
+        )
+
+
+urlpatterns = [
+    path("me/", MeView.as_view(), name="api-me"),
+    path("people/", PeopleView.as_view(), name="api-people"),
+    path("people/<int:user_id>/", PersonView.as_view(), name="api-person"),
+    path("people/<int:user_id>/endorsements/", EndorsementView.as_view(), name="api-endorse"),
+    path("skills/", SkillsView.as_view(), name="api-skills"),
+    path("expertise/", ExpertiseView.as_view(), name="api-expertise"),
+]

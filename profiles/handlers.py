@@ -1,0 +1,47 @@
+"""What follows from people's actions: colleagues hear about endorsements and mentoring."""
+
+from django.urls import reverse
+
+from intranet import events
+from intranet.activity import services as activity
+from intranet.activity.models import NotificationKind
+from profiles import events as ev
+
+
+def on_endorsed(event: ev.SkillEndorsed) -> None:
+    activity.notify(
+        recipient_id=event.person_id,
+        kind=NotificationKind.ENDORSEMENT,
+        group_key=f"endorsement:{event.person_id}:{event.skill}",
+        actor_id=event.endorser_id,
+        url=reverse("profiles:person", args=[event.person_id]),
+        params={"skill": event.skill},
+    )
+
+
+def on_mentoring_proposed(event: ev.MentoringProposed) -> None:
+    activity.notify(
+        recipient_id=event.recipient_id,
+        kind=NotificationKind.MENTORING,
+        group_key=f"mentoring:{event.pair_id}:proposed",
+        actor_id=event.proposed_by_id,
+        url=reverse("profiles:mentoring"),
+        params={"skill": event.skill, "state": "proposed"},
+    )
+
+
+def on_mentoring_decided(event: ev.MentoringDecided) -> None:
+    activity.notify(
+        recipient_id=event.proposed_by_id,
+        kind=NotificationKind.MENTORING,
+        group_key=f"mentoring:{event.pair_id}:decided",
+        actor_id=event.actor_id,
+        url=reverse("profiles:mentoring"),
+        params={"skill": event.skill, "state": "accepted" if event.accepted else "declined"},
+    )
+
+
+def register() -> None:
+    events.subscribe(ev.SkillEndorsed, on_endorsed)
+    events.subscribe(ev.MentoringProposed, on_mentoring_proposed)
+    events.subscribe(ev.MentoringDecided, on_mentoring_decided)

@@ -4,7 +4,7 @@ expertise finder. Same selectors, services and 404 rules as the pages."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import EmptyPage
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -40,12 +40,12 @@ class PersonCardSerializer(serializers.Serializer):
     url = serializers.SerializerMethodField()
 
     def get_skills(self, person) -> list[str]:
+        if hasattr(person, "skill_list"):
+            return [skill["name"] for skill in person.skill_list]
         return [skill.name for skill in person.skills.all()]
 
     def get_url(self, person) -> str:
-        from django.urls import reverse
-
-        return reverse("profiles:person", args=[person.pk])
+        return person.get_absolute_url()
 
 
 class ExpertSerializer(serializers.Serializer):
@@ -114,7 +114,12 @@ class PeopleView(APIView):
         if not page_number.isdigit() or int(page_number) < 1:
             raise ApiValidationError({"page": _("A whole number from 1.")})
         query = selectors.DirectoryQuery.from_params(request.query_params)
-        paginator = Paginator(selectors.directory(viewer=request.user, query=query), 50)
+        paginator = selectors.DirectoryPaginator(
+            selectors.directory(viewer=request.user, query=query),
+            50,
+            viewer=request.user,
+            query=query,
+        )
         try:
             page = paginator.page(int(page_number))
         except EmptyPage:
@@ -122,7 +127,9 @@ class PeopleView(APIView):
         return Response(
             {
                 "count": paginator.count,
-                "results": PersonCardSerializer(page.object_list if page else [], many=True).data,
+                "results": PersonCardSerializer(
+                    selectors.with_skills(page.object_list) if page else [], many=True
+                ).data,
                 "next_page": page.next_page_number() if page and page.has_next() else None,
             }
         )

@@ -6,6 +6,7 @@ from intranet import events
 from intranet.activity import services as activity
 from intranet.activity.models import NotificationKind
 from profiles import events as ev
+from profiles import selectors
 
 
 def on_endorsed(event: ev.SkillEndorsed) -> None:
@@ -41,7 +42,15 @@ def on_mentoring_decided(event: ev.MentoringDecided) -> None:
     )
 
 
+def on_people_changed(event) -> None:
+    selectors.people_changed()
+
+
 def register() -> None:
+    from intranet.governance import events as gov
+
+    for event_type in (ev.ProfileUpdated, gov.PersonMovedDepartment, gov.DepartmentChanged):
+        events.subscribe(event_type, on_people_changed)
     events.subscribe(ev.SkillEndorsed, on_endorsed)
     events.subscribe(ev.MentoringProposed, on_mentoring_proposed)
     events.subscribe(ev.MentoringDecided, on_mentoring_decided)

@@ -7,11 +7,13 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -38,11 +40,25 @@ def _visible_person(request, user_id: int):
 @require_GET
 def directory(request):
     query = selectors.DirectoryQuery.from_params(request.GET)
-    people = selectors.directory(viewer=request.user, query=query)
-    page = Paginator(people, selectors.DIRECTORY_PAGE).get_page(request.GET.get("page"))
-    context = {"page": page, "query": query}
+    # The same for every colleague (not for guests): rendered once per query and page until a
+    # profile changes (selectors.directory_cache_key), at most a minute.
+    key = selectors.directory_cache_key(viewer=request.user, params=request.GET)
+    results = cache.get(key) if key else None
+    if results is None:
+        people = selectors.directory(viewer=request.user, query=query)
+        paginator = selectors.DirectoryPaginator(
+            people, selectors.DIRECTORY_PAGE, viewer=request.user, query=query
+        )
+        page = paginator.get_page(request.GET.get("page"))
+        page.object_list = selectors.with_skills(page.object_list)
+        results = render_to_string(
+            "profiles/_directory_results.html", {"page": page, "query": query}, request
+        )
+        if key:
+            cache.set(key, results, timeout=60)
     if request.htmx and request.htmx.target == "people-results":
-        return render(request, "profiles/_directory_results.html", context)
+        return HttpResponse(results)
+    context = {"results": mark_safe(results), "query": query}  # noqa: S308 - our own render
     context.update(selectors.directory_facets(viewer=request.user))
     return render(request, "profiles/directory.html", context)
 

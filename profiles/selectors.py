@@ -1,13 +1,19 @@
 from __future__ import annotations
 
+import hashlib
+import time
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
-from django.db.models import Case, Count, F, FloatField, Prefetch, Q, Sum, Value, When
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, F, FloatField, Q, Sum, Value, When
 from django.db.models.functions import Cast, ExtractDay, Ln, Lower, Now, Power
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import slugify
+from django.utils.translation import get_language
 
 from intranet.governance import permissions
 from intranet.governance.models import Membership, Space
@@ -106,16 +112,36 @@ def directory(*, viewer, query: DirectoryQuery):
         people = people.filter(location__iexact=query.location)
     if query.q:
         needle = query.q.lower()
+        if len(needle) < 3:
+            # Too short for trigrams: names or surnames that start with it.
+            match = Q(search_name__startswith=needle) | Q(search_name__contains=f" {needle}")
+        else:
+            # Word similarity through the trigram index: "jansn" finds Jansen. (An OR with a
+            # LIKE here would make PostgreSQL scan every row.)
+            match = Q(search_name__trigram_word_similar=needle)
         people = (
-            people.annotate(match=TrigramWordSimilarity(needle, "search_name"))
-            .filter(Q(search_name__trigram_word_similar=needle) | Q(search_name__contains=needle))
+            people.filter(match)
+            .annotate(match=TrigramWordSimilarity(needle, "search_name"))
             .order_by("-match", "first_name", "last_name", "pk")
         )
     else:
         people = people.order_by("first_name", "last_name", "pk")
-    return people.prefetch_related(
-        Prefetch("skills", queryset=Skill.objects.only("name", "slug"))
-    ).only(*CARD_FIELDS)
+    return people.only(*CARD_FIELDS)
+
+
+def with_skills(people) -> list:
+    """Attach each person's skills (`person.skill_list`) in one light query: plain rows, not
+    model instances, as a directory page shows 24 to 50 people with a few skills each."""
+    people = list(people)
+    skills: dict[int, list[dict]] = {}
+    rows = User.skills.through.objects.filter(user_id__in=[p.pk for p in people]).values_list(
+        "user_id", "skill__name", "skill__slug"
+    )
+    for user_id, name, slug in rows.order_by("skill__name"):
+        skills.setdefault(user_id, []).append({"name": name, "slug": slug})
+    for person in people:
+        person.skill_list = skills.get(person.pk, [])
+    return people
 
 
 CARD_FIELDS = (
@@ -137,18 +163,64 @@ def directory_facets(*, viewer) -> dict:
     """Departments and locations to filter on (two queries whatever the number of people)."""
     from intranet.governance.models import Department
 
-    people = people_visible_to(viewer)
-    locations = (
-        people.exclude(location="")
-        .filter(location_visibility=FieldVisibility.COLLEAGUES)
-        .order_by("location")
-        .values_list("location", flat=True)
-        .distinct()[:200]
-    )
+    locations = []
+    if not permissions.is_guest(viewer):
+        # The same for every colleague and slow to change: kept five minutes.
+        locations = cache.get_or_set(
+            "people:locations",
+            lambda: list(
+                User.objects.filter(is_active=True, location_visibility=FieldVisibility.COLLEAGUES)
+                .exclude(location="")
+                .order_by("location")
+                .values_list("location", flat=True)
+                .distinct()[:200]
+            ),
+            timeout=300,
+        )
     return {
         "departments": list(Department.objects.order_by("name").only("name")),
-        "locations": list(locations) if not permissions.is_guest(viewer) else [],
+        "locations": locations,
     }
+
+
+PEOPLE_GENERATION = "people:generation"
+
+
+def people_changed() -> None:
+    """A profile, a department or who is in it changed: rendered directory pages expire."""
+    try:
+        cache.incr(PEOPLE_GENERATION)
+    except ValueError:
+        cache.add(PEOPLE_GENERATION, time.time_ns(), timeout=None)
+
+
+def directory_cache_key(*, viewer, params) -> str | None:
+    """Where a rendered directory page is kept, or None for guests (their view is their own).
+    The key holds the language, the full query string and the people generation."""
+    if permissions.is_guest(viewer):
+        return None
+    generation = cache.get(PEOPLE_GENERATION)
+    if generation is None:
+        cache.add(PEOPLE_GENERATION, time.time_ns(), timeout=None)
+        generation = cache.get(PEOPLE_GENERATION)
+    raw = f"{get_language()}|{generation}|{sorted(params.lists())}"
+    return "people:page:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
+
+
+class DirectoryPaginator(Paginator):
+    """Counting 10,000 colleagues for "Page 3 of 419" costs more than the page itself, and a
+    count a minute old is good enough: kept per query (and per guest, whose view differs)."""
+
+    def __init__(self, object_list, per_page, *, viewer, query: DirectoryQuery):
+        super().__init__(object_list, per_page)
+        scope = viewer.pk if permissions.is_guest(viewer) else "all"
+        self._count_key = (
+            "people:count:" + hashlib.sha256(repr((scope, query)).encode()).hexdigest()[:32]
+        )
+
+    @cached_property
+    def count(self) -> int:
+        return cache.get_or_set(self._count_key, lambda: self.object_list.count(), timeout=60)
 
 
 def skill_suggestions(*, prefix: str, limit: int = 10) -> list[str]:

@@ -73,6 +73,13 @@ def access_changed(*, user_id: int | None = None) -> None:
     _bump([access_key(user_id) if user_id is not None else EVERYONE])
 
 
+def access_stamps(*, user_id: int) -> tuple[int, int]:
+    """The counters of everyone's and this user's access (also what cached page chrome such
+    as "My spaces" depends on)."""
+    values = _current([EVERYONE, access_key(user_id)])
+    return values[EVERYONE], values[access_key(user_id)]
+
+
 def first_page(
     *, user_id: int, feed: str, depends_on: Callable[[], list[str]], build: Callable[[], object]
 ):

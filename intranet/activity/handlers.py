@@ -120,6 +120,12 @@ def on_membership_changed(event) -> None:
     live.access_changed(user_id=event.user_id)
 
 
+def on_space_created(event) -> None:
+    # Its creator now owns it: their rail ("My spaces") and feeds include it.
+    if event.actor_id is not None:
+        live.access_changed(user_id=event.actor_id)
+
+
 def on_follows_changed(event) -> None:
     live.access_changed(user_id=event.follower_id)
 
@@ -137,6 +143,7 @@ def register() -> None:
         gov.PersonMovedDepartment,
     ):
         events.subscribe(event_type, on_membership_changed)
+    events.subscribe(gov.SpaceCreated, on_space_created)
     for event_type in (ev.PersonFollowed, ev.PersonUnfollowed):
         events.subscribe(event_type, on_follows_changed)
     for event_type in (

@@ -360,3 +360,24 @@ def test_i_download_my_profile_data_and_only_mine(client, me):
     assert other.phone not in response.content.decode()
     client.logout()
     assert client.get(reverse("profiles:export")).status_code == 302
+
+
+def test_directory_pages_are_reused_until_a_profile_changes(
+    client, me, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    mary = UserFactory(first_name="Mary", last_name="Jansen")
+    url = reverse("profiles:directory")
+    assert "Mary Jansen" in client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        assert "Mary Jansen" in client.get(url).content.decode()
+    assert not any('FROM "profiles_user_skills"' in q["sql"] for q in queries.captured_queries)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_profile(actor=mary, person=mary, data={"job_title": "Controller"})
+    assert "Controller" in client.get(url).content.decode()
+    # Guests get their own view, never a colleague's cached page.
+    guest = UserFactory(org_role="guest")
+    client.force_login(guest)
+    assert "Mary Jansen" not in client.get(url).content.decode()

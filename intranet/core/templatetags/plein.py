@@ -1,7 +1,6 @@
 """Small building blocks every page uses: icons, avatars and relative times."""
 
 from django import template
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -55,7 +54,7 @@ def avatar(user, size: str = "md"):
         return format_html(
             '<img class="avatar avatar--{}" src="{}" alt="" loading="lazy" width="64" height="64">',
             size,
-            reverse("profiles:photo", args=[user.pk, user.photo.name.rsplit("/", 1)[-1]]),
+            user.photo_url,
         )
     return format_html(
         '<span class="avatar avatar--{}" style="--avatar-hue: {}" aria-hidden="true">{}</span>',

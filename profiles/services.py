@@ -512,15 +512,7 @@ def propose_mentoring(*, actor, offer_id: int, counterpart_offer_id: int) -> Men
 def decide_mentoring(*, actor, pair_id: int, accept: bool) -> MentoringPair:
     """Only the person who was asked answers; a proposal is answered once."""
     with transaction.atomic():
-        pair = (
-            MentoringPair.objects.select_for_update()
-            .filter(pk=pair_id)
-            .filter(Q(mentor=actor) | Q(mentee=actor))
-            .select_related("skill")
-            .first()
-        )
-        if pair is None:
-            raise MentoringPair.DoesNotExist
+        pair = _locked_pair_of(actor=actor, pair_id=pair_id)
         if pair.proposed_by_id == actor.pk:
             raise PermissionDenied
         if pair.status != MentoringPair.Status.PROPOSED:
@@ -542,15 +534,21 @@ def decide_mentoring(*, actor, pair_id: int, accept: bool) -> MentoringPair:
 
 def end_mentoring(*, actor, pair_id: int) -> MentoringPair:
     with transaction.atomic():
-        pair = (
-            MentoringPair.objects.select_for_update()
-            .filter(pk=pair_id, status=MentoringPair.Status.ACTIVE)
-            .filter(Q(mentor=actor) | Q(mentee=actor))
-            .first()
-        )
-        if pair is None:
-            raise MentoringPair.DoesNotExist
+        pair = _locked_pair_of(actor=actor, pair_id=pair_id, status=MentoringPair.Status.ACTIVE)
         pair.status = MentoringPair.Status.ENDED
         pair.decided_at = timezone.now()
         pair.save(update_fields=["status", "decided_at"])
+    return pair
+
+
+def _locked_pair_of(*, actor, pair_id: int, **filters) -> MentoringPair:
+    """A pair the actor is part of, locked for the change; anyone else's does not exist."""
+    pair = (
+        MentoringPair.objects.select_for_update()
+        .filter(Q(mentor=actor) | Q(mentee=actor), pk=pair_id, **filters)
+        .select_related("skill")
+        .first()
+    )
+    if pair is None:
+        raise MentoringPair.DoesNotExist
     return pair

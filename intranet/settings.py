@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "intranet.core",
     "intranet.governance",
     "intranet.activity",
+    "intranet.search",
     "profiles",
 ]
 

@@ -15,9 +15,11 @@ urlpatterns = [
     path("", include("profiles.people_urls")),
     path("", include("intranet.governance.urls")),
     path("", include("intranet.activity.urls")),
+    path("", include("intranet.search.urls")),
     path("api/", include("intranet.governance.api")),
     path("api/", include("intranet.activity.api")),
     path("api/", include("profiles.api")),
+    path("api/", include("intranet.search.api")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

@@ -1,4 +1,7 @@
+from urllib.parse import urlencode
+
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,9 +12,19 @@ class ProfilesConfig(AppConfig):
     def ready(self) -> None:
         from intranet.core import navigation
         from intranet.governance import permissions
-        from profiles import demo, expertise, handlers, rules  # noqa: F401  (rules register on import)
+        from intranet.search import registry as search
+        from profiles import demo, expertise, handlers, rules, selectors  # noqa: F401  (rules register on import)
 
         expertise.register_defaults()
+        search.register(
+            search.Source(
+                key="people",
+                label=_("People"),
+                order=10,
+                search=selectors.search_people,
+                more_url=lambda q: f"{reverse('profiles:directory')}?{urlencode({'q': q})}",
+            )
+        )
         handlers.register()
         demo.register()
         navigation.register(

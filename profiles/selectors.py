@@ -477,3 +477,26 @@ def export_data(*, user) -> dict:
             NotificationPreference.objects.filter(user=person).values_list("kind", "channel")
         ),
     }
+
+
+# --- Search --------------------------------------------------------------------------------------
+
+
+def search_people(*, user, q: str, limit: int):
+    """The people source of the top bar search: the directory's typo-tolerant name search,
+    with the same visibility rules (guests find only the people they share a space with)."""
+    from intranet.search.registry import Result
+
+    people = list(directory(viewer=user, query=DirectoryQuery(q=q))[:limit])
+    return [
+        Result(
+            title=person.display_name,
+            url=person.get_absolute_url(),
+            meta=" · ".join(
+                part
+                for part in (person.job_title, person.department.name if person.department else "")
+                if part
+            ),
+        )
+        for person in people
+    ]

@@ -9,7 +9,12 @@ class GovernanceConfig(AppConfig):
 
     def ready(self):
         from intranet.core import navigation
-        from intranet.governance import permissions
+        from intranet.governance import permissions, selectors
+        from intranet.search import registry as search
+
+        search.register(
+            search.Source(key="spaces", label=_("Spaces"), order=20, search=selectors.search_spaces)
+        )
 
         navigation.register(
             navigation.NavItem(

@@ -179,3 +179,34 @@ def people_with_roles(*, query: str = "", role: str = ""):
     if role:
         people = people.filter(org_role=role)
     return people.order_by("first_name", "last_name")
+
+
+def search_spaces(*, user, q: str, limit: int):
+    """The spaces source of the top bar search: names (typos allowed) and descriptions of the
+    spaces the user may know exist; secret spaces only for their members."""
+    from django.contrib.postgres.search import TrigramWordSimilarity
+    from django.db.models import Q
+
+    from intranet.search.registry import Result
+
+    needle = q.lower()
+    spaces = (
+        Space.objects.visible_to(user)
+        .filter(
+            Q(name__icontains=needle)
+            | Q(name__trigram_word_similar=needle)
+            | Q(description__icontains=needle)
+        )
+        .annotate(match=TrigramWordSimilarity(needle, "name"))
+        .order_by("-match", "name")
+        .only("name", "slug", "kind", "visibility", "description")[:limit]
+    )
+    return [
+        Result(
+            title=space.name,
+            url=space.get_absolute_url(),
+            meta=f"{space.get_kind_display()} · {space.get_visibility_display()}",
+            snippet=space.description,
+        )
+        for space in spaces
+    ]

@@ -10,6 +10,27 @@
     var open = target.classList.toggle("is-open");
     toggle.setAttribute("aria-expanded", open ? "true" : "false");
   });
+  // Top bar search: arrow keys move between the box and its suggestions; Escape closes them.
+  document.addEventListener("keydown", function (event) {
+    var box = document.getElementById("top-search");
+    var panel = document.getElementById("search-suggest");
+    if (!box || !panel) return;
+    var inSearch = event.target === box || panel.contains(event.target);
+    if (!inSearch) return;
+    var items = Array.prototype.slice.call(panel.querySelectorAll(".search-suggest__item"));
+    var index = items.indexOf(event.target);
+    if (event.key === "ArrowDown" && items.length) {
+      event.preventDefault();
+      items[Math.min(index + 1, items.length - 1)].focus();
+    } else if (event.key === "ArrowUp" && index >= 0) {
+      event.preventDefault();
+      if (index === 0) box.focus(); else items[index - 1].focus();
+    } else if (event.key === "Escape" && panel.innerHTML.trim()) {
+      event.stopPropagation();
+      panel.innerHTML = "";
+      box.focus();
+    }
+  });
   // Escape closes an open menu and returns focus to its button.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;

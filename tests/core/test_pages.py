@@ -145,3 +145,17 @@ def test_administration_link_only_for_administrators(client, user, admin_user):
     assert b'href="/admin/"' not in client.get(reverse("home")).content
     client.force_login(admin_user)
     assert b'href="/admin/"' in client.get(reverse("home")).content
+
+
+def test_permission_checks_of_plein_cost_no_model_permission_queries(client):
+    """Plein's permissions are rules; Django's model permissions are not asked about them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    person = UserFactory()
+    client.force_login(person)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    assert not [q for q in queries.captured_queries if "auth_permission" in q["sql"]]
+    assert not person.has_perm("profiles.invite_user")
+    assert not person.has_perm("governance.view_auditentry")  # a model permission: still asked

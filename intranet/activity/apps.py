@@ -8,6 +8,23 @@ class ActivityConfig(AppConfig):
     verbose_name = _("Activity")
 
     def ready(self):
-        from intranet.activity import handlers
+        from intranet.activity import handlers, targets
+        from intranet.activity.models import Announcement, Post
 
         handlers.register()
+        targets.register(
+            targets.Target(
+                type="post",
+                load=lambda ids: Post.objects.only("id", "author_id", "body_html").in_bulk(ids),
+                template="activity/_target_post.html",
+                verbs={"post.created": _("posted in {space}")},
+            )
+        )
+        targets.register(
+            targets.Target(
+                type="announcement",
+                load=lambda ids: Announcement.objects.in_bulk(ids),
+                template="activity/_target_announcement.html",
+                verbs={"announcement.published": _("made an announcement")},
+            )
+        )

@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from intranet.activity import feed_cache
+from intranet.activity import feed_cache, targets
 from intranet.activity.models import (
     DEFAULT_CHANNELS,
     Activity,
@@ -118,10 +118,8 @@ def hydrate(activities, *, user, counts: bool = True) -> list[Activity]:
     number of queries, whatever the number of items. counts=False skips reactions and
     comments for readers that do not show them (the API)."""
     activities = list(activities)
-    post_ids = [a.target_id for a in activities if a.target_type == "post"]
-    announcement_ids = [a.target_id for a in activities if a.target_type == "announcement"]
-    posts = Post.objects.only("id", "author_id", "body_html").in_bulk(post_ids) if post_ids else {}
-    announcements = Announcement.objects.in_bulk(announcement_ids) if announcement_ids else {}
+    targets.load(activities)
+    post_ids = [a.target_id for a in activities if a.target_type == "post" and a.target]
     reaction_counts, mine, comments = {}, set(), {}
     if post_ids and counts:
         post_type = ContentType.objects.get_for_model(Post)
@@ -141,12 +139,9 @@ def hydrate(activities, *, user, counts: bool = True) -> list[Activity]:
             .values_list("object_id", "n")
         )
     for activity in activities:
-        activity.post = posts.get(activity.target_id) if activity.target_type == "post" else None
-        activity.announcement = (
-            announcements.get(activity.target_id)
-            if activity.target_type == "announcement"
-            else None
-        )
+        # The platform's own kinds keep their names: templates and the API read them.
+        activity.post = activity.target if activity.target_type == "post" else None
+        activity.announcement = activity.target if activity.target_type == "announcement" else None
         if activity.post is not None:
             pid = activity.post.pk
             activity.reactions = [

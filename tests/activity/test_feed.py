@@ -273,3 +273,49 @@ def test_a_community_manager_publishes_a_department_announcement(client, reader)
     assert Activity.objects.get(verb="announcement.published").department_id == it.pk
     client.force_login(reader)
     assert "Storing vrijdag" in client.get(reverse("home")).content.decode()
+
+
+def test_other_apps_show_their_items_in_the_feed_through_registered_targets(
+    client, reader, query_budget
+):
+    """Forums, knowledge and stories will register their kinds like this; the feed loads each
+    kind present in one query and renders it with the kind's template and verb."""
+    from intranet.activity import targets
+
+    space = SpaceFactory(name="Financiën")
+    MembershipFactory(space=space, user=reader)
+    author = MembershipFactory(space=space).user
+    notices = [
+        Announcement.objects.create(
+            author=author,
+            title=f"Vraag {i}",
+            body="x",
+            body_html=f"<p>Over btw {i}</p>",
+            expires_at=timezone.now(),
+        )
+        for i in range(3)
+    ]
+    for notice in notices:
+        Activity.objects.create(
+            verb="question.asked",
+            actor=author,
+            space=space,
+            target_type="question",
+            target_id=notice.pk,
+        )
+    targets.register(
+        targets.Target(
+            type="question",
+            load=lambda ids: Announcement.objects.in_bulk(ids),
+            template="activity/_target_announcement.html",
+            verbs={"question.asked": "asked a <b>question</b> in {space}"},
+        )
+    )
+    try:
+        with query_budget(17):
+            body = client.get(reverse("home")).content.decode()
+    finally:
+        targets.unregister("question")
+    assert body.count("asked a &lt;b&gt;question&lt;/b&gt; in") == 3  # the text is escaped
+    assert f'in <a href="{space.get_absolute_url()}">Financiën</a>' in body
+    assert "<p>Over btw 2</p>" in body and "<h3>Vraag 0</h3>" in body

@@ -77,3 +77,15 @@ def reltime(value):
         text = _("%(time)s ago") % {"time": timesince(value, depth=1)}
     exact = local.strftime("%Y-%m-%d %H:%M")
     return format_html('<time datetime="{}" title="{}">{}</time>', local.isoformat(), exact, text)
+
+
+@register.simple_tag
+def verb_line(item):
+    """What the actor did, from the target's registered verbs: "posted in <a>IT</a>". The
+    text is escaped; only the space link is markup."""
+    text = (item.target_spec.verbs.get(item.verb) if item.target_spec else None) or ""
+    before, _sep, after = str(text).partition("{space}")
+    if not _sep or item.space is None:
+        return format_html("{}", before + after)
+    link = format_html('<a href="{}">{}</a>', item.space.get_absolute_url(), item.space.name)
+    return format_html("{}{}{}", before, link, after)

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "intranet.activity",
     "intranet.search",
     "profiles",
+    "forums",
 ]
 
 MIDDLEWARE = [

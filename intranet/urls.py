@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("intranet.governance.urls")),
     path("", include("intranet.activity.urls")),
     path("", include("intranet.search.urls")),
+    path("", include("forums.urls")),
     path("api/", include("intranet.governance.api")),
     path("api/", include("intranet.activity.api")),
     path("api/", include("profiles.api")),

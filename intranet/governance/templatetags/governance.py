@@ -14,3 +14,11 @@ def visibility_badge(space):
         space.visibility,
         Visibility(space.visibility).label,
     )
+
+
+@register.simple_tag
+def space_tabs(space):
+    """The tabs feature apps registered for the modules switched on in this space."""
+    from intranet.governance import tabs
+
+    return tabs.tabs_for(space)

@@ -1,0 +1,45 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ForumsConfig(AppConfig):
+    name = "forums"
+    verbose_name = _("Forums")
+
+    def ready(self) -> None:
+        from forums import expertise, handlers, selectors
+        from intranet.activity import targets
+        from intranet.governance import tabs
+        from intranet.governance.constants import Module
+        from profiles import expertise as profiles_expertise
+
+        handlers.register()
+        profiles_expertise.register(expertise.provider())
+        targets.register(
+            targets.Target(
+                type="topic",
+                load=selectors.load_topics,
+                template="forums/_feed_topic.html",
+                verbs={
+                    "question.asked": _("asked in {space}"),
+                    "discussion.started": _("started a discussion in {space}"),
+                },
+            )
+        )
+        targets.register(
+            targets.Target(
+                type="answer",
+                load=selectors.load_answers,
+                template="forums/_feed_answer.html",
+                verbs={"answer.posted": _("answered in {space}")},
+            )
+        )
+        tabs.register(
+            tabs.SpaceTab(
+                key="forum",
+                label=_("Forum"),
+                url_name="forums:space",
+                module=Module.FORUMS,
+                order=10,
+            )
+        )

@@ -1,0 +1,283 @@
+"""Writes in the forums. Each checks the space's rights (governance decides), validates
+everything before writing, writes in one transaction and publishes its event."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from forums import events as ev
+from forums.models import Answer, Revision, Tag, Topic, Vote
+from intranet import events
+from intranet.activity import text
+from intranet.governance import permissions
+from intranet.governance.constants import Action, Module
+
+TITLE_MIN, TITLE_MAX = 5, 200
+BODY_MAX = 20_000
+MAX_TAGS = 5
+TAG = re.compile(r"^[\w][\w+#.-]{0,29}$")
+
+
+def _access(user, space, action: str) -> None:
+    if Module.FORUMS not in (space.modules or []):
+        raise PermissionDenied
+    if not permissions.access_for(user, space).can(action):
+        raise PermissionDenied
+
+
+def _clean_body(body: str, *, required: bool, field: str = "body") -> str:
+    body = (body or "").strip()
+    if required and not body:
+        raise ValidationError({field: _("Write something first.")})
+    if len(body) > BODY_MAX:
+        raise ValidationError(
+            {field: _("Keep it under %(limit)s characters.") % {"limit": f"{BODY_MAX:,}"}}
+        )
+    return body
+
+
+def clean_tags(raw) -> list[str]:
+    names = raw.split(",") if isinstance(raw, str) else list(raw or [])
+    cleaned: dict[str, str] = {}
+    for name in names:
+        name = "".join(str(name).split()).lower()
+        if not name:
+            continue
+        if not TAG.match(name):
+            raise ValidationError(
+                {
+                    "tags": _(
+                        "“%(tag)s” is not a tag: use letters, digits and + # . - "
+                        "(at most 30 characters)."
+                    )
+                    % {"tag": name[:40]}
+                }
+            )
+        cleaned.setdefault(slugify(name, allow_unicode=True) or name, name)
+    if len(cleaned) > MAX_TAGS:
+        raise ValidationError({"tags": _("Use at most %(n)d tags.") % {"n": MAX_TAGS}})
+    return list(cleaned.values())
+
+
+def _tags_named(names: list[str]) -> list[Tag]:
+    return [
+        Tag.objects.get_or_create(slug=slugify(n, allow_unicode=True) or n, defaults={"name": n})[0]
+        for n in names
+    ]
+
+
+def _clean_topic(*, kind: str, title: str, body: str, tags, language: str) -> dict:
+    errors = {}
+    title = " ".join((title or "").split())
+    if kind not in Topic.Kind.values:
+        errors["kind"] = _("Choose a question or a discussion.")
+    if len(title) < TITLE_MIN:
+        errors["title"] = _("Give it a title of at least %(n)d characters.") % {"n": TITLE_MIN}
+    elif len(title) > TITLE_MAX:
+        errors["title"] = _("Keep the title under %(n)d characters.") % {"n": TITLE_MAX}
+    if language not in Topic.Language.values:
+        errors["language"] = _("Choose Dutch or English.")
+    values = {"kind": kind, "title": title, "language": language}
+    for field, clean in (
+        ("body", lambda: _clean_body(body, required=False)),
+        ("tags", lambda: clean_tags(tags)),
+    ):
+        try:
+            values[field] = clean()
+        except ValidationError as error:
+            errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def ask(
+    *,
+    author,
+    space,
+    kind: str,
+    title: str,
+    body: str = "",
+    tags=(),
+    language: str = "nl",
+    ask_leadership: bool = False,
+) -> Topic:
+    """Start a question (it expects an answer) or a discussion in a space."""
+    _access(author, space, Action.ASK_QUESTION if kind == Topic.Kind.QUESTION else Action.POST)
+    values = _clean_topic(kind=kind, title=title, body=body, tags=tags, language=language)
+    with transaction.atomic():
+        topic = Topic.objects.create(
+            space=space,
+            author=author,
+            kind=values["kind"],
+            title=values["title"],
+            body=values["body"],
+            body_html=text.render(values["body"]) if values["body"] else "",
+            language=values["language"],
+            ask_leadership=bool(ask_leadership),
+        )
+        topic.tags.set(_tags_named(values["tags"]))
+        events.publish(
+            ev.QuestionAsked(
+                topic_id=topic.pk,
+                space_id=space.pk,
+                author_id=author.pk,
+                kind=topic.kind,
+                tags=values["tags"],
+            )
+        )
+    return topic
+
+
+def _visible_topic(user, topic_id: int, *, lock: bool = False) -> Topic:
+    topics = Topic.objects.select_related("space")
+    if lock:
+        topics = topics.select_for_update(of=("self",))
+    topic = topics.filter(pk=topic_id).first()
+    if topic is None or not permissions.access_for(user, topic.space).can(Action.VIEW):
+        raise PermissionDenied
+    return topic
+
+
+def answer(*, author, topic: Topic, body: str) -> Answer:
+    body = _clean_body(body, required=True)
+    with transaction.atomic():
+        topic = _visible_topic(author, topic.pk, lock=True)
+        _access(author, topic.space, Action.ANSWER)
+        if topic.locked:
+            raise ValidationError({"body": _("This topic is locked: no new answers.")})
+        now = timezone.now()
+        reply = Answer.objects.create(
+            topic=topic, author=author, body=body, body_html=text.render(body), created_at=now
+        )
+        topic.answer_count = F("answer_count") + 1
+        topic.last_activity_at = now
+        topic.save(update_fields=["answer_count", "last_activity_at"])
+        events.publish(
+            ev.AnswerPosted(
+                answer_id=reply.pk,
+                topic_id=topic.pk,
+                space_id=topic.space_id,
+                author_id=author.pk,
+                topic_author_id=topic.author_id,
+            )
+        )
+    return reply
+
+
+def vote(*, user, answer_id: int, value: int) -> Answer:
+    """+1, -1, or 0 to take a vote back. One vote per person per answer; never one's own."""
+    if value not in (-1, 0, 1):
+        raise ValidationError({"value": _("Vote up, down or take your vote back.")})
+    with transaction.atomic():
+        target = Answer.objects.select_related("topic", "topic__space").filter(pk=answer_id).first()
+        if target is None or not permissions.access_for(user, target.topic.space).can(Action.VIEW):
+            raise PermissionDenied
+        if target.author_id == user.pk:
+            raise ValidationError({"value": _("You cannot vote on your own answer.")})
+        if permissions.is_guest(user):
+            raise PermissionDenied
+        existing = Vote.objects.select_for_update().filter(answer=target, user=user).first()
+        before = existing.value if existing else 0
+        if value == 0 and existing:
+            existing.delete()
+        elif value and existing:
+            existing.value = value
+            existing.save(update_fields=["value"])
+        elif value:
+            Vote.objects.create(answer=target, user=user, value=value)
+        if value != before:
+            Answer.objects.filter(pk=target.pk).update(score=F("score") + value - before)
+            events.publish(
+                ev.VoteCast(
+                    answer_id=target.pk,
+                    topic_id=target.topic_id,
+                    user_id=user.pk,
+                    value=value,
+                    answer_author_id=target.author_id,
+                )
+            )
+        target.refresh_from_db(fields=["score"])
+    return target
+
+
+def accept(*, actor, topic: Topic, answer_id: int | None) -> Topic:
+    """The asker or a moderator of the space accepts one answer (None: no accepted answer)."""
+    with transaction.atomic():
+        topic = _visible_topic(actor, topic.pk, lock=True)
+        may_moderate = permissions.access_for(actor, topic.space).can(Action.MODERATE)
+        if actor.pk != topic.author_id and not may_moderate:
+            raise PermissionDenied
+        if not topic.is_question:
+            raise ValidationError({"answer": _("Only questions have an accepted answer.")})
+        chosen = None
+        if answer_id is not None:
+            chosen = Answer.objects.filter(pk=answer_id).first()
+            if chosen is None or chosen.topic_id != topic.pk:
+                raise ValidationError({"answer": _("This answer belongs to another question.")})
+        previous = topic.accepted_answer
+        if (previous and previous.pk) == (chosen and chosen.pk):
+            return topic
+        topic.accepted_answer = chosen
+        topic.save(update_fields=["accepted_answer"])
+        events.publish(
+            ev.AnswerAccepted(
+                answer_id=chosen.pk if chosen else None,
+                topic_id=topic.pk,
+                actor_id=actor.pk,
+                answer_author_id=chosen.author_id if chosen else None,
+                previous_answer_id=previous.pk if previous else None,
+                previous_answer_author_id=previous.author_id if previous else None,
+                tags=list(topic.tags.values_list("slug", flat=True)),
+            )
+        )
+    return topic
+
+
+def edit_topic(*, actor, topic: Topic, title: str, body: str, tags) -> Topic:
+    """Authors edit their own topic, moderators any; the previous text is kept."""
+    with transaction.atomic():
+        topic = _visible_topic(actor, topic.pk, lock=True)
+        may_moderate = permissions.access_for(actor, topic.space).can(Action.MODERATE)
+        if actor.pk != topic.author_id and not may_moderate:
+            raise PermissionDenied
+        values = _clean_topic(
+            kind=topic.kind, title=title, body=body, tags=tags, language=topic.language
+        )
+        Revision.objects.create(topic=topic, editor=actor, title=topic.title, body=topic.body)
+        topic.title, topic.body = values["title"], values["body"]
+        topic.body_html = text.render(values["body"]) if values["body"] else ""
+        topic.edited_at = timezone.now()
+        topic.save(update_fields=["title", "body", "body_html", "edited_at"])
+        topic.tags.set(_tags_named(values["tags"]))
+    return topic
+
+
+def edit_answer(*, actor, answer_id: int, body: str) -> Answer:
+    body = _clean_body(body, required=True)
+    with transaction.atomic():
+        target = (
+            Answer.objects.select_for_update(of=("self",))
+            .select_related("topic__space")
+            .filter(pk=answer_id)
+            .first()
+        )
+        if target is None:
+            raise PermissionDenied
+        access = permissions.access_for(actor, target.topic.space)
+        if not access.can(Action.VIEW) or (
+            actor.pk != target.author_id and not access.can(Action.MODERATE)
+        ):
+            raise PermissionDenied
+        Revision.objects.create(answer=target, editor=actor, body=target.body)
+        target.body, target.body_html = body, text.render(body)
+        target.edited_at = timezone.now()
+        target.save(update_fields=["body", "body_html", "edited_at"])
+    return target

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from forums import views
+
+app_name = "forums"
+
+urlpatterns = [
+    path("spaces/<slug:slug>/forum/", views.space_forum, name="space"),
+    path("spaces/<slug:slug>/forum/ask/", views.ask, name="ask"),
+    path("forum/topics/<int:topic_id>/", views.topic, name="topic"),
+    path("forum/topics/<int:topic_id>/accept/", views.accept, name="accept"),
+    path("forum/topics/<int:topic_id>/edit/", views.edit, name="edit"),
+    path("forum/topics/<int:topic_id>/history/", views.history, name="history"),
+    path("forum/answers/<int:answer_id>/vote/", views.vote, name="vote"),
+]

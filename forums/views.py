@@ -1,0 +1,221 @@
+"""Forum pages. Thin: selectors read, services write; what one may not see answers 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from forums import selectors, services
+from forums.forms import AnswerForm, TopicForm
+from intranet.governance import permissions
+from intranet.governance.constants import Action, Module
+from intranet.governance.selectors import access_space
+
+
+def _forum_access(request, slug: str):
+    access = access_space(user=request.user, slug=slug)
+    if Module.FORUMS not in (access.space.modules or []):
+        raise Http404
+    return access
+
+
+def _topic_access(request, topic_id: int):
+    topic = selectors.topic_for(topic_id=topic_id)
+    if topic is None:
+        raise Http404
+    access = permissions.access_for(request.user, topic.space)
+    if not access.can(Action.VIEW) or Module.FORUMS not in (topic.space.modules or []):
+        raise Http404
+    return topic, access
+
+
+def _submit(form, call):
+    """Run a service for a posted form: a refusal lands on the form's fields (400), a
+    forbidden action answers 404. Returns (the service's result or None, status)."""
+    try:
+        return call(), 200
+    except PermissionDenied as error:
+        raise Http404 from error
+    except ValidationError as error:
+        form.is_valid()
+        for field, texts in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, texts)
+        return None, 400
+
+
+@require_GET
+def space_forum(request, slug: str):
+    access = _forum_access(request, slug)
+    scope = "unanswered" if request.GET.get("show") == "unanswered" else "all"
+    topics = selectors.topics_in(space=access.space, scope=scope)
+    page = Paginator(topics, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "forums/space_forum.html",
+        {"space": access.space, "access": access, "tab": "forum", "page": page, "scope": scope},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def ask(request, slug: str):
+    access = _forum_access(request, slug)
+    if not (access.can(Action.ASK_QUESTION) or access.can(Action.POST)):
+        raise Http404
+    form = TopicForm(
+        request.POST or None, initial={"kind": "question", "language": get_language()[:2]}
+    )
+    status = 200
+    if request.method == "POST":
+        topic, status = _submit(
+            form,
+            lambda: services.ask(
+                author=request.user,
+                space=access.space,
+                kind=request.POST.get("kind", ""),
+                title=request.POST.get("title", ""),
+                body=request.POST.get("body", ""),
+                tags=request.POST.get("tags", ""),
+                language=request.POST.get("language", ""),
+                ask_leadership=bool(request.POST.get("ask_leadership")),
+            ),
+        )
+        if topic is not None:
+            return redirect(topic.get_absolute_url())
+    return render(
+        request,
+        "forums/ask.html",
+        {"space": access.space, "access": access, "tab": "forum", "form": form},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def topic(request, topic_id: int):
+    topic, access = _topic_access(request, topic_id)
+    form = AnswerForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        reply, status = _submit(
+            form,
+            lambda: services.answer(
+                author=request.user, topic=topic, body=request.POST.get("body", "")
+            ),
+        )
+        if reply is not None:
+            return redirect(f"{topic.get_absolute_url()}#answer-{reply.pk}")
+    context = selectors.question_page(topic=topic, user=request.user)
+    context.update(
+        space=topic.space,
+        access=access,
+        tab="forum",
+        form=form,
+        may_answer=access.can(Action.ANSWER) and not topic.locked,
+        may_accept=topic.is_question
+        and (request.user.pk == topic.author_id or access.can(Action.MODERATE)),
+        may_edit=request.user.pk == topic.author_id or access.can(Action.MODERATE),
+    )
+    return render(request, "forums/topic.html", context, status=status)
+
+
+@require_POST
+def vote(request, answer_id: int):
+    raw = request.POST.get("value", "")
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 99  # refused by the service with its message
+    try:
+        answer = services.vote(user=request.user, answer_id=answer_id, value=value)
+    except PermissionDenied as error:
+        raise Http404 from error
+    except ValidationError as error:
+        if request.htmx:
+            return render(
+                request,
+                "forums/_vote_error.html",
+                {"message": " ".join(error.messages)},
+                status=400,
+            )
+        messages.error(request, " ".join(error.messages))
+        answer = None
+    if request.htmx and answer is not None:
+        answer.my_vote = value
+        return render(request, "forums/_votes.html", {"answer": answer})
+    topic_id = answer.topic_id if answer else selectors.topic_of_answer(answer_id)
+    return redirect("forums:topic", topic_id=topic_id)
+
+
+@require_POST
+def accept(request, topic_id: int):
+    topic, _access = _topic_access(request, topic_id)
+    raw = request.POST.get("answer", "")
+    try:
+        services.accept(
+            actor=request.user, topic=topic, answer_id=int(raw) if raw.isdigit() else None
+        )
+        messages.success(request, _("Answer accepted."))
+    except PermissionDenied as error:
+        raise Http404 from error
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(topic.get_absolute_url())
+    return redirect(topic.get_absolute_url())
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request, topic_id: int):
+    topic, access = _topic_access(request, topic_id)
+    if request.user.pk != topic.author_id and not access.can(Action.MODERATE):
+        raise Http404
+    initial = {
+        "kind": topic.kind,
+        "title": topic.title,
+        "body": topic.body,
+        "tags": ", ".join(t.name for t in topic.tags.all()),
+        "language": topic.language,
+    }
+    form = TopicForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        saved, status = _submit(
+            form,
+            lambda: services.edit_topic(
+                actor=request.user,
+                topic=topic,
+                title=request.POST.get("title", ""),
+                body=request.POST.get("body", ""),
+                tags=request.POST.get("tags", ""),
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("Saved. The previous version is kept in the history."))
+            return redirect(topic.get_absolute_url())
+    return render(
+        request,
+        "forums/edit.html",
+        {"space": topic.space, "access": access, "tab": "forum", "form": form, "topic": topic},
+        status=status,
+    )
+
+
+@require_GET
+def history(request, topic_id: int):
+    topic, access = _topic_access(request, topic_id)
+    revisions = topic.revisions.select_related("editor")
+    return render(
+        request,
+        "forums/history.html",
+        {
+            "space": topic.space,
+            "access": access,
+            "tab": "forum",
+            "topic": topic,
+            "revisions": revisions,
+        },
+    )

@@ -1,0 +1,244 @@
+"""Forums over HTTP: asking, answering, votes, accepting, editing with history; who may do
+what where; bad input; what a page costs."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from forums import services
+from forums.models import Answer, Revision, Topic, Vote
+from intranet.activity.models import Activity, Notification
+from profiles import selectors as people
+from tests.factories import MembershipFactory, SpaceFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+def ask_form(**values):
+    data = {"kind": "question", "title": "Hoe boek ik btw op export?", "body": "", "tags": ""}
+    data.update(language="nl", **values)
+    return data
+
+
+@pytest.fixture
+def space():
+    return SpaceFactory(name="Financiën", slug="financien")
+
+
+@pytest.fixture
+def asker(client, space):
+    person = MembershipFactory(space=space, user=UserFactory(language="en")).user
+    client.force_login(person)
+    return person
+
+
+def a_question(space, asker, **values):
+    return services.ask(
+        author=asker, space=space, kind="question", title="Hoe boek ik btw op export?", **values
+    )
+
+
+def test_ask_answer_vote_accept_over_http(client, space, asker, captured_events):
+    response = client.post(
+        reverse("forums:ask", args=[space.slug]),
+        ask_form(body="Voor klanten **buiten** de EU", tags="btw, export"),
+    )
+    topic = Topic.objects.get()
+    assert response.status_code == 302 and response["Location"] == topic.get_absolute_url()
+    assert "<strong>buiten</strong>" in topic.body_html
+    assert sorted(topic.tags.values_list("name", flat=True)) == ["btw", "export"]
+    assert Activity.objects.filter(verb="question.asked", target_id=topic.pk).exists()
+    expert = MembershipFactory(space=space).user
+    client.force_login(expert)
+    with captured_events() as seen:
+        client.post(topic.get_absolute_url(), {"body": "Tarief 0%, met bewijs van uitvoer."})
+    answer = Answer.objects.get()
+    assert [e["type"] for e in seen] == ["AnswerPosted"]
+    assert Notification.objects.get(recipient=asker).kind == "answer"
+    topic.refresh_from_db()
+    assert topic.answer_count == 1
+    # Votes: the asker votes up; the author cannot vote on their own answer.
+    client.force_login(asker)
+    client.post(reverse("forums:vote", args=[answer.pk]), {"value": "1"})
+    client.force_login(expert)
+    response = client.post(
+        reverse("forums:vote", args=[answer.pk]), {"value": "1"}, HTTP_HX_REQUEST="true", **EN
+    )
+    assert response.status_code == 400
+    assert "You cannot vote on your own answer." in response.content.decode()
+    answer.refresh_from_db()
+    assert answer.score == 1
+    # The asker accepts; the answerer hears it and it counts as expertise on the tags.
+    client.force_login(asker)
+    with captured_events() as seen:
+        client.post(reverse("forums:accept", args=[topic.pk]), {"answer": answer.pk})
+    assert seen[0]["type"] == "AnswerAccepted" and seen[0]["tags"] == ["btw", "export"]
+    topic.refresh_from_db()
+    assert topic.accepted_answer == answer
+    assert Notification.objects.get(recipient=expert).kind == "accepted"
+    from django.utils import translation
+
+    with translation.override("en"):
+        found = people.experts(viewer=asker, topic="btw", topic_name="btw")
+    assert found[0].person == expert
+    assert found[0].reasons[0] == "1 accepted answer on btw (such as “Hoe boek ik btw op export?”)"
+    page = client.get(topic.get_absolute_url(), **EN).content.decode()
+    assert "Accepted answer" in page and "Tarief 0%" in page
+    home = client.get(reverse("home"), **EN).content.decode()
+    assert "Hoe boek ik btw op export?" in home and "asked in" in home
+
+
+def test_votes_one_per_person_changeable_and_taken_back(space, asker):
+    topic = a_question(space, asker)
+    answer = services.answer(author=MembershipFactory(space=space).user, topic=topic, body="Ja")
+    voter = MembershipFactory(space=space).user
+    assert services.vote(user=voter, answer_id=answer.pk, value=1).score == 1
+    assert services.vote(user=voter, answer_id=answer.pk, value=1).score == 1  # still one vote
+    assert services.vote(user=voter, answer_id=answer.pk, value=-1).score == -1
+    assert services.vote(user=voter, answer_id=answer.pk, value=0).score == 0
+    assert not Vote.objects.exists()
+    with pytest.raises(Exception, match="Vote up, down"):
+        services.vote(user=voter, answer_id=answer.pk, value=5)
+
+
+def test_accepting_is_for_the_asker_or_a_moderator_and_for_this_questions_answers(
+    client, space, asker
+):
+    topic = a_question(space, asker)
+    other = a_question(space, asker)
+    member = MembershipFactory(space=space).user
+    answer = services.answer(author=member, topic=topic, body="Zo")
+    elsewhere = services.answer(author=member, topic=other, body="Anders")
+    client.force_login(member)
+    response = client.post(reverse("forums:accept", args=[topic.pk]), {"answer": answer.pk})
+    assert response.status_code == 404
+    client.force_login(asker)
+    response = client.post(
+        reverse("forums:accept", args=[topic.pk]), {"answer": elsewhere.pk}, follow=True, **EN
+    )
+    assert "This answer belongs to another question." in response.content.decode()
+    topic.refresh_from_db()
+    assert topic.accepted_answer is None
+    moderator = MembershipFactory(space=space, role="moderator").user
+    client.force_login(moderator)
+    client.post(reverse("forums:accept", args=[topic.pk]), {"answer": answer.pk})
+    topic.refresh_from_db()
+    assert topic.accepted_answer == answer
+
+
+# Who may ask and answer, by space role and visibility (as a person reads the defaults).
+CELLS = [
+    # (visibility, role or None, may see, may ask, may answer)
+    ("open", "member", True, True, True),
+    ("open", "reader", True, False, False),
+    ("open", None, True, False, False),
+    ("open", "moderator", True, True, True),
+    ("private", "member", True, True, True),
+    ("private", None, False, False, False),
+    ("secret", "member", True, True, True),
+    ("secret", None, False, False, False),
+]
+
+
+@pytest.mark.parametrize(("visibility", "role", "sees", "asks", "answers"), CELLS)
+def test_permission_cells_for_asking_and_answering(client, visibility, role, sees, asks, answers):
+    space = SpaceFactory(visibility=visibility, closed_reason="x" if visibility != "open" else "")
+    owner = MembershipFactory(space=space, role="owner").user
+    topic = a_question(space, owner)
+    person = UserFactory()
+    if role:
+        MembershipFactory(space=space, user=person, role=role)
+    client.force_login(person)
+    assert client.get(topic.get_absolute_url()).status_code == (200 if sees else 404)
+    assert client.get(reverse("forums:space", args=[space.slug])).status_code == (
+        200 if sees else 404
+    )
+    response = client.post(reverse("forums:ask", args=[space.slug]), ask_form())
+    assert response.status_code == (302 if asks else 404)
+    response = client.post(topic.get_absolute_url(), {"body": "Mijn antwoord"})
+    assert response.status_code == (302 if answers else 404)
+    assert Answer.objects.filter(author=person).exists() == answers
+
+
+def test_guests_see_forums_only_in_their_own_spaces(client):
+    guest = UserFactory(org_role="guest")
+    mine, other = SpaceFactory(), SpaceFactory()
+    MembershipFactory(space=mine, user=guest)
+    owner = MembershipFactory(space=mine, role="owner").user
+    MembershipFactory(space=other, user=owner)
+    client.force_login(guest)
+    assert client.get(a_question(mine, owner).get_absolute_url()).status_code == 200
+    assert client.get(a_question(other, owner).get_absolute_url()).status_code == 404
+
+
+def test_bad_input_is_refused_clearly_and_nothing_is_saved(client, space, asker):
+    url = reverse("forums:ask", args=[space.slug])
+    cases = [
+        (ask_form(title=""), "Give it a title of at least 5 characters."),
+        (ask_form(body="x" * 1_000_000), "Keep it under 20,000 characters."),
+        (ask_form(tags="btw, <script>"), "is not a tag"),
+        (ask_form(tags="a,b,c,d,e,f"), "Use at most 5 tags."),
+        (ask_form(kind="poll"), "Choose a question or a discussion."),
+    ]
+    for data, message in cases:
+        response = client.post(url, data, **EN)
+        assert response.status_code == 400, message
+        assert message in response.content.decode()
+    assert not Topic.objects.exists()
+    topic = a_question(space, asker)
+    topic.locked = True
+    topic.save(update_fields=["locked"])
+    response = client.post(topic.get_absolute_url(), {"body": "Nog één ding"}, **EN)
+    assert response.status_code == 400
+    assert "This topic is locked: no new answers." in response.content.decode()
+    assert not Answer.objects.exists()
+    response = client.post(
+        reverse("forums:vote", args=[999999]), {"value": "1"}
+    )  # a post that does not exist (or is out of sight)
+    assert response.status_code == 404
+
+
+def test_script_in_title_body_and_tags_stays_inert(client, space, asker):
+    topic = a_question(space, asker, body="<script>alert(1)</script> <img src=x onerror=alert(2)>")
+    topic.title = "<script>alert('titel')</script>"
+    topic.save(update_fields=["title"])
+    page = client.get(topic.get_absolute_url()).content.decode()
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(&#x27;titel&#x27;)" in page
+
+
+def test_edits_keep_the_previous_version_in_the_history(client, space, asker):
+    topic = a_question(space, asker, body="Eerste versie")
+    response = client.post(
+        reverse("forums:edit", args=[topic.pk]),
+        ask_form(title="Hoe boek ik btw bij export?", body="Tweede versie", tags="btw"),
+    )
+    assert response.status_code == 302
+    revision = Revision.objects.get(topic=topic)
+    assert revision.body == "Eerste versie" and revision.editor == asker
+    history = client.get(reverse("forums:history", args=[topic.pk])).content.decode()
+    assert "Eerste versie" in history
+    client.force_login(MembershipFactory(space=space).user)
+    assert client.get(reverse("forums:edit", args=[topic.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("answers", [5, 500])
+def test_question_page_and_topic_list_cost_the_same_queries(
+    client, space, asker, query_budget, answers
+):
+    topic = a_question(space, asker, tags="btw")
+    people_ = [MembershipFactory(space=space).user for _ in range(5)]
+    Answer.objects.bulk_create(
+        Answer(topic=topic, author=people_[i % 5], body="x", body_html="<p>x</p>")
+        for i in range(answers)
+    )
+    for _ in range(10):
+        a_question(space, asker, tags="btw, export")
+    with query_budget(16):
+        response = client.get(topic.get_absolute_url())
+    assert response.content.decode().count('class="card answer') == answers
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("forums:space", args=[space.slug])).status_code == 200
+    assert len(queries) <= 16

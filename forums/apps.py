@@ -11,9 +11,18 @@ class ForumsConfig(AppConfig):
         from intranet.activity import targets
         from intranet.governance import tabs
         from intranet.governance.constants import Module
+        from intranet.search import registry as search
         from profiles import expertise as profiles_expertise
 
         handlers.register()
+        search.register(
+            search.Source(
+                key="topics",
+                label=_("Questions and discussions"),
+                order=15,
+                search=selectors.search_topics,
+            )
+        )
         profiles_expertise.register(expertise.provider())
         targets.register(
             targets.Target(

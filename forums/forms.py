@@ -1,4 +1,5 @@
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from forums.models import Topic
@@ -14,7 +15,15 @@ class TopicForm(forms.Form):
         label=_("Title"),
         required=False,
         help_text=_("One sentence that says what you want to know."),
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("forums:similar"),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": "#similar-topics",
+                "aria-describedby": "similar-topics",
+            }
+        ),
     )
     body = forms.CharField(
         label=_("Details"),

@@ -2,7 +2,10 @@
 one accepted answer per question, and every edit kept."""
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +53,9 @@ class Topic(models.Model):
     edited_at = models.DateTimeField(null=True, blank=True)
     locked = models.BooleanField(default=False)
     pinned = models.BooleanField(default=False)
+    # Full text of title (weight A) and body (B) in the topic's own language (Dutch stemming
+    # for Dutch), kept by the services (forums.services.index_topic).
+    search = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["-pinned", "-last_activity_at", "-pk"]
@@ -62,6 +68,8 @@ class Topic(models.Model):
                 condition=models.Q(kind="question", answer_count=0),
                 name="forums_unanswered",
             ),
+            GinIndex(fields=["search"], name="forums_topic_search"),
+            GinIndex(OpClass(Lower("title"), name="gin_trgm_ops"), name="forums_topic_title_trgm"),
         ]
 
     def __str__(self) -> str:

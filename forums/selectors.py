@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, Prefetch, Value, When
+import re
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
+from django.db.models import Case, F, IntegerField, Prefetch, Q, Value, When
+from django.db.models.functions import Lower
 
 from forums.models import Answer, Tag, Topic, Vote
 
@@ -64,3 +68,70 @@ def load_answers(ids: list[int]) -> dict[int, Answer]:
 
 def topic_of_answer(answer_id: int) -> int | None:
     return Answer.objects.filter(pk=answer_id).values_list("topic_id", flat=True).first()
+
+
+# --- Finding topics -----------------------------------------------------------------------------
+
+SIMILAR_LIMIT = 5
+
+
+def _readable(user):
+    from intranet.governance.models import Space
+
+    return Topic.objects.filter(space__in=Space.objects.viewable_by(user))
+
+
+def _query(text: str):
+    """Words typed, matched in both languages (the asker may type Dutch or English), with
+    prefix matching on the last word so suggestions follow the typing."""
+    words = [w for w in re.findall(r"\w+", text.lower()) if len(w) > 1][:12]
+    if not words:
+        return None
+    query = None
+    for config in ("dutch", "english"):
+        parts = [SearchQuery(w, config=config) for w in words[:-1]]
+        parts.append(SearchQuery(f"{words[-1]}:*", config=config, search_type="raw"))
+        joined = parts[0]
+        for part in parts[1:]:
+            joined = joined | part
+        query = joined if query is None else query | joined
+    return query
+
+
+def similar_questions(*, user, title: str, limit: int = SIMILAR_LIMIT) -> list[Topic]:
+    """ "Before you ask": existing topics like the title being typed, best first, only in
+    spaces the user may read. Full text (stemmed: "facturen" finds "factuur") or trigram
+    similarity of the title (typos)."""
+    title = " ".join((title or "").split())[:200]
+    query = _query(title)
+    if len(title) < 4 or query is None:
+        return []
+    needle = title.lower()
+    topics = (
+        _readable(user)
+        .alias(lower_title=Lower("title"))
+        .filter(Q(search=query) | Q(lower_title__trigram_similar=needle))
+        .annotate(
+            rank=SearchRank(F("search"), query),
+            similar=TrigramSimilarity(Lower("title"), needle),
+        )
+        .annotate(score=F("rank") + F("similar"))
+        .order_by("-score", "-pk")
+        .select_related("space")
+        .only("id", "title", "answer_count", "accepted_answer_id", "space__name", "space__slug")
+    )
+    return list(topics[:limit])
+
+
+def search_topics(*, user, q: str, limit: int):
+    """The forum source of the top bar search."""
+    from intranet.search.registry import Result
+
+    return [
+        Result(
+            title=topic.title,
+            url=topic.get_absolute_url(),
+            meta=topic.space.name,
+        )
+        for topic in similar_questions(user=user, title=q, limit=limit)
+    ]

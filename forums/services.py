@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -124,6 +125,7 @@ def ask(
             ask_leadership=bool(ask_leadership),
         )
         topic.tags.set(_tags_named(values["tags"]))
+        index_topic(topic_id=topic.pk)
         events.publish(
             ev.QuestionAsked(
                 topic_id=topic.pk,
@@ -134,6 +136,20 @@ def ask(
             )
         )
     return topic
+
+
+SEARCH_CONFIG = {"nl": "dutch", "en": "english"}
+
+
+def index_topic(*, topic_id: int) -> None:
+    """(Re)compute a topic's full-text vector in its language: Dutch stemming makes "factuur"
+    and "facturen" one word."""
+    topic = Topic.objects.only("language").get(pk=topic_id)
+    config = SEARCH_CONFIG.get(topic.language, "simple")
+    Topic.objects.filter(pk=topic_id).update(
+        search=SearchVector("title", weight="A", config=config)
+        + SearchVector("body", weight="B", config=config)
+    )
 
 
 def _visible_topic(user, topic_id: int, *, lock: bool = False) -> Topic:
@@ -257,6 +273,7 @@ def edit_topic(*, actor, topic: Topic, title: str, body: str, tags) -> Topic:
         topic.edited_at = timezone.now()
         topic.save(update_fields=["title", "body", "body_html", "edited_at"])
         topic.tags.set(_tags_named(values["tags"]))
+        index_topic(topic_id=topic.pk)
     return topic
 
 

@@ -12,4 +12,5 @@ urlpatterns = [
     path("forum/topics/<int:topic_id>/edit/", views.edit, name="edit"),
     path("forum/topics/<int:topic_id>/history/", views.history, name="history"),
     path("forum/answers/<int:answer_id>/vote/", views.vote, name="vote"),
+    path("forum/similar/", views.similar, name="similar"),
 ]

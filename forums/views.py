@@ -219,3 +219,10 @@ def history(request, topic_id: int):
             "revisions": revisions,
         },
     )
+
+
+@require_GET
+def similar(request):
+    """ "Before you ask": topics like the title being typed (htmx, under the title field)."""
+    topics = selectors.similar_questions(user=request.user, title=request.GET.get("title", ""))
+    return render(request, "forums/_similar.html", {"topics": topics})

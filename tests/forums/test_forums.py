@@ -242,3 +242,38 @@ def test_question_page_and_topic_list_cost_the_same_queries(
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("forums:space", args=[space.slug])).status_code == 200
     assert len(queries) <= 16
+
+
+def test_before_you_ask_suggests_near_duplicates_only_where_you_may_read(client, space, asker):
+    def q(title, language="nl", where=space, **extra):
+        return services.ask(
+            author=asker, space=where, kind="question", title=title, language=language, **extra
+        )
+
+    invoice = q("Waar vind ik de factuur van mijn laptop?")
+    plural = q("Hoe keur ik facturen goed in Exact?")
+    english = q("How do I approve invoices?", language="en")
+    q("Wanneer is de kantine open?")
+    secret = SpaceFactory(visibility="secret", closed_reason="x")
+    owner = MembershipFactory(space=secret, role="owner").user
+    services.ask(author=owner, space=secret, kind="question", title="Facturen van de reorganisatie")
+
+    def titles(text):
+        response = client.get(reverse("forums:similar"), {"title": text}, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200
+        found = [t.title for t in selectors.similar_questions(user=asker, title=text)]
+        for title in found:
+            assert title in response.content.decode()
+        return found
+
+    from forums import selectors
+
+    # Dutch stemming: the plural finds the singular and back; never the secret space's topic.
+    assert set(titles("facturen goedkeuren")) >= {invoice.title, plural.title}
+    assert "Facturen van de reorganisatie" not in titles("facturen")
+    assert titles("factuur laptop")[0] == invoice.title
+    assert english.title in titles("approve invoice")
+    assert titles("kantien open")[0] == "Wanneer is de kantine open?"  # a typo, by trigrams
+    assert titles("xy") == []
+    api = client.get("/api/search/", {"q": "facturen"}).json()
+    assert any(g["kind"] == "topics" for g in api)

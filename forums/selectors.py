@@ -135,3 +135,14 @@ def search_topics(*, user, q: str, limit: int):
         )
         for topic in similar_questions(user=user, title=q, limit=limit)
     ]
+
+
+def answer_with_my_vote(*, answer_id: int, user) -> Answer:
+    answer = Answer.objects.get(pk=answer_id)
+    answer.my_vote = (
+        Vote.objects.filter(answer_id=answer_id, user_id=user.pk)
+        .values_list("value", flat=True)
+        .first()
+        or 0
+    )
+    return answer

@@ -136,12 +136,16 @@ def vote(request, answer_id: int):
         raise Http404 from error
     except ValidationError as error:
         if request.htmx:
-            return render(
+            # htmx swaps only successful responses: the refusal comes back inside the
+            # unchanged vote buttons, with the status saying it was refused.
+            unchanged = selectors.answer_with_my_vote(answer_id=answer_id, user=request.user)
+            response = render(
                 request,
-                "forums/_vote_error.html",
-                {"message": " ".join(error.messages)},
-                status=400,
+                "forums/_votes.html",
+                {"answer": unchanged, "error": " ".join(error.messages)},
             )
+            response["X-Plein-Refused"] = "1"
+            return response
         messages.error(request, " ".join(error.messages))
         answer = None
     if request.htmx and answer is not None:

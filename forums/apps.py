@@ -43,6 +43,19 @@ class ForumsConfig(AppConfig):
                 verbs={"answer.posted": _("answered in {space}")},
             )
         )
+        from intranet.core import navigation
+        from intranet.governance import permissions
+
+        navigation.register(
+            navigation.NavItem(
+                key="unanswered",
+                label=_("Open questions"),
+                url_name="forums:unanswered",
+                icon="bell",
+                order=15,
+                visible=lambda user: not permissions.is_guest(user),
+            )
+        )
         tabs.register(
             tabs.SpaceTab(
                 key="forum",

@@ -12,6 +12,7 @@ class QuestionAsked:
     author_id: int
     kind: str
     tags: list[str]
+    mentioned_ids: list[int]
 
     def activity(self) -> ActivityRow:
         verb = "question.asked" if self.kind == "question" else "discussion.started"
@@ -31,6 +32,7 @@ class AnswerPosted:
     space_id: int
     author_id: int
     topic_author_id: int
+    mentioned_ids: list[int]
 
     def activity(self) -> ActivityRow:
         return ActivityRow(
@@ -60,3 +62,10 @@ class VoteCast:
     user_id: int
     value: int
     answer_author_id: int
+
+
+@dataclass(frozen=True)
+class AnswerRequested:
+    topic_id: int
+    actor_id: int
+    person_id: int

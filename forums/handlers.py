@@ -1,46 +1,113 @@
 """What follows forum events: the asker hears about answers, the answerer about acceptance,
-and accepted answers count as expertise on the question's tags."""
+mentioned colleagues and followers of the topic or its tags about new answers, and accepted
+answers count as expertise on the question's tags."""
 
 from django.urls import reverse
 
 from forums import events as ev
-from forums.models import Topic
+from forums.models import TagFollow, Topic, TopicFollow
 from intranet import events
 from intranet.activity import services as activity
 from intranet.activity.models import NotificationKind
+from intranet.governance import permissions
+
+
+def _topic(topic_id: int) -> Topic | None:
+    return Topic.objects.select_related("space").filter(pk=topic_id).first()
+
+
+def _url(topic_id: int, answer_id: int | None = None) -> str:
+    url = reverse("forums:topic", args=[topic_id])
+    return f"{url}#answer-{answer_id}" if answer_id else url
+
+
+def _mentions(*, topic: Topic, actor_id: int, mentioned_ids: list[int], url: str) -> None:
+    activity.notify_mentions(
+        mentioned_ids=mentioned_ids,
+        actor_id=actor_id,
+        space=topic.space,
+        url=url,
+        key=f"mention:{url}",
+    )
+
+
+def on_question_asked(event: ev.QuestionAsked) -> None:
+    topic = _topic(event.topic_id)
+    if topic is not None:
+        _mentions(
+            topic=topic,
+            actor_id=event.author_id,
+            mentioned_ids=event.mentioned_ids,
+            url=_url(topic.pk),
+        )
 
 
 def on_answer_posted(event: ev.AnswerPosted) -> None:
+    topic = _topic(event.topic_id)
+    if topic is None:
+        return
+    url = _url(topic.pk, event.answer_id)
     activity.notify(
         recipient_id=event.topic_author_id,
         kind=NotificationKind.ANSWER,
-        group_key=f"answers:topic:{event.topic_id}",
+        group_key=f"answers:topic:{topic.pk}",
         actor_id=event.author_id,
-        url=reverse("forums:topic", args=[event.topic_id]) + f"#answer-{event.answer_id}",
-        params={"topic": event.topic_id},
+        url=url,
+        params={"title": topic.title},
     )
+    _mentions(topic=topic, actor_id=event.author_id, mentioned_ids=event.mentioned_ids, url=url)
+    # Followers of the topic or of one of its tags, who may still read the space.
+    followers = set(TopicFollow.objects.filter(topic=topic).values_list("user_id", flat=True))
+    followers |= set(TagFollow.objects.filter(tag__topics=topic).values_list("user_id", flat=True))
+    followers -= {event.author_id, event.topic_author_id, *event.mentioned_ids}
+    from django.contrib.auth import get_user_model
+
+    for person in get_user_model().objects.filter(pk__in=followers, is_active=True):
+        if permissions.access_for(person, topic.space).can("view"):
+            activity.notify(
+                recipient_id=person.pk,
+                kind=NotificationKind.FOLLOWED,
+                group_key=f"followed:topic:{topic.pk}",
+                actor_id=event.author_id,
+                url=url,
+                params={"title": topic.title},
+            )
+
+
+def on_answer_requested(event: ev.AnswerRequested) -> None:
+    topic = _topic(event.topic_id)
+    if topic is not None:
+        activity.notify(
+            recipient_id=event.person_id,
+            kind=NotificationKind.ANSWER_REQUEST,
+            group_key=f"answer_request:{topic.pk}",
+            actor_id=event.actor_id,
+            url=_url(topic.pk),
+            params={"title": topic.title},
+        )
 
 
 def on_answer_accepted(event: ev.AnswerAccepted) -> None:
     from profiles import services as profiles
 
+    topic = _topic(event.topic_id)
+    title = topic.title if topic else ""
     if event.answer_author_id is not None:
         activity.notify(
             recipient_id=event.answer_author_id,
             kind=NotificationKind.ACCEPTED,
             group_key=f"accepted:answer:{event.answer_id}",
             actor_id=event.actor_id,
-            url=reverse("forums:topic", args=[event.topic_id]) + f"#answer-{event.answer_id}",
-            params={"topic": event.topic_id},
+            url=_url(event.topic_id, event.answer_id),
+            params={"title": title},
         )
-    title = Topic.objects.filter(pk=event.topic_id).values_list("title", flat=True).first() or ""
     for tag in event.tags:
         if event.answer_author_id is not None:
             profiles.record_evidence(
                 person_id=event.answer_author_id,
                 topic=tag,
                 source="answers",
-                example={"title": title, "url": reverse("forums:topic", args=[event.topic_id])},
+                example={"title": title, "url": _url(event.topic_id)},
             )
         if event.previous_answer_author_id is not None:
             profiles.record_evidence(
@@ -49,5 +116,7 @@ def on_answer_accepted(event: ev.AnswerAccepted) -> None:
 
 
 def register() -> None:
+    events.subscribe(ev.QuestionAsked, on_question_asked)
     events.subscribe(ev.AnswerPosted, on_answer_posted)
+    events.subscribe(ev.AnswerRequested, on_answer_requested)
     events.subscribe(ev.AnswerAccepted, on_answer_accepted)

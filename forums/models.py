@@ -140,3 +140,33 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"revision of {self.topic_id or self.answer_id} at {self.created_at:%Y-%m-%d}"
+
+
+class TopicFollow(models.Model):
+    """Tell me about new answers in this topic."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="followers")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "topic"], name="forums_follow_topic_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows topic {self.topic_id}"
+
+
+class TagFollow(models.Model):
+    """Tell me about new answers to topics with this tag."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="followers")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "tag"], name="forums_follow_tag_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows tag {self.tag_id}"

@@ -146,3 +146,65 @@ def answer_with_my_vote(*, answer_id: int, user) -> Answer:
         or 0
     )
     return answer
+
+
+# --- Unanswered ---------------------------------------------------------------------------------
+
+SUGGESTED_EXPERTS = 3
+
+
+def unanswered_for(*, user):
+    """Questions without an answer in the spaces I am a member of, oldest first."""
+    from intranet.governance.models import Membership
+
+    return (
+        Topic.objects.filter(
+            kind=Topic.Kind.QUESTION,
+            answer_count=0,
+            space_id__in=Membership.objects.filter(user_id=user.pk).values("space_id"),
+        )
+        .select_related("author", "space")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("name", "slug")))
+        .order_by("created_at", "pk")
+    )
+
+
+def with_suggested_experts(*, user, topics) -> list[Topic]:
+    """Attach `topic.experts`: up to three people with evidence on the question's tags (never
+    the asker nor the reader), from profiles' expertise finder, in two queries for the page."""
+    from profiles import selectors as people
+
+    topics = list(topics)
+    ranked = people.experts_by_topic(
+        viewer=user, topics=[tag.slug for topic in topics for tag in topic.tags.all()]
+    )
+    wanted: dict[int, dict[int, float]] = {}
+    for topic in topics:
+        scores: dict[int, float] = {}
+        for tag in topic.tags.all():
+            for person_id, score in ranked.get(tag.slug, []):
+                if person_id not in (topic.author_id, user.pk):
+                    scores[person_id] = scores.get(person_id, 0) + score
+        wanted[topic.pk] = scores
+    ids = {pid for scores in wanted.values() for pid in scores}
+    from django.contrib.auth import get_user_model
+
+    found = get_user_model().objects.select_related("department").in_bulk(ids) if ids else {}
+    for topic in topics:
+        best = sorted(wanted[topic.pk].items(), key=lambda item: -item[1])[:SUGGESTED_EXPERTS]
+        topic.experts = [found[pid] for pid, _score in best if pid in found]
+    return topics
+
+
+def follows(*, user, topic: Topic) -> dict:
+    """Whether the reader follows the topic, and which of its tags: one query each."""
+    from forums.models import TagFollow, TopicFollow
+
+    return {
+        "topic": TopicFollow.objects.filter(user_id=user.pk, topic=topic).exists(),
+        "tags": set(
+            TagFollow.objects.filter(user_id=user.pk, tag__topics=topic).values_list(
+                "tag__slug", flat=True
+            )
+        ),
+    }

@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from forums import events as ev
-from forums.models import Answer, Revision, Tag, Topic, Vote
+from forums.models import Answer, Revision, Tag, TagFollow, Topic, TopicFollow, Vote
 from intranet import events
 from intranet.activity import text
 from intranet.governance import permissions
@@ -113,6 +113,7 @@ def ask(
     """Start a question (it expects an answer) or a discussion in a space."""
     _access(author, space, Action.ASK_QUESTION if kind == Topic.Kind.QUESTION else Action.POST)
     values = _clean_topic(kind=kind, title=title, body=body, tags=tags, language=language)
+    mentioned = [p for p in text.mentioned_users(values["body"]) if p.pk != author.pk]
     with transaction.atomic():
         topic = Topic.objects.create(
             space=space,
@@ -120,10 +121,11 @@ def ask(
             kind=values["kind"],
             title=values["title"],
             body=values["body"],
-            body_html=text.render(values["body"]) if values["body"] else "",
+            body_html=text.render(values["body"], mentions=mentioned) if values["body"] else "",
             language=values["language"],
             ask_leadership=bool(ask_leadership),
         )
+        TopicFollow.objects.create(user=author, topic=topic)
         topic.tags.set(_tags_named(values["tags"]))
         index_topic(topic_id=topic.pk)
         events.publish(
@@ -133,6 +135,7 @@ def ask(
                 author_id=author.pk,
                 kind=topic.kind,
                 tags=values["tags"],
+                mentioned_ids=[p.pk for p in mentioned],
             )
         )
     return topic
@@ -164,6 +167,7 @@ def _visible_topic(user, topic_id: int, *, lock: bool = False) -> Topic:
 
 def answer(*, author, topic: Topic, body: str) -> Answer:
     body = _clean_body(body, required=True)
+    mentioned = [p for p in text.mentioned_users(body) if p.pk != author.pk]
     with transaction.atomic():
         topic = _visible_topic(author, topic.pk, lock=True)
         _access(author, topic.space, Action.ANSWER)
@@ -171,7 +175,11 @@ def answer(*, author, topic: Topic, body: str) -> Answer:
             raise ValidationError({"body": _("This topic is locked: no new answers.")})
         now = timezone.now()
         reply = Answer.objects.create(
-            topic=topic, author=author, body=body, body_html=text.render(body), created_at=now
+            topic=topic,
+            author=author,
+            body=body,
+            body_html=text.render(body, mentions=mentioned),
+            created_at=now,
         )
         topic.answer_count = F("answer_count") + 1
         topic.last_activity_at = now
@@ -183,6 +191,7 @@ def answer(*, author, topic: Topic, body: str) -> Answer:
                 space_id=topic.space_id,
                 author_id=author.pk,
                 topic_author_id=topic.author_id,
+                mentioned_ids=[p.pk for p in mentioned],
             )
         )
     return reply
@@ -298,3 +307,34 @@ def edit_answer(*, actor, answer_id: int, body: str) -> Answer:
         target.edited_at = timezone.now()
         target.save(update_fields=["body", "body_html", "edited_at"])
     return target
+
+
+def request_answer(*, actor, topic: Topic, person) -> None:
+    """ "Ask X to answer": a notification to someone who can see the question."""
+    topic = _visible_topic(actor, topic.pk)
+    if permissions.is_guest(actor):
+        raise PermissionDenied
+    if person.pk == actor.pk:
+        raise ValidationError({"person": _("Ask someone else.")})
+    if not person.is_active or not permissions.access_for(person, topic.space).can(Action.VIEW):
+        raise ValidationError({"person": _("This colleague cannot see this space.")})
+    events.publish(ev.AnswerRequested(topic_id=topic.pk, actor_id=actor.pk, person_id=person.pk))
+
+
+def follow_topic(*, user, topic: Topic, follow: bool = True) -> None:
+    topic = _visible_topic(user, topic.pk)
+    if follow:
+        TopicFollow.objects.get_or_create(user=user, topic=topic)
+    else:
+        TopicFollow.objects.filter(user=user, topic=topic).delete()
+
+
+def follow_tag(*, user, tag_slug: str, follow: bool = True) -> Tag:
+    tag = Tag.objects.filter(slug=tag_slug).first()
+    if tag is None:
+        raise ValidationError({"tag": _("There is no such tag.")})
+    if follow:
+        TagFollow.objects.get_or_create(user=user, tag=tag)
+    else:
+        TagFollow.objects.filter(user=user, tag=tag).delete()
+    return tag

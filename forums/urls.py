@@ -13,4 +13,8 @@ urlpatterns = [
     path("forum/topics/<int:topic_id>/history/", views.history, name="history"),
     path("forum/answers/<int:answer_id>/vote/", views.vote, name="vote"),
     path("forum/similar/", views.similar, name="similar"),
+    path("forum/unanswered/", views.unanswered, name="unanswered"),
+    path("forum/topics/<int:topic_id>/request/", views.request_answer, name="request_answer"),
+    path("forum/topics/<int:topic_id>/follow/", views.follow, name="follow"),
+    path("forum/tags/<str:slug>/follow/", views.follow_tag, name="follow_tag"),
 ]

@@ -119,6 +119,7 @@ def topic(request, topic_id: int):
         may_accept=topic.is_question
         and (request.user.pk == topic.author_id or access.can(Action.MODERATE)),
         may_edit=request.user.pk == topic.author_id or access.can(Action.MODERATE),
+        following=selectors.follows(user=request.user, topic=topic),
     )
     return render(request, "forums/topic.html", context, status=status)
 
@@ -230,3 +231,58 @@ def similar(request):
     """ "Before you ask": topics like the title being typed (htmx, under the title field)."""
     topics = selectors.similar_questions(user=request.user, title=request.GET.get("title", ""))
     return render(request, "forums/_similar.html", {"topics": topics})
+
+
+@require_GET
+def unanswered(request):
+    """Questions waiting for an answer in my spaces, with who might know."""
+    if permissions.is_guest(request.user):
+        raise Http404
+    page = Paginator(selectors.unanswered_for(user=request.user), 20).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = selectors.with_suggested_experts(user=request.user, topics=page.object_list)
+    return render(request, "forums/unanswered.html", {"page": page})
+
+
+@require_POST
+def request_answer(request, topic_id: int):
+    topic, _access = _topic_access(request, topic_id)
+    from django.contrib.auth import get_user_model
+
+    raw = request.POST.get("person", "")
+    person = get_user_model().objects.filter(pk=int(raw) if raw.isdigit() else 0).first()
+    try:
+        if person is None:
+            raise ValidationError({"person": _("Choose a colleague.")})
+        services.request_answer(actor=request.user, topic=topic, person=person)
+        messages.success(request, _("%(name)s is asked to answer.") % {"name": person.display_name})
+    except PermissionDenied as error:
+        raise Http404 from error
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(request.POST.get("next") or topic.get_absolute_url())
+
+
+@require_POST
+def follow(request, topic_id: int):
+    topic, _access = _topic_access(request, topic_id)
+    following = request.POST.get("action") != "unfollow"
+    services.follow_topic(user=request.user, topic=topic, follow=following)
+    if following:
+        messages.success(request, _("You will hear about new answers."))
+    return redirect(topic.get_absolute_url())
+
+
+@require_POST
+def follow_tag(request, slug: str):
+    following = request.POST.get("action") != "unfollow"
+    try:
+        tag = services.follow_tag(user=request.user, tag_slug=slug, follow=following)
+    except ValidationError as error:
+        raise Http404 from error
+    if following:
+        messages.success(
+            request, _("You will hear about new answers on %(tag)s.") % {"tag": tag.name}
+        )
+    return redirect(request.POST.get("next") or "forums:unanswered")

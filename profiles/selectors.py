@@ -500,3 +500,24 @@ def search_people(*, user, q: str, limit: int):
         )
         for person in people
     ]
+
+
+def experts_by_topic(*, viewer, topics: list[str], per_topic: int = 5) -> dict[str, list]:
+    """For many topics at once (the unanswered queue): {topic: [(person_id, score), ...]},
+    best first, in one query whatever the number of topics."""
+    topics = sorted({t for t in topics if t})
+    if not topics:
+        return {}
+    rows = (
+        Evidence.objects.filter(topic__in=topics, person__in=people_visible_to(viewer))
+        .values("topic", "person_id")
+        .annotate(score=_score_expression())
+        .filter(score__gt=0)
+        .order_by("topic", "-score", "person_id")
+    )
+    ranked: dict[str, list] = {}
+    for row in rows:
+        found = ranked.setdefault(row["topic"], [])
+        if len(found) < per_topic:
+            found.append((row["person_id"], row["score"]))
+    return ranked

@@ -9,8 +9,7 @@ from intranet.activity import events as ev
 from intranet.activity import live, services
 from intranet.activity.models import NotificationKind, Post
 from intranet.governance import events as gov
-from intranet.governance import permissions
-from intranet.governance.constants import Action, SpaceRole
+from intranet.governance.constants import SpaceRole
 from intranet.governance.models import Membership, MembershipRequest, Space
 
 
@@ -18,25 +17,9 @@ def _post_url(post_id: int) -> str:
     return reverse("activity:post", args=[post_id])
 
 
-def _notify_mentions(*, mentioned_ids, actor_id, space, url, key):
-    from django.contrib.auth import get_user_model
-
-    for person in get_user_model().objects.filter(pk__in=mentioned_ids):
-        # Only people who may read the space hear that they were named in it.
-        if permissions.can(person, Action.VIEW, space):
-            services.notify(
-                recipient_id=person.pk,
-                kind=NotificationKind.MENTION,
-                group_key=key,
-                actor_id=actor_id,
-                url=url,
-                params={"space": space.name},
-            )
-
-
 def on_post_created(event: ev.PostCreated) -> None:
     space = Space.objects.get(pk=event.space_id)
-    _notify_mentions(
+    services.notify_mentions(
         mentioned_ids=event.mentioned_ids,
         actor_id=event.author_id,
         space=space,
@@ -61,7 +44,7 @@ def on_comment_added(event: ev.CommentAdded) -> None:
             url=url,
             params={"excerpt": post.body[:80]},
         )
-    _notify_mentions(
+    services.notify_mentions(
         mentioned_ids=event.mentioned_ids,
         actor_id=event.author_id,
         space=post.space,

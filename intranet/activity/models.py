@@ -147,6 +147,8 @@ class NotificationKind(models.TextChoices):
     BADGE = "badge", _("A badge I earned")
     ENDORSEMENT = "endorsement", _("A colleague endorses one of my skills")
     MENTORING = "mentoring", _("Mentoring proposals and answers")
+    ANSWER_REQUEST = "answer_request", _("A colleague asks me to answer a question")
+    FOLLOWED = "followed", _("New answers in topics and tags I follow")
 
 
 class Channel(models.TextChoices):
@@ -168,6 +170,8 @@ DEFAULT_CHANNELS = {
     NotificationKind.BADGE: Channel.SITE,
     NotificationKind.ENDORSEMENT: Channel.SITE,
     NotificationKind.MENTORING: Channel.EMAIL,
+    NotificationKind.ANSWER_REQUEST: Channel.EMAIL,
+    NotificationKind.FOLLOWED: Channel.DIGEST,
 }
 
 

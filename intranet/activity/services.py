@@ -255,6 +255,21 @@ def notify(
     return notification
 
 
+def notify_mentions(*, mentioned_ids, actor_id, space, url: str, key: str) -> None:
+    """Tell people named as @name, but only those who may read the space: a mention must
+    not leak what a private space discusses. (Posts, comments, forums use this.)"""
+    for person in User.objects.filter(pk__in=mentioned_ids, is_active=True):
+        if permissions.can(person, Action.VIEW, space):
+            notify(
+                recipient_id=person.pk,
+                kind=NotificationKind.MENTION,
+                group_key=key,
+                actor_id=actor_id,
+                url=url,
+                params={"space": space.name},
+            )
+
+
 def mark_read(*, user, notification_id: int | None = None) -> int:
     """Mark one notification (or, without an id, all) of `user` as read."""
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)

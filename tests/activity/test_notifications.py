@@ -101,6 +101,8 @@ def test_preferences_switch_a_kind_off(space_with, client, django_capture_on_com
             "badge": "site",
             "endorsement": "site",
             "mentoring": "email",
+            "answer_request": "email",
+            "followed": "digest",
         },
     )
     assert response.status_code == 302

@@ -277,3 +277,84 @@ def test_before_you_ask_suggests_near_duplicates_only_where_you_may_read(client,
     assert titles("xy") == []
     api = client.get("/api/search/", {"q": "facturen"}).json()
     assert any(g["kind"] == "topics" for g in api)
+
+
+def test_unanswered_queue_suggests_experts_and_asks_them(
+    client, space, asker, django_capture_on_commit_callbacks, query_budget
+):
+    from profiles import services as profiles
+
+    expert = MembershipFactory(space=space, user=UserFactory(first_name="Sanne")).user
+    profiles.update_profile(actor=expert, person=expert, data={"skills": ["btw"]})
+    stranger = UserFactory(first_name="Piet")  # knows btw but cannot see a private space
+    profiles.update_profile(actor=stranger, person=stranger, data={"skills": ["btw"]})
+    waiting = [a_question(space, asker, tags="btw") for _ in range(3)]
+    answered = a_question(space, asker, tags="btw")
+    services.answer(author=expert, topic=answered, body="Ja")
+    client.force_login(expert)
+    page = client.get(reverse("forums:unanswered"), **EN).content.decode()
+    assert page.count('class="card unanswered"') == 3  # asked by someone else, still open
+    client.force_login(asker)
+    with query_budget(16):
+        page = client.get(reverse("forums:unanswered"), **EN).content.decode()
+    assert "Ask Sanne to answer" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("forums:request_answer", args=[waiting[0].pk]), {"person": expert.pk}
+        )
+    assert response.status_code == 302
+    request = Notification.objects.get(recipient=expert, kind="answer_request")
+    assert request.params["title"] == waiting[0].title
+    # Someone who cannot see the space, or oneself: refused with a message.
+    space.visibility, space.closed_reason = "private", "x"
+    space.save(update_fields=["visibility", "closed_reason"])
+    response = client.post(
+        reverse("forums:request_answer", args=[waiting[0].pk]),
+        {"person": stranger.pk},
+        follow=True,
+        **EN,
+    )
+    assert "This colleague cannot see this space." in response.content.decode()
+    response = client.post(
+        reverse("forums:request_answer", args=[waiting[0].pk]),
+        {"person": asker.pk},
+        follow=True,
+        **EN,
+    )
+    assert "Ask someone else." in response.content.decode()
+    assert not Notification.objects.filter(recipient=stranger).exists()
+
+
+def test_mentions_and_followers_hear_about_new_answers(
+    client, space, asker, django_capture_on_commit_callbacks
+):
+    from forums.models import Tag
+
+    topic_fan = MembershipFactory(space=space).user
+    tag_fan = MembershipFactory(space=space).user
+    outsider_fan = UserFactory()  # follows the tag but cannot read this private space
+    space.visibility, space.closed_reason = "private", "x"
+    space.save(update_fields=["visibility", "closed_reason"])
+    named = MembershipFactory(space=space, user=UserFactory(email="noor.peters@plein.example"))
+    UserFactory(email="kees.buiten@plein.example")  # mentioned, but outside the space
+    topic = a_question(space, asker, tags="btw")
+    services.follow_topic(user=topic_fan, topic=topic)
+    services.follow_tag(user=tag_fan, tag_slug="btw")
+    services.follow_tag(user=outsider_fan, tag_slug="btw")
+    answerer = MembershipFactory(space=space).user
+    with django_capture_on_commit_callbacks(execute=True):
+        services.answer(
+            author=answerer, topic=topic, body="Vraag het @noor.peters en @kees.buiten ook even"
+        )
+    kinds = dict(Notification.objects.values_list("recipient_id", "kind"))
+    assert kinds[asker.pk] == "answer"
+    assert kinds[named.user.pk] == "mention"
+    assert kinds[topic_fan.pk] == "followed" and kinds[tag_fan.pk] == "followed"
+    assert outsider_fan.pk not in kinds and answerer.pk not in kinds
+    assert not Notification.objects.filter(recipient__email="kees.buiten@plein.example").exists()
+    # Over HTTP: follow and stop following a topic; an unknown tag answers 404.
+    client.force_login(topic_fan)
+    client.post(reverse("forums:follow", args=[topic.pk]), {"action": "unfollow"})
+    assert not topic.followers.filter(user=topic_fan).exists()
+    assert client.post(reverse("forums:follow_tag", args=["onbekend"])).status_code == 404
+    assert Tag.objects.get(slug="btw").followers.count() == 2

@@ -1,0 +1,194 @@
+"""Forums over the API: the same services and selectors (and 404 rules) as the pages."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import path
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from forums import selectors, services
+from intranet.governance import permissions
+from intranet.governance.constants import Action, Module
+from intranet.governance.models import Space
+
+
+def _refusal(error: ValidationError) -> ApiValidationError:
+    if hasattr(error, "error_dict"):
+        return ApiValidationError(error.message_dict)
+    return ApiValidationError({"detail": error.messages})
+
+
+def _call(call):
+    """A service call: forbidden is 404 (never confirm what one may not see), refused is 400."""
+    try:
+        return call()
+    except PermissionDenied as error:
+        raise NotFound from error
+    except ValidationError as error:
+        raise _refusal(error) from error
+
+
+class TopicSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    space = serializers.CharField(source="space.slug")
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    body_html = serializers.CharField()
+    language = serializers.CharField()
+    author = serializers.CharField(source="author.display_name")
+    answer_count = serializers.IntegerField()
+    accepted_answer = serializers.IntegerField(source="accepted_answer_id", allow_null=True)
+    locked = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+    last_activity_at = serializers.DateTimeField()
+    tags = serializers.SerializerMethodField()
+
+    def get_tags(self, topic) -> list[str]:
+        return [tag.name for tag in topic.tags.all()]
+
+
+class AnswerSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    body_html = serializers.CharField()
+    author = serializers.CharField(source="author.display_name")
+    score = serializers.IntegerField()
+    accepted = serializers.SerializerMethodField()
+    my_vote = serializers.IntegerField(default=0)
+    created_at = serializers.DateTimeField()
+
+    def get_accepted(self, answer) -> bool:
+        return bool(getattr(answer, "accepted", False))
+
+
+def _topic(request, topic_id: int):
+    topic = selectors.topic_for(topic_id=topic_id)
+    if topic is None or Module.FORUMS not in (topic.space.modules or []):
+        raise NotFound
+    if not permissions.access_for(request.user, topic.space).can(Action.VIEW):
+        raise NotFound
+    return topic
+
+
+class SpaceTopicsView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("show", str, description="all or unanswered")],
+        responses=TopicSerializer(many=True),
+    )
+    def get(self, request, slug: str):
+        space = Space.objects.filter(slug=slug).first()
+        if space is None or not permissions.access_for(request.user, space).can(Action.VIEW):
+            raise NotFound
+        scope = request.query_params.get("show", "all")
+        if scope not in ("all", "unanswered"):
+            raise ApiValidationError({"show": [_("Use all or unanswered.")]})
+        topics = selectors.topics_in(space=space, scope=scope)[:100]
+        return Response(TopicSerializer(topics, many=True).data)
+
+    @extend_schema(request=serializers.DictField(), responses={201: TopicSerializer})
+    def post(self, request, slug: str):
+        space = Space.objects.filter(slug=slug).first()
+        if space is None:
+            raise NotFound
+        if not isinstance(request.data, dict):
+            raise ApiValidationError({"detail": [_("Send an object.")]})
+        data = request.data
+        topic = _call(
+            lambda: services.ask(
+                author=request.user,
+                space=space,
+                kind=str(data.get("kind", "question")),
+                title=str(data.get("title", "")),
+                body=str(data.get("body", "")),
+                tags=data.get("tags", []),
+                language=str(data.get("language", "nl")),
+                ask_leadership=bool(data.get("ask_leadership")),
+            )
+        )
+        topic = selectors.topic_for(topic_id=topic.pk)
+        return Response(TopicSerializer(topic).data, status=status.HTTP_201_CREATED)
+
+
+class TopicView(APIView):
+    @extend_schema(responses=serializers.DictField())
+    def get(self, request, topic_id: int):
+        page = selectors.question_page(topic=_topic(request, topic_id), user=request.user)
+        return Response(
+            {
+                "topic": TopicSerializer(page["topic"]).data,
+                "answers": AnswerSerializer(page["answers"], many=True).data,
+            }
+        )
+
+
+class AnswersView(APIView):
+    @extend_schema(request=serializers.DictField(), responses={201: AnswerSerializer})
+    def post(self, request, topic_id: int):
+        topic = _topic(request, topic_id)
+        body = str(request.data.get("body", "")) if isinstance(request.data, dict) else ""
+        answer = _call(lambda: services.answer(author=request.user, topic=topic, body=body))
+        return Response(AnswerSerializer(answer).data, status=status.HTTP_201_CREATED)
+
+
+class VoteView(APIView):
+    @extend_schema(request=serializers.DictField(), responses={200: AnswerSerializer})
+    def post(self, request, answer_id: int):
+        raw = request.data.get("value") if isinstance(request.data, dict) else None
+        value = raw if isinstance(raw, int) and not isinstance(raw, bool) else 99
+        answer = _call(lambda: services.vote(user=request.user, answer_id=answer_id, value=value))
+        answer.my_vote = value
+        return Response(AnswerSerializer(answer).data)
+
+
+class AcceptView(APIView):
+    @extend_schema(request=serializers.DictField(), responses={204: None})
+    def post(self, request, topic_id: int):
+        topic = _topic(request, topic_id)
+        raw = request.data.get("answer") if isinstance(request.data, dict) else None
+        answer_id = raw if isinstance(raw, int) and not isinstance(raw, bool) else None
+        if raw is not None and answer_id is None:
+            raise ApiValidationError({"answer": [_("An answer id, or null.")]})
+        _call(lambda: services.accept(actor=request.user, topic=topic, answer_id=answer_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class UnansweredView(APIView):
+    @extend_schema(responses=TopicSerializer(many=True))
+    def get(self, request):
+        if permissions.is_guest(request.user):
+            raise NotFound
+        topics = selectors.unanswered_for(user=request.user)[:100]
+        return Response(TopicSerializer(topics, many=True).data)
+
+
+class SimilarView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("title", str, required=True)],
+        responses=TopicSerializer(many=True),
+    )
+    def get(self, request):
+        topics = selectors.similar_questions(
+            user=request.user, title=request.query_params.get("title", "")
+        )
+        return Response(
+            [
+                {"id": t.pk, "title": t.title, "space": t.space.slug, "url": t.get_absolute_url()}
+                for t in topics
+            ]
+        )
+
+
+urlpatterns = [
+    path("spaces/<slug:slug>/topics/", SpaceTopicsView.as_view(), name="api-space-topics"),
+    path("topics/<int:topic_id>/", TopicView.as_view(), name="api-topic"),
+    path("topics/<int:topic_id>/answers/", AnswersView.as_view(), name="api-answers"),
+    path("topics/<int:topic_id>/accept/", AcceptView.as_view(), name="api-accept"),
+    path("answers/<int:answer_id>/vote/", VoteView.as_view(), name="api-vote"),
+    path("topics/unanswered/", UnansweredView.as_view(), name="api-unanswered"),
+    path("topics/similar/", SimilarView.as_view(), name="api-similar"),
+]

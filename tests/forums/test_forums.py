@@ -358,3 +358,16 @@ def test_mentions_and_followers_hear_about_new_answers(
     assert not topic.followers.filter(user=topic_fan).exists()
     assert client.post(reverse("forums:follow_tag", args=["onbekend"])).status_code == 404
     assert Tag.objects.get(slug="btw").followers.count() == 2
+
+
+def test_the_demo_has_answered_and_unanswered_questions_in_both_languages():
+    from django.core.management import call_command
+
+    call_command("seed_demo")
+    topics = Topic.objects.all()
+    assert topics.filter(accepted_answer__isnull=False).count() >= 4
+    assert topics.filter(kind="question", answer_count=0).count() >= 3
+    assert topics.filter(kind="discussion").exists() and topics.filter(language="en").exists()
+    assert Vote.objects.exists()
+    call_command("seed_demo")  # a second run adds nothing
+    assert Topic.objects.count() == topics.count()

@@ -7,7 +7,7 @@ class ForumsConfig(AppConfig):
     verbose_name = _("Forums")
 
     def ready(self) -> None:
-        from forums import demo, expertise, handlers, selectors
+        from forums import demo, expertise, handlers, live, selectors
         from intranet.activity import targets
         from intranet.governance import tabs
         from intranet.governance.constants import Module
@@ -15,6 +15,7 @@ class ForumsConfig(AppConfig):
         from profiles import expertise as profiles_expertise
 
         handlers.register()
+        live.register()
         demo.register()
         search.register(
             search.Source(

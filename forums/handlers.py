@@ -5,6 +5,7 @@ answers count as expertise on the question's tags."""
 from django.urls import reverse
 
 from forums import events as ev
+from forums import live
 from forums.models import TagFollow, Topic, TopicFollow
 from intranet import events
 from intranet.activity import services as activity
@@ -74,6 +75,14 @@ def on_answer_posted(event: ev.AnswerPosted) -> None:
             )
 
 
+def on_answer_live(event: ev.AnswerPosted) -> None:
+    live.answer_posted(topic_id=event.topic_id, answer_id=event.answer_id)
+
+
+def on_vote_live(event: ev.VoteCast) -> None:
+    live.vote_cast(topic_id=event.topic_id, answer_id=event.answer_id)
+
+
 def on_answer_requested(event: ev.AnswerRequested) -> None:
     topic = _topic(event.topic_id)
     if topic is not None:
@@ -118,5 +127,7 @@ def on_answer_accepted(event: ev.AnswerAccepted) -> None:
 def register() -> None:
     events.subscribe(ev.QuestionAsked, on_question_asked)
     events.subscribe(ev.AnswerPosted, on_answer_posted)
+    events.subscribe(ev.AnswerPosted, on_answer_live)
+    events.subscribe(ev.VoteCast, on_vote_live)
     events.subscribe(ev.AnswerRequested, on_answer_requested)
     events.subscribe(ev.AnswerAccepted, on_answer_accepted)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -120,6 +120,7 @@ def topic(request, topic_id: int):
         and (request.user.pk == topic.author_id or access.can(Action.MODERATE)),
         may_edit=request.user.pk == topic.author_id or access.can(Action.MODERATE),
         following=selectors.follows(user=request.user, topic=topic),
+        live_feed=f"topic:{topic.pk}",
     )
     return render(request, "forums/topic.html", context, status=status)
 
@@ -165,6 +166,9 @@ def accept(request, topic_id: int):
             actor=request.user, topic=topic, answer_id=int(raw) if raw.isdigit() else None
         )
         messages.success(request, _("Answer accepted."))
+        if request.htmx:
+            # The order of the answers changes: the page reloads (htmx follows this header).
+            return HttpResponse(headers={"HX-Redirect": topic.get_absolute_url()})
     except PermissionDenied as error:
         raise Http404 from error
     except ValidationError as error:

@@ -38,7 +38,12 @@ class FeedConsumer(AsyncWebsocketConsumer):
         self.user = user
         self.language = self._language()
         query = parse_qs(self.scope.get("query_string", b"").decode())
-        self.feed = selectors.Feed.parse((query.get("feed") or ["home"])[0])
+        raw_feed = (query.get("feed") or ["home"])[0]
+        kind, _sep, raw_id = raw_feed.partition(":")
+        # A live page (a question) rather than a feed, if an app registered its kind.
+        self.page = live.page_for(kind) if raw_id.isdigit() else None
+        self.page_id = int(raw_id) if self.page else None
+        self.feed = selectors.Feed("bell") if self.page else selectors.Feed.parse(raw_feed)
         self.groups_joined: list[str] = []
         self.sent: set[int] = set()
         groups = await self._groups() if self.feed is not None else None
@@ -98,6 +103,9 @@ class FeedConsumer(AsyncWebsocketConsumer):
     def _groups(self) -> list[str] | None:
         user, feed = self.user, self.feed
         groups = [f"user.{user.pk}"]
+        if self.page is not None:
+            page_groups = self.page.groups(user=user, id=self.page_id)
+            return None if page_groups is None else [*groups, *page_groups]
         if feed.kind == "bell":
             return groups
         if not selectors.may_read_feed(user=user, feed=feed):
@@ -163,6 +171,19 @@ class FeedConsumer(AsyncWebsocketConsumer):
         if html:
             self.sent.add(activity_id)
             await self.send(text_data=html)
+
+    async def page_update(self, event):
+        """Something changed on the live page this socket follows; its app renders it for
+        this user (and checks again that they may see it)."""
+        if self.page is None:
+            return
+        html = await database_sync_to_async(self._render_page)(event)
+        if html:
+            await self.send(text_data=html)
+
+    def _render_page(self, event) -> str | None:
+        with translation.override(self.language):
+            return self.page.render(user=self.user, language=self.language, message=event)
 
     async def notifications_changed(self, event):
         count = await database_sync_to_async(selectors.unread_count)(user=self.user)

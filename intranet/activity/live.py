@@ -4,7 +4,9 @@ activity itself and checks that its user may see it before anything is sent."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -65,3 +67,32 @@ def access_changed(*, user_id: int | None = None) -> None:
 
 def push_notifications(*, user_id: int) -> None:
     _send(f"user.{user_id}", {"type": "notifications.changed"})
+
+
+# --- Live pages ----------------------------------------------------------------------------------
+# Besides feeds, a page can follow one thing live (a question and its answers). Its app
+# registers the kind: which groups a user's socket joins (None: may not read it), and how a
+# message to those groups becomes an HTML fragment for that user (None: send nothing).
+
+
+@dataclass(frozen=True)
+class LivePage:
+    kind: str
+    groups: Callable[..., list[str] | None]  # groups(user=, id=)
+    render: Callable[..., str | None]  # render(user=, language=, message=)
+
+
+_pages: dict[str, LivePage] = {}
+
+
+def register_page(page: LivePage) -> None:
+    _pages[page.kind] = page
+
+
+def page_for(kind: str) -> LivePage | None:
+    return _pages.get(kind)
+
+
+def push_page(group: str, data: dict) -> None:
+    """Tell every socket following `group` (a live page) that something changed."""
+    _send(group, {"type": "page.update", **data})

@@ -20,8 +20,10 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # Per module, not per session: Playwright's sync API keeps an event loop running while it
+    # is open, and the asyncio tests that pytest-django orders after these need their own.
     if not CHROMIUM.exists():
         message = f"Chromium not found at {CHROMIUM}: apt-get install chromium"
         if os.environ.get("CI"):

@@ -1,4 +1,5 @@
-"""Ask, answer, accept in real browsers; script typed into a question stays text in the DOM."""
+"""Ask, answer (arriving live at the asker), accept in real browsers; script typed into a
+question stays text in the DOM."""
 
 import pytest
 from django.core.management import call_command
@@ -28,6 +29,9 @@ def test_ask_answer_and_accept(browser, asgi_server):
     assert asker.evaluate("window.__xss") is None
     assert asker.locator(".prose img").count() == 0
     question_url = asker.url
+    asker.wait_for_function("document.body.getAttribute('ws-connect').includes('topic:')")
+    asker.wait_for_timeout(500)  # the socket opens after the page has loaded
+    opened_at = asker.evaluate("performance.timeOrigin")
 
     answerer_context, answerer = signed_in_page(browser, base, "ruben.leeuwen@plein.example")
     answerer.goto(question_url)
@@ -39,7 +43,9 @@ def test_ask_answer_and_accept(browser, asgi_server):
     answerer.get_by_role("button", name="Useful", exact=True).click()  # one's own answer: refused
     expect(answerer.get_by_text("You cannot vote on your own answer.")).to_be_visible()
 
-    asker.reload()
+    # Chris's page was open all along: the answer arrived without a reload.
+    expect(asker.locator(".answer", has_text="Instellingen > Apparaten")).to_be_visible()
+    assert asker.evaluate("performance.timeOrigin") == opened_at
     asker.get_by_role("button", name="Useful", exact=True).click()
     expect(asker.locator(".votes__score").first).to_have_text("1")
     asker.get_by_role("button", name="Accept this answer").click()

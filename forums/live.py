@@ -1,0 +1,62 @@
+"""The question page, live: new answers and changed scores arrive without a reload
+(activity's live pages; the socket joins "topic.<id>" when its user may read the topic)."""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+
+from forums.models import Answer, Topic
+from intranet.activity import live
+from intranet.governance import permissions
+from intranet.governance.constants import Action
+
+
+def group(topic_id: int) -> str:
+    return f"topic.{topic_id}"
+
+
+def groups(*, user, id: int) -> list[str] | None:
+    topic = Topic.objects.select_related("space").filter(pk=id).first()
+    if topic is None or not permissions.access_for(user, topic.space).can(Action.VIEW):
+        return None
+    return [group(id)]
+
+
+def render(*, user, language: str, message: dict) -> str | None:
+    answer = (
+        Answer.objects.select_related("author", "topic", "topic__space")
+        .filter(pk=message.get("answer_id"))
+        .first()
+    )
+    # Asked again for every message: access may have changed since the page opened.
+    if answer is None or not permissions.access_for(user, answer.topic.space).can(Action.VIEW):
+        return None
+    if message.get("event") == "vote":
+        return render_to_string("forums/_score.html", {"answer": answer, "oob": True})
+    if message.get("event") == "answer" and answer.author_id != user.pk:
+        topic = answer.topic
+        access = permissions.access_for(user, topic.space)
+        answer.my_vote = 0
+        return render_to_string(
+            "forums/_answer_live.html",
+            {
+                "answer": answer,
+                "topic": topic,
+                "user": user,
+                "may_accept": topic.is_question
+                and (user.pk == topic.author_id or access.can(Action.MODERATE)),
+            },
+        )
+    return None
+
+
+def register() -> None:
+    live.register_page(live.LivePage(kind="topic", groups=groups, render=render))
+
+
+def answer_posted(*, topic_id: int, answer_id: int) -> None:
+    live.push_page(group(topic_id), {"event": "answer", "answer_id": answer_id})
+
+
+def vote_cast(*, topic_id: int, answer_id: int) -> None:
+    live.push_page(group(topic_id), {"event": "vote", "answer_id": answer_id})

@@ -234,7 +234,8 @@ def test_question_page_and_topic_list_cost_the_same_queries(
         Answer(topic=topic, author=people_[i % 5], body="x", body_html="<p>x</p>")
         for i in range(answers)
     )
-    for _ in range(10):
+    # The topic list too: 10 topics on the small side, 60 (two pages) on the large one.
+    for _ in range(10 if answers == 5 else 60):
         a_question(space, asker, tags="btw, export")
     with query_budget(16):
         response = client.get(topic.get_absolute_url())
@@ -371,3 +372,30 @@ def test_the_demo_has_answered_and_unanswered_questions_in_both_languages():
     assert Vote.objects.exists()
     call_command("seed_demo")  # a second run adds nothing
     assert Topic.objects.count() == topics.count()
+
+
+def test_outsiders_get_404_on_every_forum_page_and_action(client, space, asker):
+    space.visibility, space.closed_reason = "private", "x"
+    space.save(update_fields=["visibility", "closed_reason"])
+    topic = a_question(space, asker, tags="btw")
+    answer = services.answer(author=MembershipFactory(space=space).user, topic=topic, body="Ja")
+    client.force_login(UserFactory())
+    for url in (
+        reverse("forums:history", args=[topic.pk]),
+        reverse("forums:edit", args=[topic.pk]),
+        reverse("forums:space", args=[space.slug]),
+        reverse("forums:ask", args=[space.slug]),
+    ):
+        assert client.get(url).status_code == 404, url
+    for url, data in (
+        (reverse("forums:follow", args=[topic.pk]), {}),
+        (reverse("forums:request_answer", args=[topic.pk]), {"person": asker.pk}),
+        (reverse("forums:accept", args=[topic.pk]), {"answer": answer.pk}),
+        (reverse("forums:vote", args=[answer.pk]), {"value": "1"}),
+    ):
+        assert client.post(url, data).status_code == 404, url
+    assert not Vote.objects.exists() and not topic.followers.exclude(user=asker).exists()
+    guest = UserFactory(org_role="guest")
+    client.force_login(guest)
+    assert client.get(reverse("forums:unanswered")).status_code == 404
+    assert client.get("/api/topics/unanswered/").status_code == 404

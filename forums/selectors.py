@@ -89,11 +89,13 @@ def _query(text: str):
         return None
     query = None
     for config in ("dutch", "english"):
+        # Every word (stemmed) must match, the last one as a prefix: precise enough to rank
+        # a few candidates instead of half the forum.
         parts = [SearchQuery(w, config=config) for w in words[:-1]]
         parts.append(SearchQuery(f"{words[-1]}:*", config=config, search_type="raw"))
         joined = parts[0]
         for part in parts[1:]:
-            joined = joined | part
+            joined = joined & part
         query = joined if query is None else query | joined
     return query
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -13,25 +12,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from forums import selectors, services
+from intranet.core.api import call_service
 from intranet.governance import permissions
-from intranet.governance.constants import Action, Module
+from intranet.governance.constants import Action
 from intranet.governance.models import Space
-
-
-def _refusal(error: ValidationError) -> ApiValidationError:
-    if hasattr(error, "error_dict"):
-        return ApiValidationError(error.message_dict)
-    return ApiValidationError({"detail": error.messages})
-
-
-def _call(call):
-    """A service call: forbidden is 404 (never confirm what one may not see), refused is 400."""
-    try:
-        return call()
-    except PermissionDenied as error:
-        raise NotFound from error
-    except ValidationError as error:
-        raise _refusal(error) from error
 
 
 class TopicSerializer(serializers.Serializer):
@@ -67,12 +51,10 @@ class AnswerSerializer(serializers.Serializer):
 
 
 def _topic(request, topic_id: int):
-    topic = selectors.topic_for(topic_id=topic_id)
-    if topic is None or Module.FORUMS not in (topic.space.modules or []):
+    found = selectors.readable_topic(user=request.user, topic_id=topic_id)
+    if found is None:
         raise NotFound
-    if not permissions.access_for(request.user, topic.space).can(Action.VIEW):
-        raise NotFound
-    return topic
+    return found[0]
 
 
 class SpaceTopicsView(APIView):
@@ -98,7 +80,7 @@ class SpaceTopicsView(APIView):
         if not isinstance(request.data, dict):
             raise ApiValidationError({"detail": [_("Send an object.")]})
         data = request.data
-        topic = _call(
+        topic = call_service(
             lambda: services.ask(
                 author=request.user,
                 space=space,
@@ -131,7 +113,7 @@ class AnswersView(APIView):
     def post(self, request, topic_id: int):
         topic = _topic(request, topic_id)
         body = str(request.data.get("body", "")) if isinstance(request.data, dict) else ""
-        answer = _call(lambda: services.answer(author=request.user, topic=topic, body=body))
+        answer = call_service(lambda: services.answer(author=request.user, topic=topic, body=body))
         return Response(AnswerSerializer(answer).data, status=status.HTTP_201_CREATED)
 
 
@@ -140,7 +122,9 @@ class VoteView(APIView):
     def post(self, request, answer_id: int):
         raw = request.data.get("value") if isinstance(request.data, dict) else None
         value = raw if isinstance(raw, int) and not isinstance(raw, bool) else 99
-        answer = _call(lambda: services.vote(user=request.user, answer_id=answer_id, value=value))
+        answer = call_service(
+            lambda: services.vote(user=request.user, answer_id=answer_id, value=value)
+        )
         answer.my_vote = value
         return Response(AnswerSerializer(answer).data)
 
@@ -153,7 +137,7 @@ class AcceptView(APIView):
         answer_id = raw if isinstance(raw, int) and not isinstance(raw, bool) else None
         if raw is not None and answer_id is None:
             raise ApiValidationError({"answer": [_("An answer id, or null.")]})
-        _call(lambda: services.accept(actor=request.user, topic=topic, answer_id=answer_id))
+        call_service(lambda: services.accept(actor=request.user, topic=topic, answer_id=answer_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 
-from forums.models import Answer, Topic
+from forums import selectors
+from forums.models import Answer
 from intranet.activity import live
 from intranet.governance import permissions
 from intranet.governance.constants import Action
@@ -16,10 +17,7 @@ def group(topic_id: int) -> str:
 
 
 def groups(*, user, id: int) -> list[str] | None:
-    topic = Topic.objects.select_related("space").filter(pk=id).first()
-    if topic is None or not permissions.access_for(user, topic.space).can(Action.VIEW):
-        return None
-    return [group(id)]
+    return None if selectors.readable_topic(user=user, topic_id=id) is None else [group(id)]
 
 
 def render(*, user, language: str, message: dict) -> str | None:
@@ -44,7 +42,7 @@ def render(*, user, language: str, message: dict) -> str | None:
                 "topic": topic,
                 "user": user,
                 "may_accept": topic.is_question
-                and (user.pk == topic.author_id or access.can(Action.MODERATE)),
+                and selectors.may_manage(user=user, access=access, author_id=topic.author_id),
             },
         )
     return None

@@ -53,6 +53,26 @@ def topic_for(*, topic_id: int):
     )
 
 
+def may_manage(*, user, access, author_id: int) -> bool:
+    """Edit a post, accept an answer: its author, or a moderator of the space."""
+    from intranet.governance.constants import Action
+
+    return user.pk == author_id or access.can(Action.MODERATE)
+
+
+def readable_topic(*, user, topic_id: int):
+    """(topic, the user's access to its space) when the topic exists, its space has the
+    forum switched on and the user may read it; else None. Pages, API and sockets ask this."""
+    from intranet.governance import permissions
+    from intranet.governance.constants import Action, Module
+
+    topic = topic_for(topic_id=topic_id)
+    if topic is None or Module.FORUMS not in (topic.space.modules or []):
+        return None
+    access = permissions.access_for(user, topic.space)
+    return (topic, access) if access.can(Action.VIEW) else None
+
+
 def load_topics(ids: list[int]) -> dict[int, Topic]:
     """Feed items about topics (activity.targets)."""
     return Topic.objects.only("id", "title", "kind", "body_html", "answer_count").in_bulk(ids)

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from forums import events as ev
+from forums import selectors
 from forums.models import Answer, Revision, Tag, TagFollow, Topic, TopicFollow, Vote
 from intranet import events
 from intranet.activity import text
@@ -237,8 +238,8 @@ def accept(*, actor, topic: Topic, answer_id: int | None) -> Topic:
     """The asker or a moderator of the space accepts one answer (None: no accepted answer)."""
     with transaction.atomic():
         topic = _visible_topic(actor, topic.pk, lock=True)
-        may_moderate = permissions.access_for(actor, topic.space).can(Action.MODERATE)
-        if actor.pk != topic.author_id and not may_moderate:
+        access = permissions.access_for(actor, topic.space)
+        if not selectors.may_manage(user=actor, access=access, author_id=topic.author_id):
             raise PermissionDenied
         if not topic.is_question:
             raise ValidationError({"answer": _("Only questions have an accepted answer.")})
@@ -270,8 +271,8 @@ def edit_topic(*, actor, topic: Topic, title: str, body: str, tags) -> Topic:
     """Authors edit their own topic, moderators any; the previous text is kept."""
     with transaction.atomic():
         topic = _visible_topic(actor, topic.pk, lock=True)
-        may_moderate = permissions.access_for(actor, topic.space).can(Action.MODERATE)
-        if actor.pk != topic.author_id and not may_moderate:
+        access = permissions.access_for(actor, topic.space)
+        if not selectors.may_manage(user=actor, access=access, author_id=topic.author_id):
             raise PermissionDenied
         values = _clean_topic(
             kind=topic.kind, title=title, body=body, tags=tags, language=topic.language
@@ -298,8 +299,8 @@ def edit_answer(*, actor, answer_id: int, body: str) -> Answer:
         if target is None:
             raise PermissionDenied
         access = permissions.access_for(actor, target.topic.space)
-        if not access.can(Action.VIEW) or (
-            actor.pk != target.author_id and not access.can(Action.MODERATE)
+        if not access.can(Action.VIEW) or not selectors.may_manage(
+            user=actor, access=access, author_id=target.author_id
         ):
             raise PermissionDenied
         Revision.objects.create(answer=target, editor=actor, body=target.body)

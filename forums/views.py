@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from forums import selectors, services
 from forums.forms import AnswerForm, TopicForm
+from intranet.core.forms import errors_onto
 from intranet.governance import permissions
 from intranet.governance.constants import Action, Module
 from intranet.governance.selectors import access_space
@@ -26,13 +27,10 @@ def _forum_access(request, slug: str):
 
 
 def _topic_access(request, topic_id: int):
-    topic = selectors.topic_for(topic_id=topic_id)
-    if topic is None:
+    found = selectors.readable_topic(user=request.user, topic_id=topic_id)
+    if found is None:
         raise Http404
-    access = permissions.access_for(request.user, topic.space)
-    if not access.can(Action.VIEW) or Module.FORUMS not in (topic.space.modules or []):
-        raise Http404
-    return topic, access
+    return found
 
 
 def _submit(form, call):
@@ -43,9 +41,7 @@ def _submit(form, call):
     except PermissionDenied as error:
         raise Http404 from error
     except ValidationError as error:
-        form.is_valid()
-        for field, texts in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, texts)
+        errors_onto(form, error)
         return None, 400
 
 
@@ -110,15 +106,15 @@ def topic(request, topic_id: int):
         if reply is not None:
             return redirect(f"{topic.get_absolute_url()}#answer-{reply.pk}")
     context = selectors.question_page(topic=topic, user=request.user)
+    may_manage = selectors.may_manage(user=request.user, access=access, author_id=topic.author_id)
     context.update(
         space=topic.space,
         access=access,
         tab="forum",
         form=form,
         may_answer=access.can(Action.ANSWER) and not topic.locked,
-        may_accept=topic.is_question
-        and (request.user.pk == topic.author_id or access.can(Action.MODERATE)),
-        may_edit=request.user.pk == topic.author_id or access.can(Action.MODERATE),
+        may_accept=topic.is_question and may_manage,
+        may_edit=may_manage,
         following=selectors.follows(user=request.user, topic=topic),
         live_feed=f"topic:{topic.pk}",
     )
@@ -180,7 +176,7 @@ def accept(request, topic_id: int):
 @require_http_methods(["GET", "POST"])
 def edit(request, topic_id: int):
     topic, access = _topic_access(request, topic_id)
-    if request.user.pk != topic.author_id and not access.can(Action.MODERATE):
+    if not selectors.may_manage(user=request.user, access=access, author_id=topic.author_id):
         raise Http404
     initial = {
         "kind": topic.kind,

@@ -14,15 +14,10 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from intranet.core.api import refusal
 from intranet.governance import permissions
 from profiles import selectors, services
 from profiles.models import User
-
-
-def _api_error(error: ValidationError) -> ApiValidationError:
-    if hasattr(error, "error_dict"):
-        return ApiValidationError(error.message_dict)
-    return ApiValidationError({"detail": error.messages})
 
 
 class DepartmentSerializer(serializers.Serializer):
@@ -169,7 +164,7 @@ class MeView(APIView):
                 actor=request.user, person=request.user, data=dict(request.data)
             )
         except ValidationError as error:
-            raise _api_error(error) from error
+            raise refusal(error) from error
         return Response(MeSerializer(self._me(request), context={"request": request}).data)
 
     @staticmethod
@@ -197,7 +192,7 @@ class EndorsementView(APIView):
         except PermissionDenied as error:
             raise NotFound from error
         except ValidationError as error:
-            raise _api_error(error) from error
+            raise refusal(error) from error
         return Response(status=status.HTTP_201_CREATED)
 
     @extend_schema(request=serializers.DictField(), responses={204: None})

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intranet.activity import selectors as activity
+from intranet.core.forms import errors_onto
 from intranet.governance import permissions
 from profiles import selectors, services
 from profiles.forms import MentoringOfferForm, PhotoForm, ProfileForm
@@ -133,9 +134,7 @@ def edit(request, user_id: int):
                 return redirect("profiles:person", user_id=person.pk)
         except ValidationError as error:
             form = ProfileForm(request.POST)
-            for field, texts in error.message_dict.items():
-                target = "manager_email" if field == "manager" else field
-                form.add_error(target if target in form.fields else None, texts)
+            errors_onto(form, error, rename={"manager": "manager_email"})
             status = 400 if not validate_only else 200
         else:
             form = ProfileForm(request.POST)
@@ -267,8 +266,7 @@ def mentoring(request):
             raise Http404 from e
         except ValidationError as error:
             if action == "offer":
-                for field, texts in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, texts)
+                errors_onto(form, error)
             else:
                 messages.error(request, " ".join(error.messages))
             status = 400

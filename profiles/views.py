@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from intranet.core.forms import errors_onto
 from profiles import selectors, services
 from profiles.adapters import INVITATION_SESSION_KEY
 from profiles.forms import InvitationForm, LanguageForm
@@ -60,9 +61,7 @@ def invite(request):
                 invited_by=request.user, email=form.cleaned_data["email"]
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            errors_onto(form, error)
         else:
             messages.success(
                 request, _("Invitation sent to %(email)s.") % {"email": invitation.email}

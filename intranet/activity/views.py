@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from intranet.activity import selectors, services
 from intranet.activity.forms import AnnouncementForm, CommentForm, PostForm, PreferencesForm
 from intranet.activity.models import Post
+from intranet.core.forms import errors_onto
 from intranet.governance import permissions
 from intranet.governance.selectors import access_space
 
@@ -199,9 +200,7 @@ def announce(request):
         try:
             services.publish_announcement(author=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            errors_onto(form, error)
         else:
             messages.success(request, _("Announcement published."))
             return redirect("home")

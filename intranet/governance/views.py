@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from intranet.core.forms import errors_onto
 from intranet.governance import permissions, selectors, services
 from intranet.governance.constants import Action, Module, OrgRole, SpaceKind, SpaceRole
 from intranet.governance.forms import (
@@ -34,13 +35,7 @@ def _apply(form, call) -> bool:
     try:
         call()
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
-        else:
-            for message in error.messages:
-                form.add_error(None, message)
+        errors_onto(form, error)
         return False
     except PermissionDenied as error:
         raise Http404 from error

@@ -1,0 +1,16 @@
+"""Shared form helpers for thin views."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+
+def errors_onto(form, error: ValidationError, *, rename: dict[str, str] | None = None) -> None:
+    """Put a service's refusal on the form: each message next to its field when the form has
+    that field (optionally under another name), else at the top of the form."""
+    if not hasattr(form, "cleaned_data"):
+        form.full_clean()
+    by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+    for field, texts in by_field.items():
+        field = (rename or {}).get(field, field)
+        form.add_error(field if field in form.fields else None, texts)

@@ -50,11 +50,15 @@ class AnswerSerializer(serializers.Serializer):
         return bool(getattr(answer, "accepted", False))
 
 
-def _topic(request, topic_id: int):
+def _topic_access(request, topic_id: int):
     found = selectors.readable_topic(user=request.user, topic_id=topic_id)
     if found is None:
         raise NotFound
-    return found[0]
+    return found
+
+
+def _topic(request, topic_id: int):
+    return _topic_access(request, topic_id)[0]
 
 
 class SpaceTopicsView(APIView):
@@ -69,7 +73,11 @@ class SpaceTopicsView(APIView):
         scope = request.query_params.get("show", "all")
         if scope not in ("all", "unanswered"):
             raise ApiValidationError({"show": [_("Use all or unanswered.")]})
-        topics = selectors.topics_in(space=space, scope=scope)[:100]
+        topics = (
+            selectors.topics_in(space=space, scope=scope)
+            .select_related("space")
+            .only(*selectors.LIST_COLUMNS, "body_html", "language", "space__slug")[:100]
+        )
         return Response(TopicSerializer(topics, many=True).data)
 
     @extend_schema(request=serializers.DictField(), responses={201: TopicSerializer})
@@ -99,7 +107,10 @@ class SpaceTopicsView(APIView):
 class TopicView(APIView):
     @extend_schema(responses=serializers.DictField())
     def get(self, request, topic_id: int):
-        page = selectors.question_page(topic=_topic(request, topic_id), user=request.user)
+        topic, access = _topic_access(request, topic_id)
+        page = selectors.question_page(
+            topic=topic, user=request.user, moderator=access.can(Action.MODERATE)
+        )
         return Response(
             {
                 "topic": TopicSerializer(page["topic"]).data,
@@ -167,6 +178,64 @@ class SimilarView(APIView):
         )
 
 
+class SearchView(APIView):
+    """Forum search: ranked, with `title_html` and `snippet_html` (escaped, found words in
+    <mark>), filtered like the search page."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, required=True),
+            OpenApiParameter("space", str, description="a space's slug"),
+            OpenApiParameter("tag", str),
+            OpenApiParameter("answered", str, description="yes or no"),
+            OpenApiParameter("language", str, description="nl or en"),
+        ],
+        responses=serializers.DictField(),
+    )
+    def get(self, request):
+        params = request.query_params
+        errors = {}
+        if not params.get("q", "").strip():
+            errors["q"] = [_("Type what you are looking for.")]
+        if params.get("answered", "") not in ("", "yes", "no"):
+            errors["answered"] = [_("Use yes or no.")]
+        if params.get("language", "") not in ("", "nl", "en"):
+            errors["language"] = [_("Use nl or en.")]
+        space = None
+        if params.get("space"):
+            space = Space.objects.filter(slug=params["space"]).first()
+            if space is None or not permissions.access_for(request.user, space).can(Action.VIEW):
+                errors["space"] = [_("There is no such space.")]
+        if errors:
+            raise ApiValidationError(errors)
+        hits = selectors.search_forums(
+            user=request.user,
+            filters=selectors.SearchFilters(
+                q=params["q"][:200],
+                space_id=space.pk if space else None,
+                tag=params.get("tag", "")[:30],
+                answered=params.get("answered", ""),
+                language=params.get("language", ""),
+            ),
+        )[:50]
+        return Response(
+            [
+                {
+                    "id": hit.pk,
+                    "title": hit.title,
+                    "title_html": selectors.highlighted(hit.title_hit),
+                    "snippet_html": selectors.highlighted(hit.body_hit or ""),
+                    "space": hit.space.slug,
+                    "language": hit.language,
+                    "answer_count": hit.answer_count,
+                    "accepted_answer": hit.accepted_answer_id,
+                    "url": hit.get_absolute_url(),
+                }
+                for hit in hits
+            ]
+        )
+
+
 urlpatterns = [
     path("spaces/<slug:slug>/topics/", SpaceTopicsView.as_view(), name="api-space-topics"),
     path("topics/<int:topic_id>/", TopicView.as_view(), name="api-topic"),
@@ -175,4 +244,5 @@ urlpatterns = [
     path("answers/<int:answer_id>/vote/", VoteView.as_view(), name="api-vote"),
     path("topics/unanswered/", UnansweredView.as_view(), name="api-unanswered"),
     path("topics/similar/", SimilarView.as_view(), name="api-similar"),
+    path("topics/search/", SearchView.as_view(), name="api-search"),
 ]

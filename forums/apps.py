@@ -7,14 +7,41 @@ class ForumsConfig(AppConfig):
     verbose_name = _("Forums")
 
     def ready(self) -> None:
-        from forums import demo, expertise, handlers, live, selectors
-        from intranet.activity import targets
+        from urllib.parse import urlencode
+
+        from django.urls import reverse
+
+        from forums import demo, expertise, handlers, live, selectors, services
+        from intranet.activity import commentable, targets
         from intranet.governance import tabs
         from intranet.governance.constants import Module
+        from intranet.moderation import registry as moderation
         from intranet.search import registry as search
         from profiles import expertise as profiles_expertise
 
         handlers.register()
+        commentable.register("topic", selectors.comment_places("topic"))
+        commentable.register("answer", selectors.comment_places("answer"))
+        moderation.register(
+            moderation.Kind(
+                key="forums.topic",
+                label=_("topic"),
+                load=selectors.moderation_topics,
+                excerpt=lambda topic: topic.title,
+                changed=services.moderation_changed,
+                hidden_in=selectors.hidden_topics,
+            )
+        )
+        moderation.register(
+            moderation.Kind(
+                key="forums.answer",
+                label=_("answer"),
+                load=selectors.moderation_answers,
+                excerpt=lambda answer: answer.body[:200],
+                changed=services.moderation_changed,
+                hidden_in=selectors.hidden_answers,
+            )
+        )
         live.register()
         demo.register()
         search.register(
@@ -23,6 +50,7 @@ class ForumsConfig(AppConfig):
                 label=_("Questions and discussions"),
                 order=15,
                 search=selectors.search_topics,
+                more_url=lambda q: f"{reverse('forums:search')}?{urlencode({'q': q})}",
             )
         )
         profiles_expertise.register(expertise.provider())

@@ -52,6 +52,17 @@ QUESTIONS = [
 ]  # fmt: skip
 
 
+# Questions put to the leadership: anyone may ask the directors, in the open.
+# (asker, title, body, [(answerer, body)])
+LEADERSHIP = [
+    ("kees.jacobs", "Blijft de thuiswerkvergoeding na de verhuizing naar Utrecht?",
+     "Veel collega's in het magazijn vragen het zich af.",
+     [("annelies.vries", "Ja. De vergoeding blijft zoals ze is; we kijken er in het voorjaar "
+       "samen met de OR opnieuw naar.")]),
+    ("priya.ramdin", "Welke klantprocessen pakken we dit jaar als eerste aan?", "", []),
+]  # fmt: skip
+
+
 def seed_forums() -> None:
     from django.contrib.auth import get_user_model
 
@@ -97,6 +108,14 @@ def seed_forums() -> None:
                 services.vote(user=people[voter], answer_id=reply.pk, value=1)
         if accepted is not None:
             services.accept(actor=author, topic=topic, answer_id=posted[accepted].pk)
+    directie = spaces.get("directie")
+    for asker, title, body, answers in LEADERSHIP if directie else []:
+        topic = services.ask(
+            author=people[asker], space=directie, kind="question", title=title, body=body,
+            language="nl", ask_leadership=True,
+        )  # fmt: skip
+        for answerer, text in answers:
+            services.answer(author=member(people[answerer], directie), topic=topic, body=text)
 
 
 def register() -> None:

@@ -9,6 +9,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from intranet.moderation.models import Moderated
+
 
 class Tag(models.Model):
     name = models.CharField(_("name"), max_length=30)
@@ -23,7 +25,7 @@ class Tag(models.Model):
         return self.name
 
 
-class Topic(models.Model):
+class Topic(Moderated):
     class Kind(models.TextChoices):
         QUESTION = "question", _("Question")
         DISCUSSION = "discussion", _("Discussion")
@@ -53,6 +55,11 @@ class Topic(models.Model):
     edited_at = models.DateTimeField(null=True, blank=True)
     locked = models.BooleanField(default=False)
     pinned = models.BooleanField(default=False)
+    # A duplicate merged into another question: its answers moved there, its address
+    # redirects there.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Full text of title (weight A) and body (B) in the topic's own language (Dutch stemming
     # for Dutch), kept by the services (forums.services.index_topic).
     search = SearchVectorField(null=True, editable=False)
@@ -85,7 +92,7 @@ class Topic(models.Model):
         return self.kind == self.Kind.QUESTION
 
 
-class Answer(models.Model):
+class Answer(Moderated):
     """An answer to a question, or a reply in a discussion."""
 
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="answers")
@@ -106,6 +113,16 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic_id}/{self.pk}"
+
+    @property
+    def space(self):
+        # Comments, reports and moderation follow the rights of the topic's space.
+        return self.topic.space
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("forums:topic", args=[self.topic_id]) + f"#answer-{self.pk}"
 
 
 class Vote(models.Model):

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    TrigramSimilarity,
+)
 from django.db.models import Case, F, IntegerField, Prefetch, Q, Value, When
 from django.db.models.functions import Lower
 
@@ -13,21 +19,65 @@ from forums.models import Answer, Tag, Topic, Vote
 PAGE_SIZE = 30
 
 
-def topics_in(*, space, scope: str = "all"):
-    """A space's topics, pinned first, then by latest activity; "unanswered": questions
-    without an answer yet, oldest first (they have waited longest)."""
-    topics = Topic.objects.filter(space=space).select_related("author", "accepted_answer")
-    if scope == "unanswered":
-        topics = topics.filter(kind=Topic.Kind.QUESTION, answer_count=0).order_by("created_at")
+LISTED = Q(hidden_at__isnull=True, merged_into__isnull=True)
+
+
+def _with_tags(topics):
     return topics.prefetch_related(Prefetch("tags", queryset=Tag.objects.only("name", "slug")))
 
 
-def question_page(*, topic: Topic, user) -> dict:
+def topics_in(*, space, scope: str = "all"):
+    """A space's topics, pinned first, then by latest activity; "unanswered": questions
+    without an answer yet, oldest first (they have waited longest). Hidden and merged topics
+    are not listed."""
+    topics = Topic.objects.filter(LISTED, space=space).select_related("author").only(*LIST_COLUMNS)
+    if scope == "unanswered":
+        topics = topics.filter(kind=Topic.Kind.QUESTION, answer_count=0).order_by("created_at")
+    return _with_tags(topics)
+
+
+# What a row in a topic list shows: no bodies.
+LIST_COLUMNS = (
+    "id", "space_id", "kind", "title", "author__id", "author__first_name", "author__last_name",
+    "author__email", "answer_count", "accepted_answer_id", "last_activity_at", "created_at",
+    "pinned", "locked", "ask_leadership",
+)  # fmt: skip
+
+
+def is_leadership_space(space) -> bool:
+    """The leadership's space: the department space at the top of the organisation (the
+    "Directie"). Questions flagged "ask leadership" are listed there."""
+    from intranet.governance.constants import SpaceKind
+
+    return (
+        space.kind == SpaceKind.DEPARTMENT
+        and space.department_id is not None
+        and space.department.parent_id is None
+    )
+
+
+def leadership_questions(*, user):
+    """Questions put to the leadership from every space the reader may read, newest first:
+    the open Q&A of the directors."""
+    return _with_tags(
+        _readable(user)
+        .filter(ask_leadership=True, kind=Topic.Kind.QUESTION)
+        .select_related("author", "space")
+        .only(*LIST_COLUMNS, "space__name", "space__slug")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def question_page(*, topic: Topic, user, moderator: bool = False) -> dict:
     """The topic with its answers: the accepted one first, then by score, then oldest; the
-    reader's own votes. Four queries whatever the number of answers."""
+    reader's own votes; the comments under the question and each answer. Hidden answers and
+    comments show to moderators and to their author only. A fixed number of queries whatever
+    the number of answers and comments."""
+    answers = Answer.objects.filter(topic=topic)
+    if not moderator:
+        answers = answers.filter(Q(hidden_at__isnull=True) | Q(author_id=user.pk))
     answers = list(
-        Answer.objects.filter(topic=topic)
-        .select_related("author")
+        answers.select_related("author")
         .annotate(
             accepted=Case(
                 When(pk=topic.accepted_answer_id or 0, then=Value(1)),
@@ -42,7 +92,35 @@ def question_page(*, topic: Topic, user) -> dict:
     )
     for item in answers:
         item.my_vote = my_votes.get(item.pk, 0)
-    return {"topic": topic, "answers": answers, "tags": list(topic.tags.all())}
+    comments = _comments(topic=topic, answers=answers, user=user, moderator=moderator)
+    for item in answers:
+        item.comments = comments.get(("answer", item.pk), [])
+    return {
+        "topic": topic,
+        "answers": answers,
+        "tags": list(topic.tags.all()),
+        "topic_comments": comments.get(("topic", topic.pk), []),
+    }
+
+
+def _comments(*, topic: Topic, answers, user, moderator: bool) -> dict:
+    """{("topic"|"answer", id): [comments]} in one query."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from intranet.activity.models import Comment
+
+    types = ContentType.objects.get_for_models(Topic, Answer)
+    wanted = Q(content_type=types[Topic], object_id=topic.pk)
+    if answers:
+        wanted |= Q(content_type=types[Answer], object_id__in=[a.pk for a in answers])
+    comments = Comment.objects.filter(wanted).select_related("author")
+    if not moderator:
+        comments = comments.filter(Q(hidden_at__isnull=True) | Q(author_id=user.pk))
+    kind_of = {types[Topic].pk: "topic", types[Answer].pk: "answer"}
+    found: dict = {}
+    for comment in comments.order_by("pk"):
+        found.setdefault((kind_of[comment.content_type_id], comment.object_id), []).append(comment)
+    return found
 
 
 def topic_for(*, topic_id: int):
@@ -62,7 +140,8 @@ def may_manage(*, user, access, author_id: int) -> bool:
 
 def readable_topic(*, user, topic_id: int):
     """(topic, the user's access to its space) when the topic exists, its space has the
-    forum switched on and the user may read it; else None. Pages, API and sockets ask this."""
+    forum switched on and the user may read it (and, if hidden, moderates it or wrote it);
+    else None. Pages, API and sockets ask this."""
     from intranet.governance import permissions
     from intranet.governance.constants import Action, Module
 
@@ -70,17 +149,28 @@ def readable_topic(*, user, topic_id: int):
     if topic is None or Module.FORUMS not in (topic.space.modules or []):
         return None
     access = permissions.access_for(user, topic.space)
-    return (topic, access) if access.can(Action.VIEW) else None
+    if not access.can(Action.VIEW):
+        return None
+    # A hidden topic is still there for the moderators of its space and for its author (who
+    # sees why); for everyone else it is gone.
+    if topic.is_hidden and not (topic.author_id == user.pk or access.can(Action.MODERATE)):
+        return None
+    return topic, access
 
 
 def load_topics(ids: list[int]) -> dict[int, Topic]:
-    """Feed items about topics (activity.targets)."""
-    return Topic.objects.only("id", "title", "kind", "body_html", "answer_count").in_bulk(ids)
+    """Feed items about topics (activity.targets); hidden ones are left out of feeds."""
+    return (
+        Topic.objects.filter(hidden_at__isnull=True)
+        .only("id", "title", "kind", "body_html", "answer_count")
+        .in_bulk(ids)
+    )
 
 
 def load_answers(ids: list[int]) -> dict[int, Answer]:
     return (
-        Answer.objects.select_related("topic")
+        Answer.objects.filter(hidden_at__isnull=True, topic__hidden_at__isnull=True)
+        .select_related("topic")
         .only("id", "body_html", "topic__id", "topic__title")
         .in_bulk(ids)
     )
@@ -98,7 +188,7 @@ SIMILAR_LIMIT = 5
 def _readable(user):
     from intranet.governance.models import Space
 
-    return Topic.objects.filter(space__in=Space.objects.viewable_by(user))
+    return Topic.objects.filter(LISTED, space__in=Space.objects.viewable_by(user))
 
 
 def _query(text: str):
@@ -181,6 +271,7 @@ def unanswered_for(*, user):
 
     return (
         Topic.objects.filter(
+            LISTED,
             kind=Topic.Kind.QUESTION,
             answer_count=0,
             space_id__in=Membership.objects.filter(user_id=user.pk).values("space_id"),
@@ -230,3 +321,144 @@ def follows(*, user, topic: Topic) -> dict:
             )
         ),
     }
+
+
+# --- Search in the forums -----------------------------------------------------------------------
+
+HIT_START, HIT_END = "\x02", "\x03"
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    q: str = ""
+    space_id: int | None = None
+    tag: str = ""
+    answered: str = ""  # "yes": has an answer, "no": a question without one, "": either
+    language: str = ""
+
+
+def search_forums(*, user, filters: SearchFilters):
+    """Topics matching the words (both Dutch and English stemming; quotes, "or" and -word as
+    on the web), best first, with the title and a snippet of the body where the words were
+    found (marked with HIT_START/HIT_END; the page escapes and highlights them). Only in
+    spaces the reader may read; hidden and merged topics are left out."""
+    text = " ".join(filters.q.split())[:200]
+    if not text:
+        return Topic.objects.none()
+    query = SearchQuery(text, config="dutch", search_type="websearch") | SearchQuery(
+        text, config="english", search_type="websearch"
+    )
+    config = Case(When(language="nl", then=Value("dutch")), default=Value("english"))
+    topics = _readable(user).filter(search=query)
+    if filters.space_id:
+        topics = topics.filter(space_id=filters.space_id)
+    if filters.tag:
+        topics = topics.filter(tags__slug=filters.tag)
+    if filters.answered == "yes":
+        topics = topics.filter(answer_count__gt=0)
+    elif filters.answered == "no":
+        topics = topics.filter(kind=Topic.Kind.QUESTION, answer_count=0)
+    if filters.language in Topic.Language.values:
+        topics = topics.filter(language=filters.language)
+    marks = {"start_sel": HIT_START, "stop_sel": HIT_END}
+    return _with_tags(
+        topics.annotate(
+            rank=SearchRank(F("search"), query),
+            title_hit=SearchHeadline("title", query, config=config, highlight_all=True, **marks),
+            body_hit=SearchHeadline(
+                "body",
+                query,
+                config=config,
+                max_words=35,
+                min_words=15,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+                **marks,
+            ),
+        )
+        .select_related("author", "space")
+        .only(*LIST_COLUMNS, "language", "space__name", "space__slug")
+        .order_by("-rank", "-last_activity_at", "-pk")
+    )
+
+
+def highlighted(text: str) -> str:
+    """A snippet from search_forums as safe HTML: everything escaped, the found words in
+    <mark>."""
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    # Safe: the text is escaped first; only our own markers become tags.
+    marked = escape(text or "").replace(HIT_START, "<mark>").replace(HIT_END, "</mark>")
+    return mark_safe(marked)  # noqa: S308
+
+
+def search_tags(*, prefix: str = "", limit: int = 50) -> list[Tag]:
+    return list(Tag.objects.filter(slug__startswith=prefix.lower()).only("name", "slug")[:limit])
+
+
+# --- Moderation (intranet.moderation registers these kinds) -------------------------------------
+
+
+def moderation_topics(ids: list[int]) -> dict[int, Topic]:
+    return Topic.objects.select_related("space__department", "author").in_bulk(ids)
+
+
+def moderation_answers(ids: list[int]) -> dict[int, Answer]:
+    return Answer.objects.select_related("topic__space", "author").in_bulk(ids)
+
+
+def hidden_topics(space_ids: list[int], limit: int) -> list[Topic]:
+    return list(
+        Topic.objects.filter(space_id__in=space_ids, hidden_at__isnull=False)
+        .select_related("space", "author", "hidden_by")
+        .order_by("-hidden_at")[:limit]
+    )
+
+
+def hidden_answers(space_ids: list[int], limit: int) -> list[Answer]:
+    return list(
+        Answer.objects.filter(topic__space_id__in=space_ids, hidden_at__isnull=False)
+        .select_related("topic__space", "author", "hidden_by")
+        .order_by("-hidden_at")[:limit]
+    )
+
+
+def comment_places(kind: str):
+    """For activity.commentable: where comments on topics or answers live."""
+
+    def topics(ids):
+        return {
+            t.pk: (t.space, t.get_absolute_url(), t.title[:80])
+            for t in Topic.objects.select_related("space").filter(pk__in=ids)
+        }
+
+    def answers(ids):
+        return {
+            a.pk: (a.topic.space, a.get_absolute_url(), a.topic.title[:80])
+            for a in Answer.objects.select_related("topic__space").filter(pk__in=ids)
+        }
+
+    return topics if kind == "topic" else answers
+
+
+def topic_id_from(raw: str) -> int | None:
+    """A topic's number from "123" or its address (".../forum/topics/123/")."""
+    match = re.search(r"(?:topics/)?(\d+)/?(?:#.*)?$", (raw or "").strip())
+    return int(match.group(1)) if match else None
+
+
+def move_targets(*, user, topic: Topic) -> list:
+    """Other spaces with a forum where `user` moderates: where a topic may move."""
+    from intranet.governance.constants import Module
+    from intranet.governance.models import Space
+    from intranet.moderation.selectors import moderated_space_ids
+
+    return list(
+        Space.objects.filter(
+            pk__in=moderated_space_ids(user=user), modules__contains=[Module.FORUMS]
+        )
+        .exclude(pk=topic.space_id)
+        .only("id", "name", "slug")
+        .order_by("name")
+    )

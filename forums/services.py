@@ -8,18 +8,19 @@ import re
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from forums import cache, selectors
 from forums import events as ev
-from forums import selectors
 from forums.models import Answer, Revision, Tag, TagFollow, Topic, TopicFollow, Vote
 from intranet import events
-from intranet.activity import text
-from intranet.governance import permissions
+from intranet.activity import feed_cache, text
+from intranet.governance import audit, permissions
 from intranet.governance.constants import Action, Module
+from intranet.moderation import ratelimit
 
 TITLE_MIN, TITLE_MAX = 5, 200
 BODY_MAX = 20_000
@@ -111,9 +112,20 @@ def ask(
     language: str = "nl",
     ask_leadership: bool = False,
 ) -> Topic:
-    """Start a question (it expects an answer) or a discussion in a space."""
-    _access(author, space, Action.ASK_QUESTION if kind == Topic.Kind.QUESTION else Action.POST)
+    """Start a question (it expects an answer) or a discussion in a space. Anyone may ask
+    the leadership: employees who may read the leadership's space ask their question there
+    even when they are not members."""
+    if not (
+        ask_leadership
+        and kind == Topic.Kind.QUESTION
+        and selectors.is_leadership_space(space)
+        and Module.FORUMS in (space.modules or [])
+        and not permissions.is_guest(author)
+        and permissions.access_for(author, space).can(Action.VIEW)
+    ):
+        _access(author, space, Action.ASK_QUESTION if kind == Topic.Kind.QUESTION else Action.POST)
     values = _clean_topic(kind=kind, title=title, body=body, tags=tags, language=language)
+    ratelimit.guard_post(user=author)
     mentioned = [p for p in text.mentioned_users(values["body"]) if p.pk != author.pk]
     with transaction.atomic():
         topic = Topic.objects.create(
@@ -139,6 +151,7 @@ def ask(
                 mentioned_ids=[p.pk for p in mentioned],
             )
         )
+        cache.topics_changing(space_id=space.pk)
     return topic
 
 
@@ -172,8 +185,13 @@ def answer(*, author, topic: Topic, body: str) -> Answer:
     with transaction.atomic():
         topic = _visible_topic(author, topic.pk, lock=True)
         _access(author, topic.space, Action.ANSWER)
+        if topic.merged_into_id:
+            raise ValidationError({"body": _("This topic is merged into another: answer there.")})
         if topic.locked:
             raise ValidationError({"body": _("This topic is locked: no new answers.")})
+        if topic.is_hidden:
+            raise ValidationError({"body": _("This topic is hidden: no new answers.")})
+        ratelimit.guard_post(user=author)
         now = timezone.now()
         reply = Answer.objects.create(
             topic=topic,
@@ -195,6 +213,7 @@ def answer(*, author, topic: Topic, body: str) -> Answer:
                 mentioned_ids=[p.pk for p in mentioned],
             )
         )
+        cache.topics_changing(space_id=topic.space_id)
     return reply
 
 
@@ -208,6 +227,8 @@ def vote(*, user, answer_id: int, value: int) -> Answer:
             raise PermissionDenied
         if target.author_id == user.pk:
             raise ValidationError({"value": _("You cannot vote on your own answer.")})
+        if target.is_hidden or target.topic.is_hidden:
+            raise ValidationError({"value": _("This answer is hidden: votes are closed.")})
         if permissions.is_guest(user):
             raise PermissionDenied
         existing = Vote.objects.select_for_update().filter(answer=target, user=user).first()
@@ -248,11 +269,14 @@ def accept(*, actor, topic: Topic, answer_id: int | None) -> Topic:
             chosen = Answer.objects.filter(pk=answer_id).first()
             if chosen is None or chosen.topic_id != topic.pk:
                 raise ValidationError({"answer": _("This answer belongs to another question.")})
+            if chosen.is_hidden:
+                raise ValidationError({"answer": _("A hidden answer cannot be accepted.")})
         previous = topic.accepted_answer
         if (previous and previous.pk) == (chosen and chosen.pk):
             return topic
         topic.accepted_answer = chosen
         topic.save(update_fields=["accepted_answer"])
+        cache.topics_changing(space_id=topic.space_id)
         events.publish(
             ev.AnswerAccepted(
                 answer_id=chosen.pk if chosen else None,
@@ -284,6 +308,7 @@ def edit_topic(*, actor, topic: Topic, title: str, body: str, tags) -> Topic:
         topic.save(update_fields=["title", "body", "body_html", "edited_at"])
         topic.tags.set(_tags_named(values["tags"]))
         index_topic(topic_id=topic.pk)
+        cache.topics_changing(space_id=topic.space_id)
     return topic
 
 
@@ -339,3 +364,165 @@ def follow_tag(*, user, tag_slug: str, follow: bool = True) -> Tag:
     else:
         TagFollow.objects.filter(user=user, tag=tag).delete()
     return tag
+
+
+# --- Moderation of topics ----------------------------------------------------------------------
+# Reports, hiding and restoring are the platform's (intranet.moderation); locking, pinning,
+# moving and merging are the forum's own, with the same rights (moderate in the space) and
+# the same audit trail.
+
+
+def _moderated_topic(actor, topic_id: int) -> Topic:
+    topic = _visible_topic(actor, topic_id, lock=True)
+    if not permissions.access_for(actor, topic.space).can(Action.MODERATE):
+        raise PermissionDenied
+    return topic
+
+
+def set_flags(*, actor, topic: Topic, locked: bool | None = None, pinned: bool | None = None):
+    """Lock (no new answers or comments) or pin (first in the list) a topic, or undo either."""
+    with transaction.atomic():
+        topic = _moderated_topic(actor, topic.pk)
+        before = {"locked": topic.locked, "pinned": topic.pinned}
+        if locked is not None:
+            topic.locked = bool(locked)
+        if pinned is not None:
+            topic.pinned = bool(pinned)
+        after = {"locked": topic.locked, "pinned": topic.pinned}
+        if after != before:
+            topic.save(update_fields=["locked", "pinned"])
+            audit.record(actor=actor, action="forums.topic_flags", target=topic,
+                         before=before, after=after)  # fmt: skip
+            cache.topics_changing(space_id=topic.space_id)
+    return topic
+
+
+def _retarget_activity(*, topic: Topic, space_id: int) -> None:
+    """Feed items about a topic and its answers follow it: they live where it lives, so
+    readers of the new space see them and readers of the old space no longer do."""
+    from intranet.activity.models import Activity
+
+    answer_ids = list(Answer.objects.filter(topic=topic).values_list("pk", flat=True))
+    Activity.objects.filter(
+        Q(target_type="topic", target_id=topic.pk)
+        | Q(target_type="answer", target_id__in=answer_ids)
+    ).update(space_id=space_id)
+
+
+def move(*, actor, topic: Topic, to_space) -> Topic:
+    """Move a topic to another space where the actor moderates too, with its answers,
+    comments and feed items."""
+    with transaction.atomic():
+        topic = _moderated_topic(actor, topic.pk)
+        if to_space.pk == topic.space_id:
+            raise ValidationError({"space": _("The topic is in this space already.")})
+        if Module.FORUMS not in (to_space.modules or []) or not permissions.access_for(
+            actor, to_space
+        ).can(Action.MODERATE):
+            raise ValidationError({"space": _("Choose a space with a forum that you moderate.")})
+        old_space_id = topic.space_id
+        topic.space = to_space
+        topic.save(update_fields=["space"])
+        _retarget_activity(topic=topic, space_id=to_space.pk)
+        audit.record(actor=actor, action="forums.move", target=topic,
+                     before={"space": old_space_id}, after={"space": to_space.pk})  # fmt: skip
+
+        for space_id in (old_space_id, to_space.pk):
+            cache.topics_changing(space_id=space_id)
+        for space_id in (old_space_id, to_space.pk):
+            transaction.on_commit(
+                lambda space_id=space_id: feed_cache.content_changed(
+                    space_id=space_id, actor_id=None
+                )
+            )
+    return topic
+
+
+def merge(*, actor, topic: Topic, into_id: int) -> Topic:
+    """Merge a duplicate question into the original: its answers (with their votes and
+    comments) move there, its followers follow the original, and its address redirects."""
+    with transaction.atomic():
+        duplicate = _moderated_topic(actor, topic.pk)
+        if duplicate.merged_into_id:
+            raise ValidationError({"into": _("This topic is merged already.")})
+        original = Topic.objects.select_for_update(of=("self",)).select_related("space")
+        original = original.filter(pk=into_id).first()
+        if original is None or not permissions.access_for(actor, original.space).can(
+            Action.MODERATE
+        ):
+            raise ValidationError({"into": _("Choose a topic you moderate.")})
+        if original.pk == duplicate.pk:
+            raise ValidationError({"into": _("A topic cannot be merged into itself.")})
+        if original.merged_into_id or original.is_hidden:
+            raise ValidationError({"into": _("That topic is merged or hidden itself.")})
+        moved = list(Answer.objects.filter(topic=duplicate).values_list("pk", flat=True))
+        Answer.objects.filter(pk__in=moved).update(topic=original)
+        if original.space_id != duplicate.space_id:
+            from intranet.activity.models import Activity
+
+            Activity.objects.filter(target_type="answer", target_id__in=moved).update(
+                space_id=original.space_id
+            )
+        followers = TopicFollow.objects.filter(topic=duplicate).values_list("user_id", flat=True)
+        TopicFollow.objects.bulk_create(
+            [TopicFollow(user_id=uid, topic=original) for uid in followers],
+            ignore_conflicts=True,
+        )
+        original.answer_count = _visible_answers(original)
+        original.last_activity_at = max(original.last_activity_at, duplicate.last_activity_at)
+        original.save(update_fields=["answer_count", "last_activity_at"])
+        duplicate.merged_into = original
+        duplicate.accepted_answer = None
+        duplicate.answer_count = 0
+        duplicate.locked = True
+        duplicate.save(update_fields=["merged_into", "accepted_answer", "answer_count", "locked"])
+        audit.record(actor=actor, action="forums.merge", target=duplicate,
+                     after={"into": original.pk, "answers": len(moved)})  # fmt: skip
+
+        for space_id in {original.space_id, duplicate.space_id}:
+            cache.topics_changing(space_id=space_id)
+    return original
+
+
+def _visible_answers(topic: Topic) -> int:
+    return Answer.objects.filter(topic=topic, hidden_at__isnull=True).count()
+
+
+def moderation_changed(target) -> None:
+    """After a topic or answer is hidden or restored (moderation calls this inside its
+    transaction): the counts and the accepted answer follow what readers can see."""
+    topic = target if isinstance(target, Topic) else target.topic
+    if isinstance(target, Answer):
+        fields = ["answer_count"]
+        topic.answer_count = _visible_answers(topic)
+        if target.is_hidden and topic.accepted_answer_id == target.pk:
+            topic.accepted_answer = None
+            fields.append("accepted_answer")
+        topic.save(update_fields=fields)
+
+    cache.topics_changing(space_id=topic.space_id)
+    transaction.on_commit(
+        lambda: feed_cache.content_changed(space_id=topic.space_id, actor_id=target.author_id)
+    )
+
+
+# --- Comments on topics and answers -------------------------------------------------------------
+
+
+def comment(*, author, topic: Topic, body: str, answer_id: int | None = None):
+    """A comment under the question or under one answer (the platform's comments), refused
+    in locked topics and on hidden posts."""
+    from intranet.activity import services as activity
+
+    with transaction.atomic():
+        topic = _visible_topic(author, topic.pk)
+        target = topic
+        if answer_id is not None:
+            target = Answer.objects.select_related("topic__space").filter(pk=answer_id).first()
+            if target is None or target.topic_id != topic.pk:
+                raise ValidationError({"body": _("This answer belongs to another question.")})
+        if topic.locked:
+            raise ValidationError({"body": _("This topic is locked: no new comments.")})
+        if target.is_hidden or topic.is_hidden:
+            raise ValidationError({"body": _("This post is hidden: no new comments.")})
+        return activity.add_comment(author=author, target=target, body=body)

@@ -17,4 +17,7 @@ urlpatterns = [
     path("forum/topics/<int:topic_id>/request/", views.request_answer, name="request_answer"),
     path("forum/topics/<int:topic_id>/follow/", views.follow, name="follow"),
     path("forum/tags/<str:slug>/follow/", views.follow_tag, name="follow_tag"),
+    path("forum/topics/<int:topic_id>/comment/", views.comment, name="comment"),
+    path("forum/topics/<int:topic_id>/moderate/", views.moderate, name="moderate"),
+    path("forum/search/", views.search, name="search"),
 ]

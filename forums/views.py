@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.cache import cache as django_cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from forums import selectors, services
+from forums import cache, selectors, services
 from forums.forms import AnswerForm, TopicForm
+from forums.models import Topic
 from intranet.core.forms import errors_onto
 from intranet.governance import permissions
 from intranet.governance.constants import Action, Module
 from intranet.governance.selectors import access_space
+from intranet.moderation.models import Report
 
 
 def _forum_access(request, slug: str):
@@ -47,24 +51,56 @@ def _submit(form, call):
 
 @require_GET
 def space_forum(request, slug: str):
+    """A space's topics. The list itself is rendered once per space, page, filter and
+    language and reused until a topic in the space changes (forums.cache)."""
     access = _forum_access(request, slug)
-    scope = "unanswered" if request.GET.get("show") == "unanswered" else "all"
-    topics = selectors.topics_in(space=access.space, scope=scope)
-    page = Paginator(topics, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "forums/space_forum.html",
-        {"space": access.space, "access": access, "tab": "forum", "page": page, "scope": scope},
-    )
+    leadership = selectors.is_leadership_space(access.space)
+    scope = request.GET.get("show", "all")
+    if scope not in ("all", "unanswered") and not (leadership and scope == "leadership"):
+        scope = "all"
+    context = {
+        "space": access.space,
+        "access": access,
+        "tab": "forum",
+        "scope": scope,
+        "leadership": leadership,
+        "may_ask": access.can(Action.ASK_QUESTION)
+        or access.can(Action.POST)
+        or (leadership and not permissions.is_guest(request.user)),
+    }
+    if scope == "leadership":
+        # Drawn from every space the reader may read: rendered per request, not cached.
+        topics = selectors.leadership_questions(user=request.user)
+        context["page"] = Paginator(topics, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(request, "forums/space_forum.html", context)
+    number = request.GET.get("page", "1")
+    key = cache.list_key(space_id=access.space.pk, parts=(scope, number[:6], get_language()))
+    context["topic_list"] = django_cache.get(key)
+    if context["topic_list"] is None:
+        topics = selectors.topics_in(space=access.space, scope=scope)
+        page = Paginator(topics, selectors.PAGE_SIZE).get_page(number)
+        context["topic_list"] = render_to_string(
+            "forums/_topic_list.html", {**context, "page": page}, request=request
+        )
+        django_cache.set(key, context["topic_list"], timeout=cache.LIST_TTL)
+    return render(request, "forums/space_forum.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 def ask(request, slug: str):
     access = _forum_access(request, slug)
-    if not (access.can(Action.ASK_QUESTION) or access.can(Action.POST)):
+    leadership = selectors.is_leadership_space(access.space) and not permissions.is_guest(
+        request.user
+    )
+    if not (access.can(Action.ASK_QUESTION) or access.can(Action.POST) or leadership):
         raise Http404
     form = TopicForm(
-        request.POST or None, initial={"kind": "question", "language": get_language()[:2]}
+        request.POST or None,
+        initial={
+            "kind": "question",
+            "language": get_language()[:2],
+            "ask_leadership": leadership,
+        },
     )
     status = 200
     if request.method == "POST":
@@ -94,6 +130,9 @@ def ask(request, slug: str):
 @require_http_methods(["GET", "POST"])
 def topic(request, topic_id: int):
     topic, access = _topic_access(request, topic_id)
+    if topic.merged_into_id and request.method == "GET":
+        messages.info(request, _("That question was a duplicate: its answers are here now."))
+        return redirect("forums:topic", topic_id=topic.merged_into_id)
     form = AnswerForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -105,14 +144,21 @@ def topic(request, topic_id: int):
         )
         if reply is not None:
             return redirect(f"{topic.get_absolute_url()}#answer-{reply.pk}")
-    context = selectors.question_page(topic=topic, user=request.user)
+    moderator = access.can(Action.MODERATE)
+    context = selectors.question_page(topic=topic, user=request.user, moderator=moderator)
     may_manage = selectors.may_manage(user=request.user, access=access, author_id=topic.author_id)
+    open_for_posts = not (topic.locked or topic.is_hidden)
     context.update(
         space=topic.space,
         access=access,
         tab="forum",
         form=form,
-        may_answer=access.can(Action.ANSWER) and not topic.locked,
+        moderator=moderator,
+        may_answer=access.can(Action.ANSWER) and open_for_posts,
+        may_comment=access.can(Action.COMMENT) and open_for_posts,
+        may_report=not permissions.is_guest(request.user),
+        report_reasons=Report.Reason.choices,
+        move_spaces=selectors.move_targets(user=request.user, topic=topic) if moderator else [],
         may_accept=topic.is_question and may_manage,
         may_edit=may_manage,
         following=selectors.follows(user=request.user, topic=topic),
@@ -286,3 +332,105 @@ def follow_tag(request, slug: str):
             request, _("You will hear about new answers on %(tag)s.") % {"tag": tag.name}
         )
     return redirect(request.POST.get("next") or "forums:unanswered")
+
+
+@require_POST
+def comment(request, topic_id: int):
+    """A comment under the question or one of its answers."""
+    topic, _access = _topic_access(request, topic_id)
+    raw = request.POST.get("answer", "")
+    try:
+        made = services.comment(
+            author=request.user,
+            topic=topic,
+            answer_id=int(raw) if raw.isdigit() else None,
+            body=request.POST.get("body", ""),
+        )
+    except PermissionDenied as error:
+        raise Http404 from error
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(topic.get_absolute_url() + (f"#answer-{raw}" if raw.isdigit() else ""))
+    return redirect(f"{topic.get_absolute_url()}#comment-{made.pk}")
+
+
+@require_POST
+def moderate(request, topic_id: int):
+    """Lock, unlock, pin, unpin, move or merge a topic (moderators of its space)."""
+    topic, access = _topic_access(request, topic_id)
+    if not access.can(Action.MODERATE):
+        raise Http404
+    action = request.POST.get("action", "")
+    try:
+        if action in ("lock", "unlock"):
+            services.set_flags(actor=request.user, topic=topic, locked=action == "lock")
+            done = _("Locked: no new answers.") if action == "lock" else _("Unlocked.")
+        elif action in ("pin", "unpin"):
+            services.set_flags(actor=request.user, topic=topic, pinned=action == "pin")
+            done = _("Pinned to the top.") if action == "pin" else _("Unpinned.")
+        elif action == "move":
+            from intranet.governance.models import Space
+
+            to_space = Space.objects.filter(slug=request.POST.get("space", "")).first()
+            if to_space is None:
+                raise ValidationError(
+                    {"space": _("Choose a space with a forum that you moderate.")}
+                )
+            services.move(actor=request.user, topic=topic, to_space=to_space)
+            done = _("Moved to %(space)s.") % {"space": to_space.name}
+        elif action == "merge":
+            into = selectors.topic_id_from(request.POST.get("into", ""))
+            if into is None:
+                raise ValidationError({"into": _("Give the number or address of the original.")})
+            original = services.merge(actor=request.user, topic=topic, into_id=into)
+            messages.success(request, _("Merged: the answers are here now."))
+            return redirect(original.get_absolute_url())
+        else:
+            raise ValidationError({"action": _("Choose what to do.")})
+        messages.success(request, done)
+    except PermissionDenied as error:
+        raise Http404 from error
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(topic.get_absolute_url())
+
+
+@require_GET
+def search(request):
+    """Search the forums: ranked, with the words found highlighted, filtered by space, tag,
+    answered or not, and language."""
+    from intranet.governance.models import Space
+
+    spaces = list(
+        Space.objects.viewable_by(request.user)
+        .filter(modules__contains=[Module.FORUMS])
+        .only("id", "name", "slug")
+        .order_by("name")
+    )
+    chosen = next((s for s in spaces if s.slug == request.GET.get("space")), None)
+    filters = selectors.SearchFilters(
+        q=request.GET.get("q", "")[:200],
+        space_id=chosen.pk if chosen else None,
+        tag=request.GET.get("tag", "")[:30],
+        answered=request.GET.get("answered", "")
+        if request.GET.get("answered") in ("yes", "no")
+        else "",
+        language=request.GET.get("language", ""),
+    )
+    page = Paginator(selectors.search_forums(user=request.user, filters=filters), 20).get_page(
+        request.GET.get("page")
+    )
+    for hit in page.object_list:
+        hit.title_html = selectors.highlighted(hit.title_hit)
+        hit.snippet_html = selectors.highlighted(hit.body_hit or "")
+    return render(
+        request,
+        "forums/search.html",
+        {
+            "page": page,
+            "filters": filters,
+            "spaces": spaces,
+            "chosen": chosen,
+            "languages": Topic.Language.choices,
+        },
+    )

@@ -67,6 +67,11 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 if TESTING:
     ALLOWED_HOSTS += ["testserver"]
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# New accounts (joined less than this many days ago) may post this many times an hour:
+# a fresh account cannot flood the intranet (intranet.moderation.ratelimit).
+PLEIN_NEW_ACCOUNT_DAYS = int(os.environ.get("PLEIN_NEW_ACCOUNT_DAYS", "3"))
+PLEIN_NEW_ACCOUNT_POSTS_PER_HOUR = int(os.environ.get("PLEIN_NEW_ACCOUNT_POSTS_PER_HOUR", "20"))
+
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 
 INSTALLED_APPS = [
@@ -94,6 +99,7 @@ INSTALLED_APPS = [
     "intranet.governance",
     "intranet.activity",
     "intranet.search",
+    "intranet.moderation",
     "profiles",
     "forums",
 ]

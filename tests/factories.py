@@ -27,6 +27,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = factory.Faker("first_name", locale="nl_NL")
     last_name = factory.Faker("last_name", locale="nl_NL")
     password = factory.django.Password(PASSWORD)
+    # Colleagues who have been here a while: new accounts post at a limited pace, which tests
+    # of that limit ask for explicitly.
+    date_joined = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(days=365))
 
     @factory.post_generation
     def verified(obj, create, extracted, **kwargs):

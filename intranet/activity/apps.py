@@ -8,8 +8,9 @@ class ActivityConfig(AppConfig):
     verbose_name = _("Activity")
 
     def ready(self):
-        from intranet.activity import handlers, targets
+        from intranet.activity import commentable, handlers, targets
         from intranet.activity.models import Announcement, Post
+        from intranet.moderation import registry as moderation
 
         handlers.register()
         targets.register(
@@ -26,5 +27,16 @@ class ActivityConfig(AppConfig):
                 load=lambda ids: Announcement.objects.in_bulk(ids),
                 template="activity/_target_announcement.html",
                 verbs={"announcement.published": _("made an announcement")},
+            )
+        )
+        moderation.register(
+            moderation.Kind(
+                key="activity.comment",
+                label=_("comment"),
+                load=commentable.load_comments,
+                excerpt=lambda comment: comment.body[:200],
+                hidden_in=lambda space_ids, limit: list(
+                    commentable.load_comments([], hidden_in=space_ids, limit=limit).values()
+                )[:limit],
             )
         )

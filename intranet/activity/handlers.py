@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.urls import reverse
 
 from intranet import events
+from intranet.activity import commentable, live, services
 from intranet.activity import events as ev
-from intranet.activity import live, services
 from intranet.activity.models import NotificationKind, Post
 from intranet.governance import events as gov
 from intranet.governance.constants import SpaceRole
@@ -28,26 +28,35 @@ def on_post_created(event: ev.PostCreated) -> None:
     )
 
 
+def _resolve_posts(ids: list[int]) -> dict:
+    return {
+        post.pk: (post.space, _post_url(post.pk), post.body[:80])
+        for post in Post.objects.select_related("space").filter(pk__in=ids)
+    }
+
+
+commentable.register("post", _resolve_posts)
+
+
 def on_comment_added(event: ev.CommentAdded) -> None:
-    if event.target_type != "post":
+    found = commentable.resolve(event.target_type, [event.target_id]).get(event.target_id)
+    if found is None:
         return
-    post = Post.objects.select_related("space").filter(pk=event.target_id).first()
-    if post is None:
-        return
-    url = _post_url(post.pk) + f"#comment-{event.comment_id}"
+    space, target_url, excerpt = found
+    url = f"{target_url.split('#')[0]}#comment-{event.comment_id}"
     for recipient_id in event.recipient_ids:
         services.notify(
             recipient_id=recipient_id,
             kind=NotificationKind.REPLY,
-            group_key=f"reply:post:{post.pk}",
+            group_key=f"reply:{event.target_type}:{event.target_id}",
             actor_id=event.author_id,
             url=url,
-            params={"excerpt": post.body[:80]},
+            params={"excerpt": excerpt},
         )
     services.notify_mentions(
         mentioned_ids=event.mentioned_ids,
         actor_id=event.author_id,
-        space=post.space,
+        space=space,
         url=url,
         key=f"mention:comment:{event.comment_id}",
     )

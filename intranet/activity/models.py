@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from intranet.moderation.models import Moderated
+
 
 class Activity(models.Model):
     """One thing that happened, written in the same transaction as the write that caused it.
@@ -87,7 +89,7 @@ class Reaction(models.Model):
         return f"{self.kind} by {self.user_id}"
 
 
-class Comment(models.Model):
+class Comment(Moderated):
     """Comments any content can have, threaded one level deep (a reply has no replies)."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
@@ -104,6 +106,16 @@ class Comment(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["content_type", "object_id", "id"])]
+
+    # Set by activity.commentable.load_comments: (space, address of the thing, excerpt).
+    where = None
+
+    @property
+    def space(self):
+        return self.where[0]
+
+    def get_absolute_url(self) -> str:
+        return f"{self.where[1].split('#')[0]}#comment-{self.pk}"
 
     def __str__(self) -> str:
         return self.body[:60]
@@ -149,6 +161,8 @@ class NotificationKind(models.TextChoices):
     MENTORING = "mentoring", _("Mentoring proposals and answers")
     ANSWER_REQUEST = "answer_request", _("A colleague asks me to answer a question")
     FOLLOWED = "followed", _("New answers in topics and tags I follow")
+    MODERATION = "moderation", _("A moderator hides or restores something of mine")
+    REPORT = "report", _("Reports in spaces I moderate")
 
 
 class Channel(models.TextChoices):
@@ -172,6 +186,8 @@ DEFAULT_CHANNELS = {
     NotificationKind.MENTORING: Channel.EMAIL,
     NotificationKind.ANSWER_REQUEST: Channel.EMAIL,
     NotificationKind.FOLLOWED: Channel.DIGEST,
+    NotificationKind.MODERATION: Channel.EMAIL,
+    NotificationKind.REPORT: Channel.SITE,
 }
 
 

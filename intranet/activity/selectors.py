@@ -117,8 +117,9 @@ def hydrate(activities, *, user, counts: bool = True) -> list[Activity]:
     """Attach what each item shows (post, announcement, reactions, comment count) in a fixed
     number of queries, whatever the number of items. counts=False skips reactions and
     comments for readers that do not show them (the API)."""
-    activities = list(activities)
     targets.load(activities)
+    # An item whose target is gone or hidden by a moderator is not shown at all.
+    activities = [a for a in activities if a.target is not None or a.target_spec is None]
     post_ids = [a.target_id for a in activities if a.target_type == "post" and a.target]
     reaction_counts, mine, comments = {}, set(), {}
     if post_ids and counts:
@@ -133,7 +134,9 @@ def hydrate(activities, *, user, counts: bool = True) -> list[Activity]:
             if row["mine"]:
                 mine.add((row["object_id"], row["kind"]))
         comments = dict(
-            Comment.objects.filter(content_type=post_type, object_id__in=post_ids)
+            Comment.objects.filter(
+                content_type=post_type, object_id__in=post_ids, hidden_at__isnull=True
+            )
             .values("object_id")
             .annotate(n=Count("pk"))
             .values_list("object_id", "n")
@@ -238,7 +241,9 @@ def post_with_comments(*, user, post_id: int) -> tuple[Post, list[Comment]] | No
         return None
     thread = list(
         Comment.objects.filter(
-            content_type=ContentType.objects.get_for_model(Post), object_id=post.pk
+            Q(hidden_at__isnull=True) | Q(author_id=user.pk),
+            content_type=ContentType.objects.get_for_model(Post),
+            object_id=post.pk,
         ).select_related("author")
     )
     return post, thread

@@ -29,6 +29,7 @@ from intranet.activity.models import (
 from intranet.governance import permissions
 from intranet.governance.constants import Action
 from intranet.governance.models import Department
+from intranet.moderation import ratelimit
 
 User = get_user_model()
 
@@ -48,6 +49,7 @@ def create_post(*, author, space, body: str) -> Post:
     body = _clean_body(body, limit=5000)
     mentioned = [p for p in text.mentioned_users(body) if p.pk != author.pk]
     with transaction.atomic():
+        ratelimit.guard_post(user=author)
         post = Post.objects.create(
             space=space, author=author, body=body, body_html=text.render(body, mentions=mentioned)
         )
@@ -83,6 +85,7 @@ def add_comment(*, author, target, body: str, parent: Comment | None = None) -> 
         parent = parent.parent or parent
     mentioned = [p for p in text.mentioned_users(body) if p.pk != author.pk]
     with transaction.atomic():
+        ratelimit.guard_post(user=author)
         comment = Comment.objects.create(
             content_type=content_type,
             object_id=target.pk,

@@ -19,6 +19,7 @@ from intranet.activity.models import Post
 from intranet.core.forms import errors_onto
 from intranet.governance import permissions
 from intranet.governance.selectors import access_space
+from intranet.moderation.models import Report
 
 User = get_user_model()
 
@@ -122,6 +123,8 @@ def post_detail(request, post_id: int):
             "comments": top,
             "form": form,
             "may_comment": permissions.can(request.user, "comment", post.space),
+            "may_report": not permissions.is_guest(request.user),
+            "report_reasons": Report.Reason.choices,
         },
         status=400 if form.errors else 200,
     )

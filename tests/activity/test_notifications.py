@@ -103,6 +103,8 @@ def test_preferences_switch_a_kind_off(space_with, client, django_capture_on_com
             "mentoring": "email",
             "answer_request": "email",
             "followed": "digest",
+            "moderation": "email",
+            "report": "site",
         },
     )
     assert response.status_code == 302

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from forums import services
 from forums.models import Answer, Revision, Topic, Vote
-from intranet.activity.models import Activity, Notification
+from intranet.activity.models import Activity, Comment, Notification
 from profiles import selectors as people
 from tests.factories import MembershipFactory, SpaceFactory, UserFactory
 
@@ -128,22 +128,29 @@ def test_accepting_is_for_the_asker_or_a_moderator_and_for_this_questions_answer
     assert topic.accepted_answer == answer
 
 
-# Who may ask and answer, by space role and visibility (as a person reads the defaults).
+# Who may ask, answer, comment and moderate, by space role and visibility (as a person reads
+# the defaults).
 CELLS = [
-    # (visibility, role or None, may see, may ask, may answer)
-    ("open", "member", True, True, True),
-    ("open", "reader", True, False, False),
-    ("open", None, True, False, False),
-    ("open", "moderator", True, True, True),
-    ("private", "member", True, True, True),
-    ("private", None, False, False, False),
-    ("secret", "member", True, True, True),
-    ("secret", None, False, False, False),
+    # (visibility, role or None, may see, may ask, may answer and comment, may moderate)
+    ("open", "owner", True, True, True, True),
+    ("open", "moderator", True, True, True, True),
+    ("open", "member", True, True, True, False),
+    ("open", "reader", True, False, False, False),
+    ("open", None, True, False, False, False),
+    ("private", "moderator", True, True, True, True),
+    ("private", "member", True, True, True, False),
+    ("private", "reader", True, False, False, False),
+    ("private", None, False, False, False, False),
+    ("secret", "moderator", True, True, True, True),
+    ("secret", "member", True, True, True, False),
+    ("secret", None, False, False, False, False),
 ]
 
 
-@pytest.mark.parametrize(("visibility", "role", "sees", "asks", "answers"), CELLS)
-def test_permission_cells_for_asking_and_answering(client, visibility, role, sees, asks, answers):
+@pytest.mark.parametrize(("visibility", "role", "sees", "asks", "answers", "moderates"), CELLS)
+def test_permission_cells_for_asking_answering_commenting_and_moderating(
+    client, visibility, role, sees, asks, answers, moderates
+):
     space = SpaceFactory(visibility=visibility, closed_reason="x" if visibility != "open" else "")
     owner = MembershipFactory(space=space, role="owner").user
     topic = a_question(space, owner)
@@ -160,6 +167,15 @@ def test_permission_cells_for_asking_and_answering(client, visibility, role, see
     response = client.post(topic.get_absolute_url(), {"body": "Mijn antwoord"})
     assert response.status_code == (302 if answers else 404)
     assert Answer.objects.filter(author=person).exists() == answers
+    response = client.post(reverse("forums:comment", args=[topic.pk]), {"body": "Goede vraag"})
+    assert response.status_code == (302 if answers else 404)
+    assert Comment.objects.filter(author=person).exists() == answers
+    response = client.post(reverse("forums:moderate", args=[topic.pk]), {"action": "lock"})
+    assert response.status_code == (302 if moderates else 404)
+    topic.refresh_from_db()
+    assert topic.locked == moderates
+    queue = client.get(reverse("moderation:space", args=[space.slug]))
+    assert queue.status_code == (200 if moderates else 404)
 
 
 def test_guests_see_forums_only_in_their_own_spaces(client):
@@ -234,6 +250,15 @@ def test_question_page_and_topic_list_cost_the_same_queries(
         Answer(topic=topic, author=people_[i % 5], body="x", body_html="<p>x</p>")
         for i in range(answers)
     )
+    # Comments under every answer: still the same queries.
+    from django.contrib.contenttypes.models import ContentType
+
+    answer_type = ContentType.objects.get_for_model(Answer)
+    Comment.objects.bulk_create(
+        Comment(content_type=answer_type, object_id=a.pk, author=asker, body="c",
+                body_html="<p>c</p>")
+        for a in Answer.objects.filter(topic=topic)
+    )  # fmt: skip
     # The topic list too: 10 topics on the small side, 60 (two pages) on the large one.
     for _ in range(10 if answers == 5 else 60):
         a_question(space, asker, tags="btw, export")

@@ -1,0 +1,46 @@
+"""What can be commented on, per kind (the comment's content type model name): how to find,
+for many ids at once, the space a comment lives in, the address of the thing commented on and
+a short excerpt. Posts register here; forums register topics and answers. Notifications about
+comments and moderation of comments read it, so both work for every kind."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+# target_type -> resolve(ids) -> {id: (space, url, excerpt)}
+_kinds: dict[str, Callable[[list[int]], dict]] = {}
+
+
+def register(target_type: str, resolve: Callable[[list[int]], dict]) -> None:
+    _kinds[target_type] = resolve
+
+
+def resolve(target_type: str, ids: list[int]) -> dict:
+    found = _kinds.get(target_type)
+    return found(ids) if found and ids else {}
+
+
+def load_comments(ids: list[int], *, hidden_in: list[int] | None = None, limit: int = 0) -> dict:
+    """Comments by id, each knowing its space and address (comment.space,
+    comment.get_absolute_url()): one query for the comments, one per kind commented on."""
+    from intranet.activity.models import Comment
+
+    comments = Comment.objects.select_related("content_type", "author")
+    if hidden_in is not None:
+        comments = comments.filter(hidden_at__isnull=False).order_by("-hidden_at")[: limit * 4]
+    else:
+        comments = comments.filter(pk__in=ids)
+    comments = list(comments)
+    by_kind: dict[str, set[int]] = {}
+    for comment in comments:
+        by_kind.setdefault(comment.content_type.model, set()).add(comment.object_id)
+    where = {kind: resolve(kind, sorted(ids)) for kind, ids in by_kind.items()}
+    found = {}
+    for comment in comments:
+        place = where.get(comment.content_type.model, {}).get(comment.object_id)
+        if place is None:
+            continue
+        comment.where = place
+        if hidden_in is None or place[0].pk in hidden_in:
+            found[comment.pk] = comment
+    return found

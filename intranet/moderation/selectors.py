@@ -1,0 +1,90 @@
+"""Reads for moderators: the queue of reported content and what is hidden, per space or over
+every space one moderates; each in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Min
+
+from intranet.moderation import registry
+from intranet.moderation.models import Report
+
+
+@dataclass
+class QueueItem:
+    kind: str
+    object_id: int
+    target: object
+    spec: registry.Kind
+    count: int
+    first_at: object
+    last_at: object
+    reports: list[Report] = field(default_factory=list)
+
+
+def moderated_space_ids(*, user) -> list[int]:
+    """Spaces where `user` may moderate (administrators: all)."""
+    from intranet.governance import permissions
+    from intranet.governance.constants import Action
+    from intranet.governance.models import Membership, Space
+
+    roles = dict(Membership.objects.filter(user_id=user.pk).values_list("space_id", "role"))
+    spaces = Space.objects.viewable_by(user).only("id", "kind", "visibility", "matrix")
+    return [
+        s.pk
+        for s in spaces
+        if permissions.access_for(user, s, roles.get(s.pk), role_known=True).can(Action.MODERATE)
+    ]
+
+
+def queue(*, space_ids: list[int], limit: int = 50) -> list[QueueItem]:
+    """Reported content with open reports, the most reported first, each with its reports."""
+    grouped = list(
+        Report.objects.filter(space_id__in=space_ids, status=Report.Status.OPEN)
+        .values("kind", "object_id")
+        .annotate(n=Count("pk"), first_at=Min("created_at"), last_at=Max("created_at"))
+        .order_by("-n", "first_at")[:limit]
+    )
+    targets = registry.load_many((g["kind"], g["object_id"]) for g in grouped)
+    items = {
+        (g["kind"], g["object_id"]): QueueItem(
+            kind=g["kind"],
+            object_id=g["object_id"],
+            target=targets[(g["kind"], g["object_id"])],
+            spec=registry.get(g["kind"]),
+            count=g["n"],
+            first_at=g["first_at"],
+            last_at=g["last_at"],
+        )
+        for g in grouped
+        if (g["kind"], g["object_id"]) in targets
+    }
+    if items:
+        for r in Report.objects.filter(
+            space_id__in=space_ids, status=Report.Status.OPEN, object_id__in={k[1] for k in items}
+        ).select_related("reporter"):
+            item = items.get((r.kind, r.object_id))
+            if item is not None:
+                item.reports.append(r)
+    return list(items.values())
+
+
+def open_count(*, space_ids: list[int]) -> int:
+    return (
+        Report.objects.filter(space_id__in=space_ids, status=Report.Status.OPEN)
+        .values("kind", "object_id")
+        .distinct()
+        .count()
+    )
+
+
+def hidden(*, space_ids: list[int], limit: int = 30) -> list[tuple[registry.Kind, object]]:
+    """What is hidden now in these spaces, latest first: one query per kind."""
+    found = [
+        (spec, obj)
+        for spec in registry.kinds()
+        if spec.hidden_in is not None
+        for obj in spec.hidden_in(space_ids, limit)
+    ]
+    return sorted(found, key=lambda pair: pair[1].hidden_at, reverse=True)[:limit]

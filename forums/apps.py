@@ -20,8 +20,12 @@ class ForumsConfig(AppConfig):
         from profiles import expertise as profiles_expertise
 
         handlers.register()
-        commentable.register("topic", selectors.comment_places("topic"))
-        commentable.register("answer", selectors.comment_places("answer"))
+        commentable.register(
+            "topic", selectors.comment_places("topic"), changed=services.comment_changed
+        )
+        commentable.register(
+            "answer", selectors.comment_places("answer"), changed=services.comment_changed
+        )
         moderation.register(
             moderation.Kind(
                 key="forums.topic",

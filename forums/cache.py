@@ -33,3 +33,54 @@ def topics_changing(*, space_id: int) -> None:
 
     topics_changed(space_id=space_id)
     transaction.on_commit(lambda: topics_changed(space_id=space_id))
+
+
+# --- The answers of a question page ------------------------------------------------------------
+# Rendered once per topic state, language and kind of reader (moderator or not; may accept,
+# comment, report), then made personal per request: the reader's CSRF token, their votes, and
+# no "Report" link under their own posts. The topic's counter is bumped by every write that
+# changes what the block shows (answers, votes, accepting, edits, comments, moderation).
+
+ANSWERS_TTL = 60
+CSRF_PLACEHOLDER = "__plein_csrf__"
+
+
+def _topic_key(topic_id: int) -> str:
+    return f"forums:topic-gen:{topic_id}"
+
+
+def topic_changing(*, topic_id: int) -> None:
+    """Inside a service's transaction: bump now and again after commit (see topics_changing)."""
+    from django.db import transaction
+
+    def bump():
+        try:
+            cache.incr(_topic_key(topic_id))
+        except ValueError:
+            cache.set(_topic_key(topic_id), 1, timeout=None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def answers_key(*, topic_id: int, parts: tuple) -> str:
+    generation = cache.get(_topic_key(topic_id)) or 0
+    return "forums:answers:" + ":".join(str(p) for p in (topic_id, generation, *parts))
+
+
+def personalise(html: str, *, csrf_token: str, user_id: int, votes: dict[int, str]) -> str:
+    """The shared block for one reader: their CSRF token, their vote buttons (`votes`:
+    answer id -> the vote buttons rendered for them) and no report links on their own posts."""
+    import re
+
+    html = html.replace(CSRF_PLACEHOLDER, csrf_token)
+    html = re.sub(rf"<!--own:{user_id}-->.*?<!--/own-->", "", html, flags=re.S)
+    for answer_id, buttons in votes.items():
+        html = re.sub(
+            rf"<!--v:{answer_id}-->.*?<!--/v:{answer_id}-->",
+            lambda _match, b=buttons: b,
+            html,
+            count=1,
+            flags=re.S,
+        )
+    return html

@@ -103,6 +103,38 @@ def question_page(*, topic: Topic, user, moderator: bool = False) -> dict:
     }
 
 
+def my_state(*, topic: Topic, user) -> dict:
+    """What is personal about a question page: the reader's votes (answers with id, score and
+    my_vote) and whether they have hidden answers or comments of their own here. Two queries."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from intranet.activity.models import Comment
+
+    voted = []
+    for answer_id, value, score in Vote.objects.filter(
+        answer__topic=topic, user_id=user.pk
+    ).values_list("answer_id", "value", "answer__score"):
+        answer = Answer(pk=answer_id, score=score)
+        answer.my_vote = value
+        voted.append(answer)
+    answer_ids = Answer.objects.filter(topic=topic).values("pk")
+    types = ContentType.objects.get_for_models(Topic, Answer)
+    hidden = (
+        Answer.objects.filter(topic=topic, author_id=user.pk, hidden_at__isnull=False)
+        .values("pk")
+        .union(
+            Comment.objects.filter(
+                Q(content_type=types[Topic], object_id=topic.pk)
+                | Q(content_type=types[Answer], object_id__in=answer_ids),
+                author_id=user.pk,
+                hidden_at__isnull=False,
+            ).values("pk")
+        )
+        .exists()
+    )
+    return {"voted": voted, "hidden": hidden}
+
+
 def _comments(*, topic: Topic, answers, user, moderator: bool) -> dict:
     """{("topic"|"answer", id): [comments]} in one query."""
     from django.contrib.contenttypes.models import ContentType
@@ -183,6 +215,7 @@ def topic_of_answer(answer_id: int) -> int | None:
 # --- Finding topics -----------------------------------------------------------------------------
 
 SIMILAR_LIMIT = 5
+SIMILAR_CANDIDATES = 200
 
 
 def _readable(user):
@@ -212,17 +245,35 @@ def _query(text: str):
 
 def similar_questions(*, user, title: str, limit: int = SIMILAR_LIMIT) -> list[Topic]:
     """ "Before you ask": existing topics like the title being typed, best first, only in
-    spaces the user may read. Full text (stemmed: "facturen" finds "factuur") or trigram
-    similarity of the title (typos)."""
+    spaces the user may read. Full text first (stemmed: "facturen" finds "factuur"); when
+    that finds too few, trigram similarity of the title (typos) fills up the list."""
     title = " ".join((title or "").split())[:200]
     query = _query(title)
     if len(title) < 4 or query is None:
         return []
     needle = title.lower()
-    topics = (
+    found = _ranked(user, Q(search=query), query=query, needle=needle, limit=limit)
+    if len(found) < limit:
+        # Only now the trigram index: common syllables match most titles, so this is the
+        # slow path, kept for when words alone find (almost) nothing.
+        typos = Q(lower_title__trigram_similar=needle) & ~Q(pk__in=[t.pk for t in found])
+        found += _ranked(user, typos, query=query, needle=needle, limit=limit - len(found))
+    return found
+
+
+def _ranked(user, condition: Q, *, query, needle: str, limit: int) -> list[Topic]:
+    # Short prefixes match thousands of topics; ranking them all (ts_rank reads every
+    # vector) is what made typing slow. Rank only the newest few hundred candidates: the
+    # index finds them, and a suggestion list wants recent questions anyway.
+    candidates = (
         _readable(user)
         .alias(lower_title=Lower("title"))
-        .filter(Q(search=query) | Q(lower_title__trigram_similar=needle))
+        .filter(condition)
+        .order_by("-pk")
+        .values("pk")[:SIMILAR_CANDIDATES]
+    )
+    topics = (
+        Topic.objects.filter(pk__in=candidates)
         .annotate(
             rank=SearchRank(F("search"), query),
             similar=TrigramSimilarity(Lower("title"), needle),
@@ -449,16 +500,20 @@ def topic_id_from(raw: str) -> int | None:
 
 
 def move_targets(*, user, topic: Topic) -> list:
-    """Other spaces with a forum where `user` moderates: where a topic may move."""
-    from intranet.governance.constants import Module
-    from intranet.governance.models import Space
-    from intranet.moderation.selectors import moderated_space_ids
+    """Other spaces with a forum where `user` moderates as a member: offered where a topic
+    may move. (Organisation-wide moderators may also type any other space's address.)"""
+    from intranet.governance import permissions
+    from intranet.governance.constants import Action, Module
+    from intranet.governance.models import Membership
 
-    return list(
-        Space.objects.filter(
-            pk__in=moderated_space_ids(user=user), modules__contains=[Module.FORUMS]
-        )
-        .exclude(pk=topic.space_id)
-        .only("id", "name", "slug")
-        .order_by("name")
+    memberships = (
+        Membership.objects.filter(user_id=user.pk, space__modules__contains=[Module.FORUMS])
+        .exclude(space_id=topic.space_id)
+        .select_related("space")
+        .order_by("space__name")
     )
+    return [
+        m.space
+        for m in memberships
+        if permissions.access_for(user, m.space, m.role, role_known=True).can(Action.MODERATE)
+    ]

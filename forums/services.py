@@ -214,6 +214,7 @@ def answer(*, author, topic: Topic, body: str) -> Answer:
             )
         )
         cache.topics_changing(space_id=topic.space_id)
+        cache.topic_changing(topic_id=topic.pk)
     return reply
 
 
@@ -242,6 +243,7 @@ def vote(*, user, answer_id: int, value: int) -> Answer:
             Vote.objects.create(answer=target, user=user, value=value)
         if value != before:
             Answer.objects.filter(pk=target.pk).update(score=F("score") + value - before)
+            cache.topic_changing(topic_id=target.topic_id)
             events.publish(
                 ev.VoteCast(
                     answer_id=target.pk,
@@ -277,6 +279,7 @@ def accept(*, actor, topic: Topic, answer_id: int | None) -> Topic:
         topic.accepted_answer = chosen
         topic.save(update_fields=["accepted_answer"])
         cache.topics_changing(space_id=topic.space_id)
+        cache.topic_changing(topic_id=topic.pk)
         events.publish(
             ev.AnswerAccepted(
                 answer_id=chosen.pk if chosen else None,
@@ -332,6 +335,7 @@ def edit_answer(*, actor, answer_id: int, body: str) -> Answer:
         target.body, target.body_html = body, text.render(body)
         target.edited_at = timezone.now()
         target.save(update_fields=["body", "body_html", "edited_at"])
+        cache.topic_changing(topic_id=target.topic_id)
     return target
 
 
@@ -481,6 +485,7 @@ def merge(*, actor, topic: Topic, into_id: int) -> Topic:
 
         for space_id in {original.space_id, duplicate.space_id}:
             cache.topics_changing(space_id=space_id)
+        cache.topic_changing(topic_id=original.pk)
     return original
 
 
@@ -501,6 +506,7 @@ def moderation_changed(target) -> None:
         topic.save(update_fields=fields)
 
     cache.topics_changing(space_id=topic.space_id)
+    cache.topic_changing(topic_id=topic.pk)
     transaction.on_commit(
         lambda: feed_cache.content_changed(space_id=topic.space_id, actor_id=target.author_id)
     )
@@ -525,4 +531,13 @@ def comment(*, author, topic: Topic, body: str, answer_id: int | None = None):
             raise ValidationError({"body": _("This topic is locked: no new comments.")})
         if target.is_hidden or topic.is_hidden:
             raise ValidationError({"body": _("This post is hidden: no new comments.")})
-        return activity.add_comment(author=author, target=target, body=body)
+        made = activity.add_comment(author=author, target=target, body=body)
+        cache.topic_changing(topic_id=topic.pk)
+        return made
+
+
+def comment_changed(*, target_type: str, target_id: int) -> None:
+    """A comment under a topic or answer was hidden or restored (activity.commentable)."""
+    topic_id = target_id if target_type == "topic" else selectors.topic_of_answer(target_id)
+    if topic_id is not None:
+        cache.topic_changing(topic_id=topic_id)

@@ -7,8 +7,10 @@ from django.core.cache import cache as django_cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,7 +22,6 @@ from intranet.core.forms import errors_onto
 from intranet.governance import permissions
 from intranet.governance.constants import Action, Module
 from intranet.governance.selectors import access_space
-from intranet.moderation.models import Report
 
 
 def _forum_access(request, slug: str):
@@ -145,26 +146,75 @@ def topic(request, topic_id: int):
         if reply is not None:
             return redirect(f"{topic.get_absolute_url()}#answer-{reply.pk}")
     moderator = access.can(Action.MODERATE)
-    context = selectors.question_page(topic=topic, user=request.user, moderator=moderator)
     may_manage = selectors.may_manage(user=request.user, access=access, author_id=topic.author_id)
     open_for_posts = not (topic.locked or topic.is_hidden)
-    context.update(
-        space=topic.space,
-        access=access,
-        tab="forum",
-        form=form,
-        moderator=moderator,
-        may_answer=access.can(Action.ANSWER) and open_for_posts,
-        may_comment=access.can(Action.COMMENT) and open_for_posts,
-        may_report=not permissions.is_guest(request.user),
-        report_reasons=Report.Reason.choices,
-        move_spaces=selectors.move_targets(user=request.user, topic=topic) if moderator else [],
-        may_accept=topic.is_question and may_manage,
-        may_edit=may_manage,
-        following=selectors.follows(user=request.user, topic=topic),
-        live_feed=f"topic:{topic.pk}",
-    )
+    context = {
+        "topic": topic,
+        "space": topic.space,
+        "access": access,
+        "tab": "forum",
+        "form": form,
+        "moderator": moderator,
+        "may_answer": access.can(Action.ANSWER) and open_for_posts,
+        "may_comment": access.can(Action.COMMENT) and open_for_posts,
+        "may_report": not permissions.is_guest(request.user),
+        "may_accept": topic.is_question and may_manage,
+        "may_edit": may_manage,
+        "here": topic.get_absolute_url(),
+        "me": request.user.pk,
+        "tags": list(topic.tags.all()),
+        "move_spaces": selectors.move_targets(user=request.user, topic=topic) if moderator else [],
+        "following": selectors.follows(user=request.user, topic=topic),
+        "live_feed": f"topic:{topic.pk}",
+    }
+    context.update(_answers_block(request, context))
     return render(request, "forums/topic.html", context, status=status)
+
+
+def _answers_block(request, context: dict) -> dict:
+    """The answers and comments of a question page, rendered once per topic state and kind of
+    reader and shared (forums.cache), then made personal: this reader's token, votes and
+    report links. A reader with hidden posts of their own here gets them rendered just for
+    them (they see why they were hidden)."""
+    topic, moderator = context["topic"], context["moderator"]
+    mine = selectors.my_state(topic=topic, user=request.user)
+    flags = tuple(int(bool(context[k])) for k in ("moderator", "may_accept", "may_comment",
+                                                   "may_report"))  # fmt: skip
+    key = cache.answers_key(topic_id=topic.pk, parts=(get_language(), *flags))
+    shared = not mine["hidden"] or moderator
+    block = django_cache.get(key) if shared else None
+    if block is None:
+        page = selectors.question_page(topic=topic, user=request.user, moderator=moderator)
+        inner = {**context, **page, "csrf_token": cache.CSRF_PLACEHOLDER, "me": 0}
+        block = {
+            "count": len(page["answers"]),
+            "answers": render_to_string("forums/_answers.html", inner, request=request),
+            "topic_comments": render_to_string(
+                "forums/_comments.html",
+                {**inner, "comments": page["topic_comments"], "on": None},
+                request=request,
+            ),
+        }
+        if shared:
+            django_cache.set(key, block, timeout=cache.ANSWERS_TTL)
+    token = get_token(request)
+    votes = {
+        answer.pk: render_to_string("forums/_votes.html", {"answer": answer, "csrf_token": token})
+        for answer in mine["voted"]
+    }
+    return {
+        "answer_count": block["count"],
+        "answers_html": mark_safe(  # noqa: S308 - rendered by our templates, escaped there
+            cache.personalise(
+                block["answers"], csrf_token=token, user_id=request.user.pk, votes=votes
+            )
+        ),
+        "topic_comments_html": mark_safe(  # noqa: S308 - as above
+            cache.personalise(
+                block["topic_comments"], csrf_token=token, user_id=request.user.pk, votes={}
+            )
+        ),
+    }
 
 
 @require_POST

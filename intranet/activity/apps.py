@@ -35,6 +35,7 @@ class ActivityConfig(AppConfig):
                 label=_("comment"),
                 load=commentable.load_comments,
                 excerpt=lambda comment: comment.body[:200],
+                changed=commentable.comment_changed,
                 hidden_in=lambda space_ids, limit: list(
                     commentable.load_comments([], hidden_in=space_ids, limit=limit).values()
                 )[:limit],

@@ -9,10 +9,23 @@ from collections.abc import Callable
 
 # target_type -> resolve(ids) -> {id: (space, url, excerpt)}
 _kinds: dict[str, Callable[[list[int]], dict]] = {}
+# target_type -> changed(target_type=, target_id=): a comment on it was hidden or restored
+_changed: dict[str, Callable[..., None]] = {}
 
 
-def register(target_type: str, resolve: Callable[[list[int]], dict]) -> None:
+def register(
+    target_type: str, resolve: Callable[[list[int]], dict], *, changed: Callable | None = None
+) -> None:
     _kinds[target_type] = resolve
+    if changed is not None:
+        _changed[target_type] = changed
+
+
+def comment_changed(comment) -> None:
+    """Moderation hid or restored `comment`: tell the app whose thing it is under."""
+    kind = comment.content_type.model
+    if kind in _changed:
+        _changed[kind](target_type=kind, target_id=comment.object_id)
 
 
 def resolve(target_type: str, ids: list[int]) -> dict:

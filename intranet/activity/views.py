@@ -19,7 +19,6 @@ from intranet.activity.models import Post
 from intranet.core.forms import errors_onto
 from intranet.governance import permissions
 from intranet.governance.selectors import access_space
-from intranet.moderation.models import Report
 
 User = get_user_model()
 
@@ -124,7 +123,7 @@ def post_detail(request, post_id: int):
             "form": form,
             "may_comment": permissions.can(request.user, "comment", post.space),
             "may_report": not permissions.is_guest(request.user),
-            "report_reasons": Report.Reason.choices,
+            "me": request.user.pk,
         },
         status=400 if form.errors else 200,
     )

@@ -24,17 +24,28 @@ class QueueItem:
 
 
 def moderated_space_ids(*, user) -> list[int]:
-    """Spaces where `user` may moderate (administrators: all)."""
+    """Spaces where `user` may moderate. Administrators and organisation-wide moderators
+    moderate every space they may read; anyone else only where their membership role has the
+    right in that space's matrix, so only their memberships are checked (a handful, not every
+    space of the organisation)."""
     from intranet.governance import permissions
-    from intranet.governance.constants import Action
+    from intranet.governance.constants import Action, OrgRole
     from intranet.governance.models import Membership, Space
 
-    roles = dict(Membership.objects.filter(user_id=user.pk).values_list("space_id", "role"))
-    spaces = Space.objects.viewable_by(user).only("id", "kind", "visibility", "matrix")
+    if not permissions.is_active(user) or permissions.is_guest(user):
+        return []
+    if permissions.is_administrator(user) or user.org_role in (
+        OrgRole.MODERATOR,
+        OrgRole.COMMUNITY_MANAGER,
+    ):
+        return list(Space.objects.viewable_by(user).values_list("pk", flat=True))
+    memberships = Membership.objects.filter(user_id=user.pk).select_related("space")
     return [
-        s.pk
-        for s in spaces
-        if permissions.access_for(user, s, roles.get(s.pk), role_known=True).can(Action.MODERATE)
+        m.space_id
+        for m in memberships.only(
+            "role", "space__id", "space__kind", "space__visibility", "space__matrix"
+        )
+        if permissions.access_for(user, m.space, m.role, role_known=True).can(Action.MODERATE)
     ]
 
 

@@ -10,11 +10,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intranet.governance.constants import Action
 from intranet.governance.selectors import access_space
-from intranet.moderation import selectors, services
+from intranet.moderation import registry, selectors, services
 from intranet.moderation.models import Report
 
 
@@ -32,8 +32,31 @@ def _object_id(request) -> int:
     return int(raw)
 
 
-@require_POST
+def _shown(request):
+    """The content a report or decision page is about, when the user may read it."""
+    from intranet.governance import permissions
+
+    kind, raw = request.GET.get("kind", ""), request.GET.get("object_id", "")
+    spec = registry.get(kind)
+    target = registry.load(kind, int(raw)) if spec and raw.isdigit() else None
+    if target is None or not permissions.access_for(request.user, target.space).can(Action.VIEW):
+        raise Http404
+    return spec, target
+
+
+@require_http_methods(["GET", "POST"])
 def report(request):
+    """GET: the report form for one post (linked from under it); POST: send the report."""
+    if request.method == "GET":
+        spec, target = _shown(request)
+        if target.is_hidden or target.author_id == request.user.pk:
+            raise Http404
+        return render(
+            request,
+            "moderation/report.html",
+            {"spec": spec, "target": target, "reasons": Report.Reason.choices,
+             "next": request.GET.get("next", target.get_absolute_url())},
+        )  # fmt: skip
     kind, object_id = request.POST.get("kind", ""), _object_id(request)
     try:
         services.report(
@@ -62,14 +85,31 @@ def _decide(request, call, done: str):
     return redirect(_next(request, "moderation:queue"))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def hide(request):
+    if request.method == "GET":
+        return _decision_page(request)
     return _hide_or_restore(request, services.hide, _("Hidden. The author sees your reason."))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def restore(request):
+    if request.method == "GET":
+        return _decision_page(request)
     return _hide_or_restore(request, services.restore, _("Restored: everyone sees it again."))
+
+
+def _decision_page(request):
+    """The form to hide or restore one post, with the reason the author will read."""
+    spec, target = _shown(request)
+    if not services.may_moderate(user=request.user, space=target.space):
+        raise Http404
+    return render(
+        request,
+        "moderation/decide.html",
+        {"spec": spec, "target": target, "obj": target, "report_kind": spec.key,
+         "next": request.GET.get("next", target.get_absolute_url())},
+    )  # fmt: skip
 
 
 def _hide_or_restore(request, service, done: str):

@@ -425,3 +425,38 @@ def test_outsiders_get_404_on_every_forum_page_and_action(client, space, asker):
     client.force_login(guest)
     assert client.get(reverse("forums:unanswered")).status_code == 404
     assert client.get("/api/topics/unanswered/").status_code == 404
+
+
+def test_shared_answers_are_made_personal_for_each_reader(space, asker):
+    """The answers block is rendered once and shared: each reader still gets their own CSRF
+    token (forms work), their own votes, and no report link under their own posts."""
+    import re
+
+    from django.test import Client
+
+    topic = a_question(space, asker)
+    answerer = MembershipFactory(space=space).user
+    reader = MembershipFactory(space=space).user
+    answer = services.answer(author=answerer, topic=topic, body="Nultarief")
+    services.vote(user=reader, answer_id=answer.pk, value=1)
+    report_link = f"kind=forums.answer&amp;object_id={answer.pk}&amp;next="
+    pages = {}
+    for person in (asker, answerer, reader):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(person)
+        page = client.get(topic.get_absolute_url()).content.decode()
+        assert "__plein_csrf__" not in page
+        pages[person] = page
+        # The token in the page is this reader's: posting a vote with it works.
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        if person != answerer:
+            response = client.post(
+                reverse("forums:vote", args=[answer.pk]),
+                {"value": "-1", "csrfmiddlewaretoken": token},
+            )
+            assert response.status_code == 302, person
+            services.vote(user=person, answer_id=answer.pk, value=1 if person == reader else 0)
+    assert 'class="vote vote--on"' in pages[reader]
+    assert "vote--on" not in pages[asker] and "vote--on" not in pages[answerer]
+    assert report_link in pages[reader] and report_link in pages[asker]
+    assert report_link not in pages[answerer]

@@ -360,8 +360,15 @@ def test_reporting_a_comment_on_a_post_uses_the_same_queue(client, space, people
     comment = activity.add_comment(author=answerer, target=post, body="Alleen voor managers")
     client.force_login(reader)
     page = client.get(reverse("activity:post", args=[post.pk]), **EN).content.decode()
-    assert "Send report" in page
+    link = f"{reverse('moderation:report')}?kind=activity.comment&amp;object_id={comment.pk}"
+    assert link in page
+    form = client.get(link.replace("&amp;", "&"), **EN).content.decode()
+    assert "Alleen voor managers" in form and "Send report" in form
     report(client, "activity.comment", comment.pk, "unkind")
+    # One's own comment has no report link and no report page.
+    client.force_login(answerer)
+    assert link not in client.get(reverse("activity:post", args=[post.pk])).content.decode()
+    assert client.get(link.replace("&amp;", "&")).status_code == 404
     client.force_login(moderator)
     page = client.get(reverse("moderation:space", args=[space.slug])).content.decode()
     assert "Alleen voor managers" in page

@@ -140,6 +140,21 @@ class VoteView(APIView):
         return Response(AnswerSerializer(answer).data)
 
 
+class AnswerView(APIView):
+    @extend_schema(request=serializers.DictField(), responses={200: AnswerSerializer})
+    def patch(self, request, answer_id: int):
+        """Edit an answer (its author or a moderator); the previous text is kept."""
+        topic_id = selectors.topic_of_answer(answer_id)
+        if topic_id is None:
+            raise NotFound
+        _topic(request, topic_id)
+        body = str(request.data.get("body", "")) if isinstance(request.data, dict) else ""
+        answer = call_service(
+            lambda: services.edit_answer(actor=request.user, answer_id=answer_id, body=body)
+        )
+        return Response(AnswerSerializer(answer).data)
+
+
 class AcceptView(APIView):
     @extend_schema(request=serializers.DictField(), responses={204: None})
     def post(self, request, topic_id: int):
@@ -242,6 +257,7 @@ urlpatterns = [
     path("topics/<int:topic_id>/answers/", AnswersView.as_view(), name="api-answers"),
     path("topics/<int:topic_id>/accept/", AcceptView.as_view(), name="api-accept"),
     path("answers/<int:answer_id>/vote/", VoteView.as_view(), name="api-vote"),
+    path("answers/<int:answer_id>/", AnswerView.as_view(), name="api-answer"),
     path("topics/unanswered/", UnansweredView.as_view(), name="api-unanswered"),
     path("topics/similar/", SimilarView.as_view(), name="api-similar"),
     path("topics/search/", SearchView.as_view(), name="api-search"),

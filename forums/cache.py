@@ -70,11 +70,13 @@ def answers_key(*, topic_id: int, parts: tuple) -> str:
 
 def personalise(html: str, *, csrf_token: str, user_id: int, votes: dict[int, str]) -> str:
     """The shared block for one reader: their CSRF token, their vote buttons (`votes`:
-    answer id -> the vote buttons rendered for them) and no report links on their own posts."""
+    answer id -> the vote buttons rendered for them), no report links on their own posts, and
+    edit and delete links on their own posts only."""
     import re
 
     html = html.replace(CSRF_PLACEHOLDER, csrf_token)
     html = re.sub(rf"<!--own:{user_id}-->.*?<!--/own-->", "", html, flags=re.S)
+    html = re.sub(rf"<!--mine:(?!{user_id}-->)\d+-->.*?<!--/mine-->", "", html, flags=re.S)
     for answer_id, buttons in votes.items():
         html = re.sub(
             rf"<!--v:{answer_id}-->.*?<!--/v:{answer_id}-->",

@@ -208,6 +208,19 @@ def load_answers(ids: list[int]) -> dict[int, Answer]:
     )
 
 
+def answer_in(*, topic: Topic, answer_id: int) -> Answer:
+    return Answer.objects.select_related("author").get(pk=answer_id, topic=topic)
+
+
+def revisions_of(*, topic: Topic):
+    """Earlier versions of the topic and of each of its answers, newest first."""
+    from forums.models import Revision
+
+    return Revision.objects.filter(Q(topic=topic) | Q(answer__topic=topic)).select_related(
+        "editor", "answer__author"
+    )
+
+
 def topic_of_answer(answer_id: int) -> int | None:
     return Answer.objects.filter(pk=answer_id).values_list("topic_id", flat=True).first()
 

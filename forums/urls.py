@@ -12,6 +12,7 @@ urlpatterns = [
     path("forum/topics/<int:topic_id>/edit/", views.edit, name="edit"),
     path("forum/topics/<int:topic_id>/history/", views.history, name="history"),
     path("forum/answers/<int:answer_id>/vote/", views.vote, name="vote"),
+    path("forum/answers/<int:answer_id>/edit/", views.edit_answer, name="edit_answer"),
     path("forum/similar/", views.similar, name="similar"),
     path("forum/unanswered/", views.unanswered, name="unanswered"),
     path("forum/topics/<int:topic_id>/request/", views.request_answer, name="request_answer"),

@@ -305,10 +305,42 @@ def edit(request, topic_id: int):
     )
 
 
+@require_http_methods(["GET", "POST"])
+def edit_answer(request, answer_id: int):
+    """Authors edit their answer, moderators any; the previous text is kept in the history."""
+    topic_id = selectors.topic_of_answer(answer_id)
+    if topic_id is None:
+        raise Http404
+    topic, access = _topic_access(request, topic_id)
+    answer = selectors.answer_in(topic=topic, answer_id=answer_id)
+    if not selectors.may_manage(user=request.user, access=access, author_id=answer.author_id):
+        raise Http404
+    form = AnswerForm(request.POST or None, initial={"body": answer.body})
+    status = 200
+    if request.method == "POST":
+        saved, status = _submit(
+            form,
+            lambda: services.edit_answer(
+                actor=request.user, answer_id=answer.pk, body=request.POST.get("body", "")
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("Saved. The previous version is kept in the history."))
+            return redirect(saved.get_absolute_url())
+    return render(
+        request,
+        "forums/edit_answer.html",
+        {"space": topic.space, "access": access, "tab": "forum", "form": form, "topic": topic,
+         "answer": answer},
+        status=status,
+    )  # fmt: skip
+
+
 @require_GET
 def history(request, topic_id: int):
+    """Every earlier version of the question and of its answers."""
     topic, access = _topic_access(request, topic_id)
-    revisions = topic.revisions.select_related("editor")
+    revisions = selectors.revisions_of(topic=topic)
     return render(
         request,
         "forums/history.html",

@@ -21,7 +21,9 @@ def _clean_redis():
     """Rate-limit counters and cached sessions live in Redis: start every test without them.
     Only our own prefix is removed, never the whole Redis database."""
     client = redis.Redis.from_url(django_settings.REDIS_URL)
-    keys = list(client.scan_iter(match=f"*{django_settings.REDIS_PREFIX}*", count=1000))
+    # Exactly our prefix ("plein:1:..."), so a run with prefix "plein" leaves a parallel
+    # run's "plein-ci-123:..." keys alone.
+    keys = list(client.scan_iter(match=f"{django_settings.REDIS_PREFIX}:*", count=1000))
     if keys:
         client.delete(*keys)
     client.close()

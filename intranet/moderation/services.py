@@ -144,6 +144,24 @@ def _decide(*, actor, kind: str, object_id: int, reason: str, hide: bool) -> obj
     return target
 
 
+def withdraw(*, actor, kind: str, object_id: int) -> object:
+    """Authors delete their own post: gone for readers, still there for the moderators of the
+    space (marked "deleted by its author"), as every moderation decision is."""
+    with transaction.atomic():
+        spec, target = _target(kind, object_id, actor)
+        if target.author_id != actor.pk:
+            raise PermissionDenied
+        if target.is_hidden:
+            raise ValidationError({"reason": _("This is hidden already.")})
+        target.hidden_at, target.hidden_by, target.hidden_reason = timezone.now(), actor, ""
+        target.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+        _close_reports(kind=kind, object_id=object_id, actor=actor, status=Report.Status.HIDDEN)
+        audit.record(actor=actor, action="moderation.withdraw", target=target)
+        if spec.changed:
+            spec.changed(target)
+    return target
+
+
 def dismiss(*, actor, kind: str, object_id: int) -> int:
     """The content is fine: close its open reports. Returns how many were closed."""
     with transaction.atomic():

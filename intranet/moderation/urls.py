@@ -11,4 +11,5 @@ urlpatterns = [
     path("moderation/hide/", views.hide, name="hide"),
     path("moderation/restore/", views.restore, name="restore"),
     path("moderation/dismiss/", views.dismiss, name="dismiss"),
+    path("moderation/delete/", views.withdraw, name="withdraw"),
 ]

@@ -126,6 +126,27 @@ def _hide_or_restore(request, service, done: str):
     )
 
 
+@require_http_methods(["GET", "POST"])
+def withdraw(request):
+    """Delete one's own post: GET asks to confirm, POST deletes."""
+    if request.method == "GET":
+        spec, target = _shown(request)
+        if target.author_id != request.user.pk or target.is_hidden:
+            raise Http404
+        return render(
+            request,
+            "moderation/withdraw.html",
+            {"spec": spec, "target": target,
+             "next": request.GET.get("next", target.get_absolute_url())},
+        )  # fmt: skip
+    kind, object_id = request.POST.get("kind", ""), _object_id(request)
+    return _decide(
+        request,
+        lambda: services.withdraw(actor=request.user, kind=kind, object_id=object_id),
+        _("Deleted."),
+    )
+
+
 @require_POST
 def dismiss(request):
     kind, object_id = request.POST.get("kind", ""), _object_id(request)

@@ -439,7 +439,8 @@ def test_shared_answers_are_made_personal_for_each_reader(space, asker):
     reader = MembershipFactory(space=space).user
     answer = services.answer(author=answerer, topic=topic, body="Nultarief")
     services.vote(user=reader, answer_id=answer.pk, value=1)
-    report_link = f"kind=forums.answer&amp;object_id={answer.pk}&amp;next="
+    report_link = f"report/?kind=forums.answer&amp;object_id={answer.pk}&amp;next="
+    delete_link = f"delete/?kind=forums.answer&amp;object_id={answer.pk}&amp;next="
     pages = {}
     for person in (asker, answerer, reader):
         client = Client(enforce_csrf_checks=True)
@@ -460,3 +461,5 @@ def test_shared_answers_are_made_personal_for_each_reader(space, asker):
     assert "vote--on" not in pages[asker] and "vote--on" not in pages[answerer]
     assert report_link in pages[reader] and report_link in pages[asker]
     assert report_link not in pages[answerer]
+    assert delete_link in pages[answerer]
+    assert delete_link not in pages[asker] and delete_link not in pages[reader]

@@ -372,3 +372,51 @@ def test_reporting_a_comment_on_a_post_uses_the_same_queue(client, space, people
     client.force_login(moderator)
     page = client.get(reverse("moderation:space", args=[space.slug])).content.decode()
     assert "Alleen voor managers" in page
+
+
+def test_authors_edit_and_delete_their_answers_and_moderators_still_see_them(
+    client, space, people, thread
+):
+    _asker, answerer, reader, moderator = people
+    topic, answer = thread
+    edit = reverse("forums:edit_answer", args=[answer.pk])
+    # Only the author (and moderators) may edit; others get 404; bad input changes nothing.
+    client.force_login(reader)
+    assert client.get(edit).status_code == 404
+    assert client.post(edit, {"body": "Overgenomen"}).status_code == 404
+    client.force_login(answerer)
+    page = client.get(topic.get_absolute_url(), **EN).content.decode()
+    assert edit in page and "Delete" in page
+    response = client.post(edit, {"body": "   "}, **EN)
+    assert response.status_code == 400 and "Write something first." in response.content.decode()
+    response = client.post(edit, {"body": "Tarief 0%, met **uitvoerbewijs**."})
+    assert response.status_code == 302
+    answer.refresh_from_db()
+    assert "<strong>uitvoerbewijs</strong>" in answer.body_html and answer.edited_at
+    history = client.get(reverse("forums:history", args=[topic.pk])).content.decode()
+    assert "Koop nu goedkope horloges!" in history  # the earlier version is kept
+    response = client.patch(
+        f"/api/answers/{answer.pk}/", {"body": "Via de API"}, content_type="application/json"
+    )
+    assert (
+        response.status_code == 200 and response.json()["body_html"].strip() == "<p>Via de API</p>"
+    )
+    # Other readers see neither edit nor delete links under it.
+    client.force_login(reader)
+    page = client.get(topic.get_absolute_url()).content.decode()
+    assert edit not in page and f"delete/?kind=forums.answer&amp;object_id={answer.pk}" not in page
+    assert f"report/?kind=forums.answer&amp;object_id={answer.pk}" in page
+    withdraw = reverse("moderation:withdraw")
+    response = client.post(withdraw, {"kind": "forums.answer", "object_id": answer.pk})
+    assert response.status_code == 404
+    # The author deletes it: gone for readers, there for moderators, marked as deleted.
+    client.force_login(answerer)
+    assert client.get(f"{withdraw}?kind=forums.answer&object_id={answer.pk}").status_code == 200
+    client.post(withdraw, {"kind": "forums.answer", "object_id": answer.pk})
+    answer.refresh_from_db()
+    assert answer.hidden_by == answerer
+    client.force_login(reader)
+    assert "Via de API" not in client.get(topic.get_absolute_url()).content.decode()
+    client.force_login(moderator)
+    page = client.get(topic.get_absolute_url(), **EN).content.decode()
+    assert "Via de API" in page and "Deleted by its author; only moderators see it." in page

@@ -4,9 +4,10 @@
 
 For the topic list of a large space and a question page with 20 answers it prints, per page:
 queries and bytes (rendered in-process against the same database), single-user latency (one
-connection, sequential: median and p95), and throughput with 8 connections, measured by `wrk`
-when it is installed (apt-get install wrk), else by the Python load generator of
-bench/pages.py. Then the "before you ask" suggestions: median and p95 over varied titles.
+connection, sequential: median and p95), and throughput with 8 connections with its p50 and
+p90 (wrk reports 50/75/90/99; the Python fallback reports p95 there), measured by `wrk` when it
+is installed (apt-get install wrk), else by the Python load generator of bench/pages.py.
+Then the "before you ask" suggestions: median and p95 over varied titles.
 Medians over --runs rounds; the machine is noisy, so compare figures from one machine only.
 """
 
@@ -118,7 +119,7 @@ def main():
     print(f"{Topic.objects.count()} topics; {args.base}; {args.connections} connections; "
           f"{args.runs} x {args.seconds:.0f}s ({tool})")  # fmt: skip
     print(f"{'page':<22}{'queries':>8}{'bytes':>8}{'1-user p50':>11}{'p95':>7}"
-          f"{'req/s':>8}{'p50 ms':>8}{'p90/95':>8}")  # fmt: skip
+          f"{'req/s':>8}{'p50 ms':>8}{'p90 ms':>8}")  # fmt: skip
     for name, path in paths.items():
         single = [sequential(host, port, path, cookie) for _ in range(args.runs)]
         rounds = []

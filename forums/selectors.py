@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import (
-    SearchHeadline,
     SearchQuery,
     SearchRank,
     TrigramSimilarity,
@@ -15,6 +14,8 @@ from django.db.models import Case, F, IntegerField, Prefetch, Q, Value, When
 from django.db.models.functions import Lower
 
 from forums.models import Answer, Tag, Topic, Vote
+from intranet.search import fulltext
+from intranet.search.highlight import highlighted  # noqa: F401 - views use it
 
 PAGE_SIZE = 30
 
@@ -389,8 +390,6 @@ def follows(*, user, topic: Topic) -> dict:
 
 # --- Search in the forums -----------------------------------------------------------------------
 
-HIT_START, HIT_END = "\x02", "\x03"
-
 
 @dataclass(frozen=True)
 class SearchFilters:
@@ -404,16 +403,12 @@ class SearchFilters:
 def search_forums(*, user, filters: SearchFilters):
     """Topics matching the words (both Dutch and English stemming; quotes, "or" and -word as
     on the web), best first, with the title and a snippet of the body where the words were
-    found (marked with HIT_START/HIT_END; the page escapes and highlights them). Only in
-    spaces the reader may read; hidden and merged topics are left out."""
-    text = " ".join(filters.q.split())[:200]
-    if not text:
+    found (intranet.search.fulltext). Only in spaces the reader may read; hidden and merged
+    topics are left out."""
+    query = fulltext.bilingual_query(filters.q)
+    if query is None:
         return Topic.objects.none()
-    query = SearchQuery(text, config="dutch", search_type="websearch") | SearchQuery(
-        text, config="english", search_type="websearch"
-    )
-    config = Case(When(language="nl", then=Value("dutch")), default=Value("english"))
-    topics = _readable(user).filter(search=query)
+    topics = _readable(user)
     if filters.space_id:
         topics = topics.filter(space_id=filters.space_id)
     if filters.tag:
@@ -424,37 +419,12 @@ def search_forums(*, user, filters: SearchFilters):
         topics = topics.filter(kind=Topic.Kind.QUESTION, answer_count=0)
     if filters.language in Topic.Language.values:
         topics = topics.filter(language=filters.language)
-    marks = {"start_sel": HIT_START, "stop_sel": HIT_END}
     return _with_tags(
-        topics.annotate(
-            rank=SearchRank(F("search"), query),
-            title_hit=SearchHeadline("title", query, config=config, highlight_all=True, **marks),
-            body_hit=SearchHeadline(
-                "body",
-                query,
-                config=config,
-                max_words=35,
-                min_words=15,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-                **marks,
-            ),
-        )
+        fulltext.ranked_with_snippets(topics, query)
         .select_related("author", "space")
         .only(*LIST_COLUMNS, "language", "space__name", "space__slug")
         .order_by("-rank", "-last_activity_at", "-pk")
     )
-
-
-def highlighted(text: str) -> str:
-    """A snippet from search_forums as safe HTML: everything escaped, the found words in
-    <mark>."""
-    from django.utils.html import escape
-    from django.utils.safestring import mark_safe
-
-    # Safe: the text is escaped first; only our own markers become tags.
-    marked = escape(text or "").replace(HIT_START, "<mark>").replace(HIT_END, "</mark>")
-    return mark_safe(marked)  # noqa: S308
 
 
 def search_tags(*, prefix: str = "", limit: int = 50) -> list[Tag]:

@@ -21,14 +21,12 @@ from forums.models import Topic
 from intranet.core.forms import errors_onto
 from intranet.governance import permissions
 from intranet.governance.constants import Action, Module
-from intranet.governance.selectors import access_space
+from intranet.governance.selectors import access_module
+from intranet.search import fulltext
 
 
 def _forum_access(request, slug: str):
-    access = access_space(user=request.user, slug=slug)
-    if Module.FORUMS not in (access.space.modules or []):
-        raise Http404
-    return access
+    return access_module(user=request.user, slug=slug, module=Module.FORUMS)
 
 
 def _topic_access(request, topic_id: int):
@@ -159,6 +157,8 @@ def topic(request, topic_id: int):
         "may_comment": access.can(Action.COMMENT) and open_for_posts,
         "may_report": not permissions.is_guest(request.user),
         "may_accept": topic.is_question and may_manage,
+        "may_article": Module.KNOWLEDGE in (topic.space.modules or [])
+        and access.can(Action.WRITE_ARTICLE),
         "may_edit": may_manage,
         "here": topic.get_absolute_url(),
         "me": request.user.pk,
@@ -179,7 +179,7 @@ def _answers_block(request, context: dict) -> dict:
     topic, moderator = context["topic"], context["moderator"]
     mine = selectors.my_state(topic=topic, user=request.user)
     flags = tuple(int(bool(context[k])) for k in ("moderator", "may_accept", "may_comment",
-                                                   "may_report"))  # fmt: skip
+                                                   "may_report", "may_article"))  # fmt: skip
     key = cache.answers_key(topic_id=topic.pk, parts=(get_language(), *flags))
     shared = not mine["hidden"] or moderator
     block = django_cache.get(key) if shared else None
@@ -481,14 +481,7 @@ def moderate(request, topic_id: int):
 def search(request):
     """Search the forums: ranked, with the words found highlighted, filtered by space, tag,
     answered or not, and language."""
-    from intranet.governance.models import Space
-
-    spaces = list(
-        Space.objects.viewable_by(request.user)
-        .filter(modules__contains=[Module.FORUMS])
-        .only("id", "name", "slug")
-        .order_by("name")
-    )
+    spaces = fulltext.spaces_with(user=request.user, module=Module.FORUMS)
     chosen = next((s for s in spaces if s.slug == request.GET.get("space")), None)
     filters = selectors.SearchFilters(
         q=request.GET.get("q", "")[:200],
@@ -502,9 +495,7 @@ def search(request):
     page = Paginator(selectors.search_forums(user=request.user, filters=filters), 20).get_page(
         request.GET.get("page")
     )
-    for hit in page.object_list:
-        hit.title_html = selectors.highlighted(hit.title_hit)
-        hit.snippet_html = selectors.highlighted(hit.body_hit or "")
+    fulltext.highlight(page.object_list)
     return render(
         request,
         "forums/search.html",

@@ -72,6 +72,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 PLEIN_NEW_ACCOUNT_DAYS = int(os.environ.get("PLEIN_NEW_ACCOUNT_DAYS", "3"))
 PLEIN_NEW_ACCOUNT_POSTS_PER_HOUR = int(os.environ.get("PLEIN_NEW_ACCOUNT_POSTS_PER_HOUR", "20"))
 
+# Articles are due for review this many days after publishing or "still correct".
+PLEIN_KNOWLEDGE_REVIEW_DAYS = int(os.environ.get("PLEIN_KNOWLEDGE_REVIEW_DAYS", "180"))
+
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 
 INSTALLED_APPS = [
@@ -102,6 +105,7 @@ INSTALLED_APPS = [
     "intranet.moderation",
     "profiles",
     "forums",
+    "knowledge",
 ]
 
 MIDDLEWARE = [
@@ -215,6 +219,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/Amsterdam"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Synced into the database schedule when beat starts; administrators may change it there.
+CELERY_BEAT_SCHEDULE = {
+    "knowledge-remind-reviews": {
+        "task": "knowledge.tasks.remind_reviews",
+        "schedule": 24 * 60 * 60,
+    },
+}
 CELERY_TASK_ALWAYS_EAGER = False
 
 # --- Accounts ----------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("intranet.search.urls")),
     path("", include("forums.urls")),
     path("", include("intranet.moderation.urls")),
+    path("", include("knowledge.urls")),
     path("api/", include("intranet.governance.api")),
     path("api/", include("intranet.activity.api")),
     path("api/", include("profiles.api")),

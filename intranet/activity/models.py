@@ -163,6 +163,9 @@ class NotificationKind(models.TextChoices):
     FOLLOWED = "followed", _("New answers in topics and tags I follow")
     MODERATION = "moderation", _("A moderator hides or restores something of mine")
     REPORT = "report", _("Reports in spaces I moderate")
+    SUGGESTION = "suggestion", _("Suggestions and outdated flags on my articles")
+    SUGGESTION_DECIDED = "suggestion_decided", _("My suggestion is accepted or declined")
+    REVIEW = "review", _("An article of mine is due for review")
 
 
 class Channel(models.TextChoices):
@@ -188,6 +191,9 @@ DEFAULT_CHANNELS = {
     NotificationKind.FOLLOWED: Channel.DIGEST,
     NotificationKind.MODERATION: Channel.EMAIL,
     NotificationKind.REPORT: Channel.SITE,
+    NotificationKind.SUGGESTION: Channel.EMAIL,
+    NotificationKind.SUGGESTION_DECIDED: Channel.SITE,
+    NotificationKind.REVIEW: Channel.EMAIL,
 }
 
 

@@ -33,6 +33,15 @@ def access_space(*, user, slug: str, action: str | None = Action.VIEW) -> permis
     return access
 
 
+def access_module(*, user, slug: str, module: str) -> permissions.SpaceAccess:
+    """access_space for a feature tab (forum, knowledge ...): 404 when the space does not
+    have that module switched on."""
+    access = access_space(user=user, slug=slug)
+    if module not in (access.space.modules or []):
+        raise Http404
+    return access
+
+
 def _with_counts(spaces, *, user):
     member_count = (
         Membership.objects.filter(space=OuterRef("pk"))

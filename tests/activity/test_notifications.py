@@ -105,6 +105,9 @@ def test_preferences_switch_a_kind_off(space_with, client, django_capture_on_com
             "followed": "digest",
             "moderation": "email",
             "report": "site",
+            "suggestion": "email",
+            "suggestion_decided": "site",
+            "review": "email",
         },
     )
     assert response.status_code == 302

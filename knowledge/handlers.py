@@ -1,0 +1,82 @@
+"""What follows knowledge events: owners hear of suggestions, outdated flags and reviews due;
+proposers hear how their suggestion was decided."""
+
+from django.urls import reverse
+
+from intranet import events
+from intranet.activity import services as activity
+from intranet.activity.models import NotificationKind
+from knowledge import events as ev
+from knowledge.models import Article
+
+
+def _title(article_id: int) -> str:
+    return Article.objects.filter(pk=article_id).values_list("title", flat=True).first() or ""
+
+
+def on_suggestion_made(event: ev.SuggestionMade) -> None:
+    url = reverse("knowledge:suggestions", args=[event.article_id])
+    for owner_id in event.owner_ids:
+        activity.notify(
+            recipient_id=owner_id,
+            kind=NotificationKind.SUGGESTION,
+            group_key=f"suggestion:{event.article_id}",
+            actor_id=event.proposer_id,
+            url=url,
+            params={"title": _title(event.article_id)},
+        )
+
+
+def _decided(event, accepted: bool) -> None:
+    activity.notify(
+        recipient_id=event.proposer_id,
+        kind=NotificationKind.SUGGESTION_DECIDED,
+        group_key=f"suggestion-decided:{event.suggestion_id}",
+        actor_id=event.decided_by_id,
+        url=reverse("knowledge:article", args=[event.article_id]),
+        params={
+            "title": _title(event.article_id),
+            "accepted": accepted,
+            "reason": getattr(event, "reason", ""),
+        },
+    )
+
+
+def on_suggestion_accepted(event: ev.SuggestionAccepted) -> None:
+    _decided(event, True)
+
+
+def on_suggestion_declined(event: ev.SuggestionDeclined) -> None:
+    _decided(event, False)
+
+
+def on_flagged(event: ev.ArticleFlagged) -> None:
+    for owner_id in event.owner_ids:
+        activity.notify(
+            recipient_id=owner_id,
+            kind=NotificationKind.SUGGESTION,
+            group_key=f"outdated:{event.article_id}",
+            actor_id=event.user_id,
+            url=reverse("knowledge:article", args=[event.article_id]),
+            params={"title": _title(event.article_id), "flag": True},
+        )
+
+
+def on_review_due(event: ev.ReviewDue) -> None:
+    for owner_id in event.owner_ids:
+        activity.notify(
+            recipient_id=owner_id,
+            kind=NotificationKind.REVIEW,
+            group_key=f"review:{event.article_id}",
+            actor_id=None,
+            url=reverse("knowledge:article", args=[event.article_id]),
+            params={"title": _title(event.article_id)},
+        )
+
+
+def register() -> None:
+    events.subscribe(ev.SuggestionMade, on_suggestion_made)
+    events.subscribe(ev.SuggestionAccepted, on_suggestion_accepted)
+    events.subscribe(ev.SuggestionDeclined, on_suggestion_declined)
+    events.subscribe(ev.ArticleFlagged, on_flagged)
+    events.subscribe(ev.ReviewDue, on_review_due)

@@ -1,0 +1,438 @@
+"""Knowledge pages. Thin: selectors read, services write; what one may not see answers 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from intranet.core.forms import errors_onto
+from intranet.governance import permissions
+from intranet.governance.constants import Action, Module
+from intranet.governance.selectors import access_module
+from intranet.search import fulltext
+from knowledge import diff, selectors, services
+from knowledge.forms import ArticleForm, SuggestionForm
+from knowledge.models import Collection, Suggestion
+
+
+def _space(request, slug: str):
+    return access_module(user=request.user, slug=slug, module=Module.KNOWLEDGE)
+
+
+def _article(request, article_id: int):
+    found = selectors.readable_article(user=request.user, article_id=article_id)
+    if found is None:
+        raise Http404
+    return found
+
+
+def _may_edit(request, article, access) -> bool:
+    return services.may_edit(user=request.user, access=access, article=article)
+
+
+def _int(raw) -> int | None:
+    return int(raw) if str(raw or "").isdigit() else None
+
+
+def _call(call):
+    """Run a service: forbidden is 404; a refusal comes back as the ValidationError."""
+    try:
+        return call(), None
+    except PermissionDenied as error:
+        raise Http404 from error
+    except ValidationError as error:
+        return None, error
+
+
+@require_GET
+def space_knowledge(request, slug: str):
+    access = _space(request, slug)
+    collections = selectors.collections_of(space=access.space)
+    chosen = next(
+        (c for top in collections for c in (top, *top.children.all())
+         if c.pk == _int(request.GET.get("collection"))),
+        None,
+    )  # fmt: skip
+    stale = request.GET.get("show") == "stale"
+    articles = selectors.articles_in(space=access.space, collection=chosen, stale=stale)
+    page = Paginator(articles, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "knowledge/space.html",
+        {
+            "space": access.space,
+            "access": access,
+            "tab": "knowledge",
+            "collections": collections,
+            "chosen": chosen,
+            "stale": stale,
+            "page": page,
+            "may_write": access.can(Action.WRITE_ARTICLE),
+        },
+    )
+
+
+@require_POST
+def new_collection(request, slug: str):
+    access = _space(request, slug)
+    parent = Collection.objects.filter(
+        space=access.space, pk=_int(request.POST.get("parent")) or 0
+    ).first()
+    made, error = _call(
+        lambda: services.create_collection(
+            actor=request.user,
+            space=access.space,
+            name=request.POST.get("name", ""),
+            parent=parent,
+        )
+    )
+    if error is not None:
+        messages.error(request, " ".join(error.messages))
+        return redirect("knowledge:space", slug=slug)
+    return redirect(f"{request.path.rsplit('collections', 1)[0]}?collection={made.pk}")
+
+
+@require_http_methods(["GET", "POST"])
+def new_article(request, slug: str):
+    access = _space(request, slug)
+    if not access.can(Action.WRITE_ARTICLE):
+        raise Http404
+    collections = [
+        c
+        for top in selectors.collections_of(space=access.space)
+        for c in (top, *top.children.all())
+    ]
+    form = ArticleForm(
+        request.POST or None,
+        collections=collections,
+        initial={"language": get_language()[:2], "collection": _int(request.GET.get("collection"))},
+    )
+    status = 200
+    if request.method == "POST":
+        collection = next(
+            (c for c in collections if c.pk == _int(request.POST.get("collection"))), None
+        )
+        article, error = _call(
+            lambda: services.publish(
+                author=request.user,
+                space=access.space,
+                title=request.POST.get("title", ""),
+                body=request.POST.get("body", ""),
+                language=request.POST.get("language", ""),
+                tags=request.POST.get("tags", ""),
+                collection=collection,
+                summary=request.POST.get("summary", ""),
+            )
+        )
+        if article is not None:
+            messages.success(request, _("Published."))
+            return redirect(article.get_absolute_url())
+        errors_onto(form, error)
+        status = 400
+    return render(
+        request,
+        "knowledge/edit.html",
+        {"space": access.space, "access": access, "tab": "knowledge", "form": form, "new": True},
+        status=status,
+    )
+
+
+@require_GET
+def article(request, article_id: int):
+    article, access = _article(request, article_id)
+    services.record_view(article_id=article.pk)
+    context = selectors.article_page(article=article, user=request.user)
+    context.update(
+        article=article,
+        space=article.space,
+        access=access,
+        tab="knowledge",
+        may_edit=services.may_edit(
+            user=request.user,
+            access=access,
+            article=article,
+            co_owner_ids=context["co_owner_ids"],
+        ),
+        may_suggest=not permissions.is_guest(request.user),
+        moderator=access.can(Action.MODERATE),
+    )
+    return render(request, "knowledge/article.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request, article_id: int):
+    article, access = _article(request, article_id)
+    if not _may_edit(request, article, access):
+        raise Http404
+    tags = ", ".join(t.name for t in article.tags.all())
+    form = ArticleForm(
+        request.POST or None,
+        editing=True,
+        initial={
+            "title": article.title,
+            "body": article.body,
+            "tags": tags,
+            "base": article.revision_count,
+        },
+    )
+    status, conflict = 200, None
+    if request.method == "POST":
+        saved, error = _call(
+            lambda: services.revise(
+                actor=request.user,
+                article=article,
+                base_number=_int(request.POST.get("base")) or 0,
+                title=request.POST.get("title", ""),
+                body=request.POST.get("body", ""),
+                summary=request.POST.get("summary", ""),
+                tags=request.POST.get("tags", ""),
+            )
+        )
+        if saved is not None:
+            messages.success(request, _("Saved as a new revision."))
+            return redirect(saved.get_absolute_url())
+        if isinstance(error, services.EditConflict):
+            conflict = error
+            # Saving again is based on what is there now; the text stays this person's.
+            data = request.POST.copy()
+            data["base"] = str(error.current.number)
+            form = ArticleForm(data, editing=True)
+            status = 409
+        else:
+            status = 400
+        errors_onto(form, error)
+    return render(
+        request,
+        "knowledge/edit.html",
+        {"space": article.space, "access": access, "tab": "knowledge", "form": form,
+         "article": article, "conflict": conflict},
+        status=status,
+    )  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def suggest(request, article_id: int):
+    article, access = _article(request, article_id)
+    if permissions.is_guest(request.user) or _may_edit(request, article, access):
+        raise Http404
+    form = SuggestionForm(
+        request.POST or None,
+        initial={"title": article.title, "body": article.body, "base": article.revision_count},
+    )
+    status = 200
+    if request.method == "POST":
+        made, error = _call(
+            lambda: services.suggest(
+                proposer=request.user,
+                article=article,
+                base_number=_int(request.POST.get("base")) or 0,
+                title=request.POST.get("title", ""),
+                body=request.POST.get("body", ""),
+                note=request.POST.get("note", ""),
+            )
+        )
+        if made is not None:
+            messages.success(request, _("Thank you. The owner decides on your suggestion."))
+            return redirect(article.get_absolute_url())
+        errors_onto(form, error, rename={"summary": "note"})
+        status = 400
+    return render(
+        request,
+        "knowledge/suggest.html",
+        {"space": article.space, "access": access, "tab": "knowledge", "form": form,
+         "article": article},
+        status=status,
+    )  # fmt: skip
+
+
+@require_GET
+def suggestions(request, article_id: int):
+    """The open suggestions on one article, each with what it would change."""
+    article, access = _article(request, article_id)
+    if not _may_edit(request, article, access):
+        raise Http404
+    found = selectors.suggestions_for(articles=[article.pk])
+    base_texts = {
+        r.number: r.body
+        for r in article.revisions.filter(number__in={s.base_number for s in found}).only(
+            "number", "body"
+        )
+    }
+    for item in found:
+        item.rows = diff.rows(base_texts.get(item.base_number, ""), item.body)
+        item.outdated = item.base_number != article.revision_count
+    return render(
+        request,
+        "knowledge/suggestions.html",
+        {"space": article.space, "access": access, "tab": "knowledge", "article": article,
+         "suggestions": found},
+    )  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def decide(request, suggestion_id: int):
+    """Accept or decline (POST); GET: edit the suggested text before accepting it."""
+    found = Suggestion.objects.filter(pk=suggestion_id).select_related("proposer").first()
+    if found is None:
+        raise Http404
+    article, access = _article(request, found.article_id)
+    if not _may_edit(request, article, access):
+        raise Http404
+    if request.method == "GET":
+        form = ArticleForm(initial={"title": found.title, "body": found.body}, editing=True)
+        return render(
+            request,
+            "knowledge/decide.html",
+            {"space": article.space, "access": access, "tab": "knowledge", "form": form,
+             "article": article, "suggestion": found},
+        )  # fmt: skip
+    accept = request.POST.get("decision") == "accept"
+    edited = "body" in request.POST
+    _done, error = _call(
+        lambda: services.decide(
+            actor=request.user,
+            suggestion_id=found.pk,
+            accept=accept,
+            reason=request.POST.get("reason", ""),
+            title=request.POST.get("title") if edited else None,
+            body=request.POST.get("body") if edited else None,
+        )
+    )
+    if error is not None:
+        messages.error(request, " ".join(error.messages))
+        return redirect("knowledge:suggestions", article_id=article.pk)
+    if accept:
+        messages.success(request, _("Accepted: it is the current version, credited to %(name)s.")
+                         % {"name": found.proposer.display_name})  # fmt: skip
+        return redirect(article.get_absolute_url())
+    messages.success(request, _("Declined. %(name)s reads your reason.")
+                     % {"name": found.proposer.display_name})  # fmt: skip
+    return redirect("knowledge:suggestions", article_id=article.pk)
+
+
+@require_GET
+def history(request, article_id: int):
+    article, access = _article(request, article_id)
+    page = Paginator(selectors.revisions(article=article), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "knowledge/history.html",
+        {"space": article.space, "access": access, "tab": "knowledge", "article": article,
+         "page": page, "may_edit": _may_edit(request, article, access)},
+    )  # fmt: skip
+
+
+@require_GET
+def compare(request, article_id: int):
+    article, access = _article(request, article_id)
+    old, new = _int(request.GET.get("old")), _int(request.GET.get("new"))
+    pair = selectors.revision_pair(article=article, old=old or 0, new=new or 0)
+    if pair is None:
+        raise Http404
+    rows = diff.rows(pair[0].body, pair[1].body)
+    return render(
+        request,
+        "knowledge/diff.html",
+        {"space": article.space, "access": access, "tab": "knowledge", "article": article,
+         "old": pair[0], "new": pair[1], "rows": rows, "counts": diff.counts(rows)},
+    )  # fmt: skip
+
+
+@require_POST
+def restore(request, article_id: int):
+    article, _access = _article(request, article_id)
+    _done, error = _call(
+        lambda: services.restore(
+            actor=request.user, article=article, number=_int(request.POST.get("number")) or 0
+        )
+    )
+    if error is not None:
+        messages.error(request, " ".join(error.messages))
+        return redirect("knowledge:history", article_id=article.pk)
+    messages.success(request, _("Restored as a new revision."))
+    return redirect(article.get_absolute_url())
+
+
+@require_POST
+def reviewed(request, article_id: int):
+    article, _access = _article(request, article_id)
+    _done, _error = _call(lambda: services.mark_reviewed(actor=request.user, article=article))
+    messages.success(request, _("Marked as still correct."))
+    return redirect(article.get_absolute_url())
+
+
+@require_POST
+def outdated(request, article_id: int):
+    article, _access = _article(request, article_id)
+    _done, error = _call(
+        lambda: services.flag_outdated(
+            user=request.user, article=article, reason=request.POST.get("reason", "")
+        )
+    )
+    if error is not None:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Thank you. The owner hears that it is outdated."))
+    return redirect(article.get_absolute_url())
+
+
+@require_POST
+def helpful(request, article_id: int):
+    article, _access = _article(request, article_id)
+    choice = request.POST.get("helpful")
+    if choice not in ("yes", "no"):
+        messages.error(request, _("Choose yes or no."))
+    else:
+        _call(lambda: services.vote_helpful(user=request.user, article=article,
+                                            helpful=choice == "yes"))  # fmt: skip
+        messages.success(request, _("Thank you for letting us know."))
+    return redirect(article.get_absolute_url())
+
+
+@require_POST
+def from_answer(request, answer_id: int):
+    """An accepted answer becomes an article in a space where the user may write."""
+    from forums import selectors as forum
+
+    topic_id = forum.topic_of_answer(answer_id)
+    found = forum.readable_topic(user=request.user, topic_id=topic_id) if topic_id else None
+    if found is None:
+        raise Http404
+    slug = request.POST.get("space") or found[0].space.slug
+    access = _space(request, slug)
+    made, error = _call(
+        lambda: services.from_answer(actor=request.user, answer_id=answer_id, space=access.space)
+    )
+    if error is not None:
+        messages.error(request, " ".join(error.messages))
+        return redirect(found[0].get_absolute_url())
+    messages.success(request, _("The answer is an article now: improve it together."))
+    return redirect(made.get_absolute_url())
+
+
+@require_GET
+def search(request):
+    spaces = fulltext.spaces_with(user=request.user, module=Module.KNOWLEDGE)
+    chosen = next((s for s in spaces if s.slug == request.GET.get("space")), None)
+    filters = selectors.SearchFilters(
+        q=request.GET.get("q", "")[:200],
+        space_id=chosen.pk if chosen else None,
+        tag=request.GET.get("tag", "")[:30],
+        freshness=request.GET.get("freshness", "")
+        if request.GET.get("freshness") in ("stale", "fresh") else "",
+    )  # fmt: skip
+    page = Paginator(selectors.search(user=request.user, filters=filters), 20).get_page(
+        request.GET.get("page")
+    )
+    fulltext.highlight(page.object_list)
+    return render(
+        request,
+        "knowledge/search.html",
+        {"page": page, "filters": filters, "spaces": spaces, "chosen": chosen},
+    )

@@ -72,6 +72,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 PLEIN_NEW_ACCOUNT_DAYS = int(os.environ.get("PLEIN_NEW_ACCOUNT_DAYS", "3"))
 PLEIN_NEW_ACCOUNT_POSTS_PER_HOUR = int(os.environ.get("PLEIN_NEW_ACCOUNT_POSTS_PER_HOUR", "20"))
 
+# Largest attachment to an article, in megabytes.
+PLEIN_ATTACHMENT_MAX_MB = int(os.environ.get("PLEIN_ATTACHMENT_MAX_MB", "20"))
 # Articles are due for review this many days after publishing or "still correct".
 PLEIN_KNOWLEDGE_REVIEW_DAYS = int(os.environ.get("PLEIN_KNOWLEDGE_REVIEW_DAYS", "180"))
 

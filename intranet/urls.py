@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/", include("profiles.api")),
     path("api/", include("intranet.search.api")),
     path("api/", include("forums.api")),
+    path("api/", include("knowledge.api")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

@@ -211,3 +211,39 @@ class HelpfulVote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} on {self.article_id}: {self.helpful}"
+
+
+def _attachment_path(instance, filename: str) -> str:
+    import uuid
+
+    return f"knowledge/{instance.article_id}/{uuid.uuid4().hex}/{filename}"
+
+
+class Attachment(models.Model):
+    """A file that belongs with an article, kept in Django's storage (local disk, or
+    S3-compatible storage in production); served only to those who may read the article."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=_attachment_path, max_length=300)
+    name = models.CharField(max_length=120)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("knowledge:file", args=[self.article_id, self.pk, self.name])
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

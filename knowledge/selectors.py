@@ -93,6 +93,7 @@ def article_page(*, article: Article, user) -> dict:
         .first(),
         "views": cache.get(f"knowledge:views:{article.pk}") or 0,
         "citing": citing_questions(article=article, user=user),
+        "attachments": list(article.attachments.all()),
         "related": related(article=article, user=user, tags=tags),
     }
 
@@ -247,4 +248,27 @@ def hidden_articles(space_ids: list[int], limit: int) -> list[Article]:
         Article.objects.filter(space_id__in=space_ids, hidden_at__isnull=False)
         .select_related("space", "owner", "hidden_by")
         .order_by("-hidden_at")[:limit]
+    )
+
+
+def export_markdown(articles) -> str:
+    """Articles as one Markdown document: title, owner, date and review date, then the text."""
+    parts = []
+    for article in articles:
+        parts.append(
+            f"# {article.title}\n\n"
+            f"_{article.owner.display_name} · {article.updated_at:%Y-%m-%d} · "
+            f"revision {article.revision_count}_\n\n{article.body}\n"
+        )
+    return "\n\n---\n\n".join(parts)
+
+
+def collection_articles(*, collection: Collection):
+    """A collection's articles (and those of its sub-collections) to export, in order."""
+    return (
+        Article.objects.filter(
+            Q(collection=collection) | Q(collection__parent=collection), hidden_at__isnull=True
+        )
+        .select_related("owner", "collection")
+        .order_by("collection__position", "collection__name", "title")
     )

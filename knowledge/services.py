@@ -19,7 +19,15 @@ from intranet.governance import permissions
 from intranet.governance.constants import Action, Module
 from knowledge import diff, text
 from knowledge import events as ev
-from knowledge.models import Article, Collection, HelpfulVote, OutdatedFlag, Revision, Suggestion
+from knowledge.models import (
+    Article,
+    Attachment,
+    Collection,
+    HelpfulVote,
+    OutdatedFlag,
+    Revision,
+    Suggestion,
+)
 
 TITLE_MIN, TITLE_MAX = 3, 200
 BODY_MAX = 200_000
@@ -438,3 +446,40 @@ def from_answer(*, actor, answer_id: int, space, collection: Collection | None =
         tags=list(topic.tags.values_list("name", flat=True)), collection=collection,
         summary=_("From an accepted answer"), source_answer=answer,
     )  # fmt: skip
+
+
+def attach(*, actor, article: Article, upload) -> Attachment:
+    """Add a file to an article: its editors only; validated by content (knowledge.files)."""
+    from django.core.files.base import ContentFile
+
+    from knowledge import files
+
+    with transaction.atomic():
+        article, access = _locked_article(actor, article.pk)
+        if not may_edit(user=actor, access=access, article=article):
+            raise PermissionDenied
+        _kind, content_type = files.inspect(upload)
+        name = files.safe_name(upload.name)
+        if article.attachments.filter(name=name).exists():
+            raise ValidationError({"file": _("This article has a file with this name already.")})
+        attachment = Attachment(
+            article=article, name=name, content_type=content_type, size=upload.size,
+            uploaded_by=actor,
+        )  # fmt: skip
+        # Stored under a random folder; a failed transaction leaves no row pointing at it.
+        attachment.file.save(name, ContentFile(files.read_all(upload).getvalue()), save=False)
+        attachment.save()
+    return attachment
+
+
+def detach(*, actor, attachment_id: int) -> None:
+    with transaction.atomic():
+        attachment = Attachment.objects.filter(pk=attachment_id).first()
+        if attachment is None:
+            raise PermissionDenied
+        article, access = _locked_article(actor, attachment.article_id)
+        if not may_edit(user=actor, access=access, article=article):
+            raise PermissionDenied
+        stored = attachment.file.name
+        attachment.delete()
+        transaction.on_commit(lambda: attachment.file.storage.delete(stored))

@@ -11,6 +11,12 @@ urlpatterns = [
         "spaces/<slug:slug>/knowledge/collections/new/", views.new_collection, name="new_collection"
     ),
     path("knowledge/search/", views.search, name="search"),
+    path("knowledge/<int:article_id>/export.<str:fmt>", views.export_article, name="export"),
+    path(
+        "spaces/<slug:slug>/knowledge/collections/<int:collection_id>/export.<str:fmt>",
+        views.export_collection,
+        name="export_collection",
+    ),
     path("knowledge/<int:article_id>/", views.article, name="article"),
     path("knowledge/<int:article_id>/edit/", views.edit, name="edit"),
     path("knowledge/<int:article_id>/suggest/", views.suggest, name="suggest"),
@@ -22,5 +28,14 @@ urlpatterns = [
     path("knowledge/<int:article_id>/outdated/", views.outdated, name="outdated"),
     path("knowledge/<int:article_id>/helpful/", views.helpful, name="helpful"),
     path("knowledge/suggestions/<int:suggestion_id>/decide/", views.decide, name="decide"),
+    path("knowledge/<int:article_id>/files/", views.upload, name="upload"),
+    path(
+        "knowledge/<int:article_id>/files/<int:attachment_id>/<str:name>",
+        views.attachment,
+        name="file",
+    ),
+    path(
+        "knowledge/files/<int:attachment_id>/remove/", views.remove_attachment, name="remove_file"
+    ),
     path("knowledge/from-answer/<int:answer_id>/", views.from_answer, name="from_answer"),
 ]

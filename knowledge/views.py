@@ -416,6 +416,97 @@ def from_answer(request, answer_id: int):
     return redirect(made.get_absolute_url())
 
 
+@require_POST
+def upload(request, article_id: int):
+    article, _access = _article(request, article_id)
+    made, error = _call(
+        lambda: services.attach(
+            actor=request.user, article=article, upload=request.FILES.get("file")
+        )
+    )
+    if error is not None:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Attached. Link to it in the text with: %(link)s")
+            % {"link": f"[{made.name}]({made.get_absolute_url()})"},
+        )
+    return redirect(f"{article.get_absolute_url()}#files")
+
+
+@require_GET
+def attachment(request, article_id: int, attachment_id: int, name: str):
+    """A file, to those who may read its article. Pictures show in the page; anything else
+    downloads (never rendered by the browser as a page)."""
+    from django.http import FileResponse
+
+    article, _access = _article(request, article_id)
+    found = article.attachments.filter(pk=attachment_id, name=name).first()
+    if found is None:
+        raise Http404
+    response = FileResponse(
+        found.file.open("rb"),
+        content_type=found.content_type,
+        as_attachment=not found.is_image,
+        filename=found.name,
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@require_POST
+def remove_attachment(request, attachment_id: int):
+    from knowledge.models import Attachment
+
+    found = Attachment.objects.filter(pk=attachment_id).first()
+    if found is None:
+        raise Http404
+    article, _access = _article(request, found.article_id)
+    _call(lambda: services.detach(actor=request.user, attachment_id=found.pk))
+    messages.success(request, _("The file is removed."))
+    return redirect(f"{article.get_absolute_url()}#files")
+
+
+def _export(request, *, articles, title: str, name: str, fmt: str, space, access):
+    from django.http import HttpResponse
+    from django.utils.text import slugify
+
+    if fmt == "md":
+        response = HttpResponse(
+            selectors.export_markdown(articles), content_type="text/markdown; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{slugify(name) or "export"}.md"'
+        return response
+    if fmt == "print":
+        return render(
+            request,
+            "knowledge/print.html",
+            {"articles": articles, "title": title, "space": space, "access": access},
+        )
+    raise Http404
+
+
+@require_GET
+def export_article(request, article_id: int, fmt: str):
+    """One article as Markdown or as a printable page (the browser saves it as PDF)."""
+    article, access = _article(request, article_id)
+    return _export(request, articles=[article], title=article.title, name=article.title,
+                   fmt=fmt, space=article.space, access=access)  # fmt: skip
+
+
+@require_GET
+def export_collection(request, slug: str, collection_id: int, fmt: str):
+    access = _space(request, slug)
+    collection = Collection.objects.filter(space=access.space, pk=collection_id).first()
+    if collection is None:
+        raise Http404
+    articles = list(selectors.collection_articles(collection=collection))
+    return _export(request, articles=articles, title=collection.name, name=collection.name,
+                   fmt=fmt, space=access.space, access=access)  # fmt: skip
+
+
 @require_GET
 def search(request):
     spaces = fulltext.spaces_with(user=request.user, module=Module.KNOWLEDGE)

@@ -1,6 +1,8 @@
 """What follows knowledge events: owners hear of suggestions, outdated flags and reviews due;
 proposers hear how their suggestion was decided."""
 
+import re
+
 from django.urls import reverse
 
 from intranet import events
@@ -74,7 +76,41 @@ def on_review_due(event: ev.ReviewDue) -> None:
         )
 
 
+ARTICLE_LINK = re.compile(r"/knowledge/(\d+)/")
+
+
+def record_citations(*, topic_id: int, text: str) -> None:
+    """Links to articles in a question or answer become citations (existing articles only)."""
+    from knowledge.models import Citation
+
+    ids = {int(n) for n in ARTICLE_LINK.findall(text or "")}
+    if not ids:
+        return
+    existing = Article.objects.filter(pk__in=ids).values_list("pk", flat=True)
+    Citation.objects.bulk_create(
+        [Citation(article_id=pk, topic_id=topic_id) for pk in existing], ignore_conflicts=True
+    )
+
+
+def on_question_asked(event) -> None:
+    from forums.models import Topic
+
+    body = Topic.objects.filter(pk=event.topic_id).values_list("body", flat=True).first()
+    record_citations(topic_id=event.topic_id, text=body)
+
+
+def on_answer_posted(event) -> None:
+    from forums.models import Answer
+
+    body = Answer.objects.filter(pk=event.answer_id).values_list("body", flat=True).first()
+    record_citations(topic_id=event.topic_id, text=body)
+
+
 def register() -> None:
+    from forums import events as forum_events
+
+    events.subscribe(forum_events.QuestionAsked, on_question_asked)
+    events.subscribe(forum_events.AnswerPosted, on_answer_posted)
     events.subscribe(ev.SuggestionMade, on_suggestion_made)
     events.subscribe(ev.SuggestionAccepted, on_suggestion_accepted)
     events.subscribe(ev.SuggestionDeclined, on_suggestion_declined)

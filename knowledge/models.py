@@ -247,3 +247,21 @@ class Attachment(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+
+class Citation(models.Model):
+    """A forum topic (its question or one of its answers) links to an article: the article
+    shows "questions that cite it" without searching every post."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="citations")
+    topic = models.ForeignKey(
+        "forums.Topic", on_delete=models.CASCADE, related_name="knowledge_citations"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "topic"], name="knowledge_cite_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"topic {self.topic_id} cites {self.article_id}"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQuery
-from django.db.models import Prefetch, Q
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 
 from forums.models import Tag
@@ -14,6 +14,7 @@ from intranet.search import fulltext
 from knowledge.models import Article, Collection, Revision, Suggestion
 
 PAGE_SIZE = 30
+RELATED_CANDIDATES = 200
 LIST_COLUMNS = ("id", "space_id", "collection_id", "title", "language", "owner__id",
                 "owner__first_name", "owner__last_name", "owner__email", "review_at",
                 "updated_at", "revision_count", "helpful_yes", "hidden_at")  # fmt: skip
@@ -25,11 +26,24 @@ def _with_tags(articles):
 
 def readable(user):
     """Articles in spaces the user may read, with the knowledge module on; not hidden."""
+
+    return Article.objects.filter(space_id__in=_knowledge_space_ids(user), hidden_at__isnull=True)
+
+
+def _knowledge_space_ids(user) -> list[int]:
+    """Readable spaces with the knowledge base, once per request (kept on the user object).
+    As ids, not a subquery: the planner misjudges how many spaces have the module and walks
+    every space's articles instead of using the text index."""
     from intranet.governance.constants import Module
     from intranet.governance.models import Space
 
-    spaces = Space.objects.viewable_by(user).filter(modules__contains=[Module.KNOWLEDGE])
-    return Article.objects.filter(space__in=spaces, hidden_at__isnull=True)
+    if "_knowledge_space_ids" not in user.__dict__:
+        user.__dict__["_knowledge_space_ids"] = list(
+            Space.objects.viewable_by(user)
+            .filter(modules__contains=[Module.KNOWLEDGE])
+            .values_list("pk", flat=True)
+        )
+    return user.__dict__["_knowledge_space_ids"]
 
 
 def articles_in(*, space, collection: Collection | None = None, stale: bool = False):
@@ -99,52 +113,90 @@ def article_page(*, article: Article, user) -> dict:
 
 
 def citing_questions(*, article: Article, user, limit: int = 5):
-    """Forum topics the reader may see that link to this article (one query)."""
-    from forums.models import Topic
+    """Forum topics the reader may see that link to this article (recorded when they were
+    posted, knowledge.handlers) or that it grew from."""
+    from forums.models import Answer, Topic
+    from knowledge.models import Citation
 
-    url = article.get_absolute_url()
-    spaces = _viewable_space_ids(user)
+    cited = Citation.objects.filter(article=article).values_list("topic_id", flat=True)
+    if article.source_answer_id:
+        cited = cited.union(
+            Answer.objects.filter(pk=article.source_answer_id).values_list("topic_id", flat=True)
+        )
+    # Ids first: an OR of "cited" and "grew from" inside one query defeats the indexes.
+    ids = list(cited[:100])
+    if not ids:
+        return []
     topics = Topic.objects.filter(
-        Q(body__contains=url) | Q(answers__body__contains=url) | Q(pk=_source_topic(article)),
-        space_id__in=spaces,
-        hidden_at__isnull=True,
+        pk__in=ids, space_id__in=_viewable_space_ids(user), hidden_at__isnull=True
     )
-    return list(topics.distinct().only("id", "title").order_by("-pk")[:limit])
+    return list(topics.only("id", "title").order_by("-pk")[:limit])
 
 
-def _source_topic(article: Article):
-    from forums.models import Answer
-
-    if article.source_answer_id is None:
-        return 0
-    return Answer.objects.filter(pk=article.source_answer_id).values("topic_id")[:1]
-
-
-def _viewable_space_ids(user):
+def _viewable_space_ids(user) -> list[int]:
+    """Ids of the spaces the user may read, once per request (kept on the user object)."""
     from intranet.governance.models import Space
 
-    return Space.objects.viewable_by(user).values("pk")
+    if "_viewable_space_ids" not in user.__dict__:
+        user.__dict__["_viewable_space_ids"] = list(
+            Space.objects.viewable_by(user).values_list("pk", flat=True)
+        )
+    return user.__dict__["_viewable_space_ids"]
+
+
+RELATED_TTL = 300
 
 
 def related(*, article: Article, user, tags, limit: int = 5) -> list[Article]:
-    """Other readable articles sharing tags, else alike in words (title full text)."""
+    """Other readable articles sharing most tags, filled up with articles alike in title words.
+    The candidates are worked out once per article version and kept a few minutes (Redis);
+    what this reader may read is filtered on every request."""
+    from django.core.cache import cache
+
+    key = f"knowledge:related:{article.pk}:{article.revision_count}"
+    candidates = cache.get(key)
+    if candidates is None:
+        candidates = _related_candidates(article=article, tags=tags)
+        cache.set(key, candidates, timeout=RELATED_TTL)
+    readable_ids = set(_knowledge_space_ids(user))
+    return [
+        Article(pk=pk, title=title, space_id=space_id)
+        for pk, title, space_id in candidates
+        if space_id in readable_ids
+    ][:limit]
+
+
+def _related_candidates(*, article: Article, tags, limit: int = 30) -> list[tuple]:
+    others = Article.objects.filter(hidden_at__isnull=True).exclude(pk=article.pk)
+    found: list[tuple] = []
+    if tags:
+        found = list(
+            others.filter(tags__in=[t.pk for t in tags])
+            .annotate(shared=Count("pk"))
+            .order_by("-shared", "-updated_at")
+            .values_list("pk", "title", "space_id")[:limit]
+        )
     words = [w for w in re.findall(r"\w+", article.title.lower()) if len(w) > 3][:6]
-    condition = Q(tags__in=[t.pk for t in tags]) if tags else Q(pk__in=[])
-    if words:
+    if len(found) < limit and words:
         query = None
         for word in words:
             for config in ("dutch", "english"):
                 part = SearchQuery(word, config=config)
                 query = part if query is None else query | part
-        condition |= Q(search=query)
-    return list(
-        readable(user)
-        .filter(condition)
-        .exclude(pk=article.pk)
-        .distinct()
-        .only("id", "title")
-        .order_by("-updated_at")[:limit]
-    )
+        # Rank only the newest few hundred matches: common words match thousands.
+        candidates = (
+            others.filter(search=query)
+            .exclude(pk__in=[row[0] for row in found])
+            .order_by("-pk")
+            .values("pk")[:RELATED_CANDIDATES]
+        )
+        found += list(
+            Article.objects.filter(pk__in=candidates)
+            .annotate(rank=SearchRank(F("search"), query))
+            .order_by("-rank", "-pk")
+            .values_list("pk", "title", "space_id")[: limit - len(found)]
+        )
+    return found
 
 
 def revisions(*, article: Article):

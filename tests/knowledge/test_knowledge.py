@@ -302,3 +302,40 @@ def test_the_demo_has_articles_with_revisions_suggestions_and_stale_ones():
     assert Suggestion.objects.filter(status="open").count() >= 3
     assert articles.filter(review_at__lt=timezone.localdate()).count() >= 3
     assert articles.exclude(collection=None).count() == articles.count()
+
+
+def test_questions_that_link_to_an_article_are_listed_on_it_for_those_who_may_read_them(
+    client, space, owner, django_capture_on_commit_callbacks
+):
+    from forums import services as forums
+
+    article = an_article(space, owner)
+    secret = SpaceFactory(visibility="secret", closed_reason="x")
+    insider = MembershipFactory(space=secret).user
+    link = f"Zie [het artikel]({article.get_absolute_url()})."
+    with django_capture_on_commit_callbacks(execute=True):
+        open_topic = forums.ask(author=owner, space=space, kind="question",
+                                title="Verlof en feestdagen?", body=link)  # fmt: skip
+        hidden = forums.ask(author=insider, space=secret, kind="question", title="Geheime vraag")
+        forums.answer(author=insider, topic=hidden, body=link)
+    client.force_login(MembershipFactory(space=space).user)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert open_topic.title in page and "Geheime vraag" not in page
+    client.force_login(insider)
+    assert "Geheime vraag" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_related_articles_are_only_those_the_reader_may_read(client, space, owner):
+    article = an_article(space, owner)
+    an_article(space, owner, title="Verlof opnemen in de zomer", tags="verlof")
+    secret = SpaceFactory(visibility="secret", closed_reason="x")
+    insider = MembershipFactory(space=secret).user
+    MembershipFactory(space=space, user=insider)
+    services.publish(author=insider, space=secret, title="Verlofregeling directie",
+                     body="Geheim", tags="verlof")  # fmt: skip
+    client.force_login(MembershipFactory(space=space).user)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Verlof opnemen in de zomer" in page and "Verlofregeling directie" not in page
+    client.force_login(insider)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Verlof opnemen in de zomer" in page and "Verlofregeling directie" in page

@@ -1,6 +1,6 @@
 """Forum pages against a running Plein (`make serve-prod`) seeded with bench/seed_forums.py.
 
-    python bench/forums.py [--base http://127.0.0.1:8000] [--seconds 30] [--runs 3]
+    python bench/forum_pages.py [--base http://127.0.0.1:8000] [--seconds 30] [--runs 3]
 
 For the topic list of a large space and a question page with 20 answers it prints, per page:
 queries and bytes (rendered in-process against the same database), single-user latency (one

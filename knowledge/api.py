@@ -170,7 +170,7 @@ class DiffView(APIView):
         pair = selectors.revision_pair(article=article, old=int(raw["old"]), new=int(raw["new"]))
         if pair is None:
             raise NotFound
-        rows = diff.rows(pair[0].body, pair[1].body)
+        rows = diff.cached_rows(article_id=article.pk, old=pair[0], new=pair[1])
         return Response({"counts": diff.counts(rows), "rows": [row.__dict__ for row in rows]})
 
 

@@ -66,3 +66,16 @@ def counts(diff: list[Row]) -> dict[str, int]:
             1 for r in diff if r.kind == "removed" or (r.kind == "changed" and r.left_no)
         ),
     }
+
+
+def cached_rows(*, article_id: int, old, new) -> list[Row]:
+    """rows() of two revisions, kept a day in Redis: revisions never change, so neither does
+    their difference."""
+    from django.core.cache import cache
+
+    key = f"knowledge:diff:{article_id}:{old.number}:{new.number}"
+    found = cache.get(key)
+    if found is None:
+        found = rows(old.body, new.body)
+        cache.set(key, found, timeout=24 * 60 * 60)
+    return found

@@ -335,7 +335,7 @@ def compare(request, article_id: int):
     pair = selectors.revision_pair(article=article, old=old or 0, new=new or 0)
     if pair is None:
         raise Http404
-    rows = diff.rows(pair[0].body, pair[1].body)
+    rows = diff.cached_rows(article_id=article.pk, old=pair[0], new=pair[1])
     return render(
         request,
         "knowledge/diff.html",

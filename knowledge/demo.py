@@ -94,9 +94,21 @@ ARTICLES = {
         ("Offertes", "lotte.meijer", "en", "Discount rules", ["offertes"],
          "Up to 10% the account manager decides; above that, the sales manager.", [], None),
     ],
+    "directie": [
+        ("Strategie", "annelies.vries", "nl", "Werken volgens 'open, tenzij'", ["werkwijze"],
+         f"{H}Wat het betekent\n\nWe delen kennis en vragen in open ruimtes, tenzij er een "
+         f"reden is om dat niet te doen (privacy, vertrouwelijke cijfers).\n\n{H}Wie beslist"
+         "\n\nDe eigenaar van de ruimte legt de reden voor een besloten ruimte vast.",
+         ["Voorbeelden van redenen toegevoegd."], None),
+        ("Strategie", "henk.boer", "nl", "Begrotingscyclus", ["budgetten"],
+         "Afdelingen leveren hun begroting in vóór 1 oktober; de directie stelt haar vast in "
+         "november.", [], None),
+    ],
     "marketing": [
         ("Huisstijl", "joost.smit", "nl", "Logo en huisstijl gebruiken", ["huisstijl"],
          "Gebruik alleen de logo's uit de beeldbank. Nooit uitrekken of verkleuren.", [], None),
+        ("Huisstijl", "noor.peters", "nl", "Schrijfwijzer", ["huisstijl"],
+         "Schrijf zoals je praat: kort, actief en met *je*. Vermijd afkortingen.", [], None),
         ("Events", "merel.sanders", "en", "Planning an event", ["events"],
          f"{H}Three months ahead\n\nBook the venue.\n\n{H}One month ahead\n\nSend the "
          "invitations.", [], None),

@@ -483,3 +483,37 @@ def detach(*, actor, attachment_id: int) -> None:
         stored = attachment.file.name
         attachment.delete()
         transaction.on_commit(lambda: attachment.file.storage.delete(stored))
+
+
+def set_co_owners(*, actor, article: Article, emails) -> list:
+    """The owner (or whoever may edit others' articles) names the co-owners: colleagues who
+    may read the space and edit, decide on suggestions and review with them."""
+    from django.contrib.auth import get_user_model
+
+    names = emails.split(",") if isinstance(emails, str) else list(emails or [])
+    wanted = {e.strip().lower() for e in names if e.strip()}
+    with transaction.atomic():
+        article, access = _locked_article(actor, article.pk)
+        if actor.pk != article.owner_id and not access.can(Action.EDIT_OTHERS_ARTICLE):
+            raise PermissionDenied
+        people = list(get_user_model().objects.filter(email__in=wanted, is_active=True))
+        unknown = wanted - {p.email.lower() for p in people}
+        if unknown:
+            raise ValidationError(
+                {
+                    "co_owners": _("No active colleague has the address %(email)s.")
+                    % {"email": sorted(unknown)[0]}
+                }
+            )
+        unable = [
+            p for p in people if not permissions.access_for(p, article.space).can(Action.VIEW)
+        ]
+        if unable:
+            raise ValidationError(
+                {
+                    "co_owners": _("%(name)s cannot read this space.")
+                    % {"name": unable[0].display_name}
+                }
+            )
+        article.co_owners.set([p for p in people if p.pk != article.owner_id])
+    return people

@@ -11,6 +11,8 @@ urlpatterns = [
         "spaces/<slug:slug>/knowledge/collections/new/", views.new_collection, name="new_collection"
     ),
     path("knowledge/search/", views.search, name="search"),
+    path("knowledge/suggestions/", views.my_suggestions, name="my_suggestions"),
+    path("knowledge/<int:article_id>/co-owners/", views.co_owners, name="co_owners"),
     path("knowledge/<int:article_id>/export.<str:fmt>", views.export_article, name="export"),
     path(
         "spaces/<slug:slug>/knowledge/collections/<int:collection_id>/export.<str:fmt>",

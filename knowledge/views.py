@@ -417,6 +417,28 @@ def from_answer(request, answer_id: int):
 
 
 @require_POST
+def co_owners(request, article_id: int):
+    article, _access = _article(request, article_id)
+    _done, error = _call(
+        lambda: services.set_co_owners(
+            actor=request.user, article=article, emails=request.POST.get("emails", "")
+        )
+    )
+    if error is not None:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Co-owners saved."))
+    return redirect(article.get_absolute_url())
+
+
+@require_GET
+def my_suggestions(request):
+    """Open suggestions on every article I own or co-own: the owner's queue."""
+    found = selectors.suggestions_for(articles=selectors.my_articles(user=request.user))
+    return render(request, "knowledge/my_suggestions.html", {"suggestions": found})
+
+
+@require_POST
 def upload(request, article_id: int):
     article, _access = _article(request, article_id)
     made, error = _call(

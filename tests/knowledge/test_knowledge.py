@@ -296,7 +296,7 @@ def test_the_demo_has_articles_with_revisions_suggestions_and_stale_ones():
 
     call_command("seed_demo")
     articles = Article.objects.all()
-    assert articles.count() >= 20
+    assert articles.count() >= 24
     assert set(articles.values_list("language", flat=True)) == {"nl", "en"}
     assert articles.filter(revision_count__gt=1).count() >= 5
     assert Suggestion.objects.filter(status="open").count() >= 3
@@ -339,3 +339,29 @@ def test_related_articles_are_only_those_the_reader_may_read(client, space, owne
     client.force_login(insider)
     page = client.get(article.get_absolute_url()).content.decode()
     assert "Verlof opnemen in de zomer" in page and "Verlofregeling directie" in page
+
+
+def test_owners_name_co_owners_who_then_edit_and_see_the_suggestion_queue(client, space, owner):
+    article = an_article(space, owner)
+    colleague = MembershipFactory(space=space).user
+    reader = MembershipFactory(space=space, role="reader").user
+    stranger = UserFactory(org_role="guest")  # guests read only their own spaces
+    url = reverse("knowledge:co_owners", args=[article.pk])
+    client.force_login(colleague)
+    assert client.post(url, {"emails": colleague.email}).status_code == 404
+    client.force_login(owner)
+    page = client.post(url, {"emails": "niemand@plein.example"}, follow=True, **EN)
+    assert "No active colleague has the address niemand@plein.example." in page.content.decode()
+    page = client.post(url, {"emails": stranger.email}, follow=True, **EN)
+    assert "cannot read this space" in page.content.decode()
+    assert not article.co_owners.exists()
+    client.post(url, {"emails": f"{colleague.email}, {owner.email}"})
+    assert list(article.co_owners.all()) == [colleague]
+    services.suggest(proposer=reader, article=article, base_number=1, title=article.title,
+                     body=TEXT + "\n\nAanvulling.", note="Aanvulling")  # fmt: skip
+    client.force_login(colleague)
+    assert client.get(reverse("knowledge:edit", args=[article.pk])).status_code == 200
+    queue = client.get(reverse("knowledge:my_suggestions")).content.decode()
+    assert article.title in queue and "Aanvulling" in queue
+    client.force_login(reader)
+    assert article.title not in client.get(reverse("knowledge:my_suggestions")).content.decode()

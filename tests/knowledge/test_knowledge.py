@@ -365,3 +365,69 @@ def test_owners_name_co_owners_who_then_edit_and_see_the_suggestion_queue(client
     assert article.title in queue and "Aanvulling" in queue
     client.force_login(reader)
     assert article.title not in client.get(reverse("knowledge:my_suggestions")).content.decode()
+
+
+def test_outsiders_get_404_on_every_knowledge_page_and_action(client, space, owner):
+    space.visibility, space.closed_reason = "private", "x"
+    space.save(update_fields=["visibility", "closed_reason"])
+    article = an_article(space, owner)
+    reader = MembershipFactory(space=space, role="reader").user
+    made = services.suggest(
+        proposer=reader, article=article, base_number=1, title=article.title, body="Anders"
+    )
+    client.force_login(UserFactory())
+    pk = article.pk
+    for url in (
+        reverse("knowledge:space", args=[space.slug]),
+        reverse("knowledge:new", args=[space.slug]),
+        reverse("knowledge:article", args=[pk]),
+        reverse("knowledge:edit", args=[pk]),
+        reverse("knowledge:suggest", args=[pk]),
+        reverse("knowledge:suggestions", args=[pk]),
+        reverse("knowledge:history", args=[pk]),
+        reverse("knowledge:decide", args=[made.pk]),
+        reverse("knowledge:export", args=[pk, "md"]),
+    ):
+        assert client.get(url).status_code == 404, url
+    for url, data in (
+        (reverse("knowledge:new_collection", args=[space.slug]), {"name": "Stiekem"}),
+        (reverse("knowledge:restore", args=[pk]), {"number": 1}),
+        (reverse("knowledge:reviewed", args=[pk]), {}),
+        (reverse("knowledge:outdated", args=[pk]), {"reason": "Klopt niet meer"}),
+        (reverse("knowledge:helpful", args=[pk]), {"helpful": "yes"}),
+        (reverse("knowledge:decide", args=[made.pk]), {"decision": "accept"}),
+        (reverse("knowledge:co_owners", args=[pk]), {"emails": ""}),
+    ):
+        assert client.post(url, data).status_code == 404, url
+    article.refresh_from_db()
+    made.refresh_from_db()
+    assert article.helpful_yes == 0 and made.status == "open" and article.revision_count == 1
+    assert not article.collection and not space.collections.exists()
+
+
+def test_collections_and_helpful_votes_with_bad_input(client, space, owner):
+    article = an_article(space, owner)
+    client.force_login(owner)
+    new = reverse("knowledge:new_collection", args=[space.slug])
+    response = client.post(new, {"name": "Verlof"})
+    collection = space.collections.get()
+    assert response["Location"].endswith(f"?collection={collection.pk}")
+    page = client.post(new, {"name": "verlof"}, follow=True, **EN).content.decode()
+    assert "There is a collection with this name already." in page
+    page = client.post(new, {"name": "x"}, follow=True, **EN).content.decode()
+    assert "Give the collection a name of 2 to 120 characters." in page
+    child = client.post(new, {"name": "Bijzonder verlof", "parent": collection.pk})
+    assert child.status_code == 302 and space.collections.count() == 2
+    grandchild = space.collections.get(name="Bijzonder verlof")
+    page = client.post(new, {"name": "Te diep", "parent": grandchild.pk}, follow=True, **EN)
+    assert "Collections nest one level" in page.content.decode()
+    # Helpful: one vote per reader, changeable; anything but yes/no is refused.
+    reader = MembershipFactory(space=space).user
+    client.force_login(reader)
+    helpful = reverse("knowledge:helpful", args=[article.pk])
+    page = client.post(helpful, {"helpful": "misschien"}, follow=True, **EN).content.decode()
+    assert "Choose yes or no." in page
+    client.post(helpful, {"helpful": "yes"})
+    client.post(helpful, {"helpful": "no"})
+    article.refresh_from_db()
+    assert (article.helpful_yes, article.helpful_no) == (0, 1)

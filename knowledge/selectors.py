@@ -226,6 +226,16 @@ def suggestions_for(*, articles) -> list[Suggestion]:
     )
 
 
+def person_by_email(email: str):
+    """The active colleague with this address (an owner filter), or None."""
+    from django.contrib.auth import get_user_model
+
+    email = (email or "").strip()
+    if not email:
+        return None
+    return get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+
+
 def my_articles(*, user):
     """Articles I own or co-own, in any space I can still read."""
     return readable(user).filter(Q(owner=user) | Q(co_owners=user)).distinct()

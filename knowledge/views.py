@@ -533,13 +533,23 @@ def export_collection(request, slug: str, collection_id: int, fmt: str):
 def search(request):
     spaces = fulltext.spaces_with(user=request.user, module=Module.KNOWLEDGE)
     chosen = next((s for s in spaces if s.slug == request.GET.get("space")), None)
+    collections = selectors.collections_of(space=chosen) if chosen else []
+    collection = next(
+        (c for top in collections for c in (top, *top.children.all())
+         if c.pk == _int(request.GET.get("collection"))),
+        None,
+    )  # fmt: skip
+    owner = selectors.person_by_email(request.GET.get("owner", ""))
     filters = selectors.SearchFilters(
         q=request.GET.get("q", "")[:200],
         space_id=chosen.pk if chosen else None,
+        collection_id=collection.pk if collection else None,
         tag=request.GET.get("tag", "")[:30],
+        owner_id=owner.pk if owner else None,
         freshness=request.GET.get("freshness", "")
-        if request.GET.get("freshness") in ("stale", "fresh") else "",
-    )  # fmt: skip
+        if request.GET.get("freshness") in ("stale", "fresh")
+        else "",
+    )
     page = Paginator(selectors.search(user=request.user, filters=filters), 20).get_page(
         request.GET.get("page")
     )
@@ -547,5 +557,13 @@ def search(request):
     return render(
         request,
         "knowledge/search.html",
-        {"page": page, "filters": filters, "spaces": spaces, "chosen": chosen},
+        {
+            "page": page,
+            "filters": filters,
+            "spaces": spaces,
+            "chosen": chosen,
+            "collections": collections,
+            "owner": owner,
+            "owner_asked": request.GET.get("owner", ""),
+        },
     )

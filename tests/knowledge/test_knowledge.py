@@ -431,3 +431,29 @@ def test_collections_and_helpful_votes_with_bad_input(client, space, owner):
     client.post(helpful, {"helpful": "no"})
     article.refresh_from_db()
     assert (article.helpful_yes, article.helpful_no) == (0, 1)
+
+
+def test_search_filters_by_collection_owner_and_freshness(client, space, owner):
+    from knowledge.models import Collection
+
+    shelf = Collection.objects.create(space=space, name="Verlof")
+    mine = an_article(space, owner, title="Verlof in de zomer", collection=shelf)
+    other_owner = MembershipFactory(space=space).user
+    theirs = an_article(space, other_owner, title="Verlof bij verhuizing")
+    Article.objects.filter(pk=theirs.pk).update(
+        review_at=timezone.localdate() - timezone.timedelta(days=1)
+    )
+    client.force_login(owner)
+    search = reverse("knowledge:search")
+
+    def found(**params):
+        page = client.get(search, {"q": "verlof", **params}, **EN).content.decode()
+        return {a.title for a in (mine, theirs) if f"/knowledge/{a.pk}/" in page}, page
+
+    assert found()[0] == {mine.title, theirs.title}
+    assert found(space=space.slug, collection=shelf.pk)[0] == {mine.title}
+    assert found(owner=other_owner.email)[0] == {theirs.title}
+    assert found(freshness="stale")[0] == {theirs.title}
+    assert found(freshness="fresh")[0] == {mine.title}
+    _titles, page = found(owner="niemand@plein.example")
+    assert "No active colleague has this email address." in page

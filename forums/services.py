@@ -69,7 +69,9 @@ def clean_tags(raw) -> list[str]:
     return list(cleaned.values())
 
 
-def _tags_named(names: list[str]) -> list[Tag]:
+def tags_named(names: list[str]) -> list[Tag]:
+    """The tags with these (cleaned) names, made when new. Tags are shared: the knowledge base
+    tags its articles with the same ones, so questions and articles meet on a tag."""
     return [
         Tag.objects.get_or_create(slug=slugify(n, allow_unicode=True) or n, defaults={"name": n})[0]
         for n in names
@@ -139,7 +141,7 @@ def ask(
             ask_leadership=bool(ask_leadership),
         )
         TopicFollow.objects.create(user=author, topic=topic)
-        topic.tags.set(_tags_named(values["tags"]))
+        topic.tags.set(tags_named(values["tags"]))
         index_topic(topic_id=topic.pk)
         events.publish(
             ev.QuestionAsked(
@@ -309,7 +311,7 @@ def edit_topic(*, actor, topic: Topic, title: str, body: str, tags) -> Topic:
         topic.body_html = text.render(values["body"]) if values["body"] else ""
         topic.edited_at = timezone.now()
         topic.save(update_fields=["title", "body", "body_html", "edited_at"])
-        topic.tags.set(_tags_named(values["tags"]))
+        topic.tags.set(tags_named(values["tags"]))
         index_topic(topic_id=topic.pk)
         cache.topics_changing(space_id=topic.space_id)
     return topic

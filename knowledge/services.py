@@ -13,7 +13,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from forums.services import _tags_named, clean_tags
+from forums.services import clean_tags, tags_named
 from intranet import events
 from intranet.governance import permissions
 from intranet.governance.constants import Action, Module
@@ -177,7 +177,7 @@ def publish(*, author, space, title: str, body: str, language: str = "nl", tags=
             owner=author, review_at=timezone.localdate() + timedelta(days=review_days()),
             source_answer=source_answer,
         )  # fmt: skip
-        article.tags.set(_tags_named(values["tags"]))
+        article.tags.set(tags_named(values["tags"]))
         _write_revision(
             article=article, author=author, title=values["title"], body=values["body"],
             summary=values["summary"] or _("First version"),
@@ -221,7 +221,7 @@ def revise(*, actor, article: Article, base_number: int, title: str, body: str,
         if unchanged and tags is None:
             raise ValidationError({"body": _("Nothing changed.")})
         if tags is not None:
-            article.tags.set(_tags_named(values["tags"]))
+            article.tags.set(tags_named(values["tags"]))
         if not unchanged:
             _write_revision(
                 article=article, author=actor, title=values["title"], body=values["body"],

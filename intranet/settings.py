@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "profiles",
     "forums",
     "knowledge",
+    "processes",
 ]
 
 MIDDLEWARE = [

@@ -166,6 +166,7 @@ class NotificationKind(models.TextChoices):
     SUGGESTION = "suggestion", _("Suggestions and outdated flags on my articles")
     SUGGESTION_DECIDED = "suggestion_decided", _("My suggestion is accepted or declined")
     REVIEW = "review", _("An article of mine is due for review")
+    HANDOFF = "handoff", _("A card is handed over to my department")
 
 
 class Channel(models.TextChoices):
@@ -194,6 +195,7 @@ DEFAULT_CHANNELS = {
     NotificationKind.SUGGESTION: Channel.EMAIL,
     NotificationKind.SUGGESTION_DECIDED: Channel.SITE,
     NotificationKind.REVIEW: Channel.EMAIL,
+    NotificationKind.HANDOFF: Channel.SITE,
 }
 
 

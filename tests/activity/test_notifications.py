@@ -108,6 +108,7 @@ def test_preferences_switch_a_kind_off(space_with, client, django_capture_on_com
             "suggestion": "email",
             "suggestion_decided": "site",
             "review": "email",
+            "handoff": "site",
         },
     )
     assert response.status_code == 302

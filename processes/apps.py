@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProcessesConfig(AppConfig):
+    name = "processes"
+    verbose_name = _("Process boards")
+
+    def ready(self) -> None:
+        from processes import handlers
+
+        handlers.register()

@@ -1,0 +1,28 @@
+"""Process board events, past tense; ids only."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CardMoved:
+    card_id: int
+    board_id: int
+    from_step_id: int
+    to_step_id: int
+    actor_id: int
+
+
+@dataclass(frozen=True)
+class CardHandedOff:
+    card_id: int
+    board_id: int
+    actor_id: int
+    from_department_id: int | None
+    to_department_id: int
+
+
+@dataclass(frozen=True)
+class PainPointFlagged:
+    pain_point_id: int
+    board_id: int
+    author_id: int

@@ -26,3 +26,18 @@ class PainPointFlagged:
     pain_point_id: int
     board_id: int
     author_id: int
+
+
+@dataclass(frozen=True)
+class SignalRaised:
+    signal_id: int
+    board_id: int
+    owner_id: int | None
+
+
+@dataclass(frozen=True)
+class SignalAnswered:
+    signal_id: int
+    actor_id: int
+    status: str
+    reporter_ids: list[int]

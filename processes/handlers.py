@@ -31,5 +31,44 @@ def on_handed_off(event: ev.CardHandedOff) -> None:
         )
 
 
+def _signal_url(signal_id: int) -> str:
+    # The signals page comes with the board views; until then, the board's space.
+    from processes.models import Signal
+
+    slug = (
+        Signal.objects.filter(pk=signal_id)
+        .values_list("group__board__space__slug", flat=True)
+        .first()
+    )
+    return reverse("governance:space", args=[slug]) if slug else reverse("home")
+
+
+def on_signal_raised(event: ev.SignalRaised) -> None:
+    if event.owner_id is None:
+        return
+    activity.notify(
+        recipient_id=event.owner_id,
+        kind=NotificationKind.SIGNAL,
+        group_key=f"signal:{event.signal_id}:raised",
+        actor_id=None,
+        url=_signal_url(event.signal_id),
+        params={"state": "raised"},
+    )
+
+
+def on_signal_answered(event: ev.SignalAnswered) -> None:
+    for reporter_id in event.reporter_ids:
+        activity.notify(
+            recipient_id=reporter_id,
+            kind=NotificationKind.SIGNAL,
+            group_key=f"signal:{event.signal_id}:answer",
+            actor_id=event.actor_id,
+            url=_signal_url(event.signal_id),
+            params={"state": event.status},
+        )
+
+
 def register() -> None:
     events.subscribe(ev.CardHandedOff, on_handed_off)
+    events.subscribe(ev.SignalRaised, on_signal_raised)
+    events.subscribe(ev.SignalAnswered, on_signal_answered)

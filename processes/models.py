@@ -167,3 +167,91 @@ class MeToo(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} too on {self.pain_point_id}"
+
+
+class SignalPolicy(models.Model):
+    """When recurring exceptions become a signal leaders must answer: one row, set by
+    administrators."""
+
+    min_reports = models.PositiveIntegerField(_("reports"), default=5)
+    min_people = models.PositiveIntegerField(_("different people"), default=3)
+    window_days = models.PositiveIntegerField(_("within days"), default=90)
+    response_days = models.PositiveIntegerField(_("answer within days"), default=14)
+    # How alike two reports must be (pg_trgm similarity, 0..1) to be grouped.
+    similarity = models.FloatField(_("similarity"), default=0.4)
+
+    def __str__(self) -> str:
+        return f"{self.min_reports} by {self.min_people} in {self.window_days} days"
+
+
+class ExceptionGroup(models.Model):
+    """Reports of the same exception. Plein groups them; a person can confirm or split."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="exception_groups")
+    title = models.CharField(max_length=200)
+    confirmed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ExceptionReport(models.Model):
+    class Category(models.TextChoices):
+        CUSTOMER_WISH = "customer_wish", _("A customer wanted something we do not offer")
+        RULE = "rule", _("A rule did not fit the case")
+        SYSTEM = "system", _("The system could not do it")
+        OTHER = "other", _("Something else")
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="exceptions")
+    step = models.ForeignKey(
+        Step, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    text = models.CharField(_("what happened"), max_length=1000)
+    group = models.ForeignKey(
+        ExceptionGroup, null=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["board", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Signal(models.Model):
+    """A group of exceptions that keeps coming back: a new need leaders must answer."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        REVIEW = "review", _("Under review")
+        EXPERIMENT = "experiment", _("Experiment")
+        ADOPTED = "adopted", _("Adopted")
+        DECLINED = "declined", _("Declined")
+
+    group = models.OneToOneField(ExceptionGroup, on_delete=models.CASCADE, related_name="signal")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("owner"),
+    )  # fmt: skip
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
+    response = models.TextField(_("response"), blank=True, max_length=3000)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"signal {self.pk}: {self.group.title}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.responded_at is None and self.due_at < timezone.now()

@@ -14,7 +14,18 @@ from intranet import events
 from intranet.governance import permissions
 from intranet.governance.constants import Action, Module
 from processes import events as ev
-from processes.models import Board, Card, MeToo, Move, PainPoint, Step
+from processes.models import (
+    Board,
+    Card,
+    ExceptionGroup,
+    ExceptionReport,
+    MeToo,
+    Move,
+    PainPoint,
+    Signal,
+    SignalPolicy,
+    Step,
+)
 
 NAME_MAX = 120
 
@@ -247,3 +258,169 @@ def set_pain_status(*, actor, pain_point_id: int, status: str) -> PainPoint:
         pain.status = status
         pain.save(update_fields=["status"])
     return pain
+
+
+# --- Exceptions and signals --------------------------------------------------------------------
+
+
+def signal_policy() -> SignalPolicy:
+    return SignalPolicy.objects.order_by("pk").first() or SignalPolicy()
+
+
+def configure_signals(*, actor, min_reports, min_people, window_days, response_days,
+                      similarity) -> SignalPolicy:  # fmt: skip
+    """Administrators set when recurring exceptions become a signal."""
+    if not permissions.is_administrator(actor):
+        raise PermissionDenied
+    errors = {}
+    values = {}
+    for field, raw in (("min_reports", min_reports), ("min_people", min_people),
+                       ("window_days", window_days), ("response_days", response_days)):  # fmt: skip
+        try:
+            values[field] = int(raw)
+        except (TypeError, ValueError):
+            values[field] = 0
+        if values[field] < 1:
+            errors[field] = _("Use a whole number of at least 1.")
+    try:
+        values["similarity"] = float(similarity)
+    except (TypeError, ValueError):
+        values["similarity"] = 0.0
+    if not 0.1 <= values["similarity"] <= 1:
+        errors["similarity"] = _("Use a similarity between 0.1 and 1.")
+    if not errors and values["min_people"] > values["min_reports"]:
+        errors["min_people"] = _("More people than reports cannot happen.")
+    if errors:
+        raise ValidationError(errors)
+    policy = signal_policy()
+    for field, value in values.items():
+        setattr(policy, field, value)
+    policy.save()
+    return policy
+
+
+def report_exception(*, reporter, board: Board, category: str, text: str,
+                     step: Step | None = None) -> ExceptionReport:  # fmt: skip
+    """A case that did not fit the process: short and fast to report. Plein puts it with
+    similar reports of the board and raises a signal when the group keeps coming back."""
+    if not may_view(user=reporter, board=board) or permissions.is_guest(reporter):
+        raise PermissionDenied
+    errors = {}
+    text = " ".join((text or "").split())
+    if not 10 <= len(text) <= 1000:
+        errors["text"] = _("Describe what happened in 10 to 1,000 characters.")
+    if category not in ExceptionReport.Category.values:
+        errors["category"] = _("Choose a category.")
+    if step is not None and step.board_id != board.pk:
+        errors["step"] = _("Choose a step of this board.")
+    if errors:
+        raise ValidationError(errors)
+    policy = signal_policy()
+    with transaction.atomic():
+        # One report at a time per board: grouping and the threshold count see each other.
+        Board.objects.select_for_update().filter(pk=board.pk).first()
+        report = ExceptionReport.objects.create(
+            board=board, step=step, reporter=reporter, category=category, text=text
+        )
+        report.group = _group_for(report, policy)
+        report.save(update_fields=["group"])
+        _maybe_signal(report.group, policy)
+    return report
+
+
+def _since(policy: SignalPolicy):
+    from datetime import timedelta
+
+    return timezone.now() - timedelta(days=policy.window_days)
+
+
+def _group_for(report: ExceptionReport, policy: SignalPolicy) -> ExceptionGroup:
+    """The group of the most similar recent report of the board (trigram similarity at least
+    the policy's threshold), or a new group."""
+    from django.contrib.postgres.search import TrigramSimilarity
+
+    closest = (
+        ExceptionReport.objects.filter(
+            board_id=report.board_id, created_at__gte=_since(policy), group__isnull=False
+        )
+        .exclude(pk=report.pk)
+        .annotate(similar=TrigramSimilarity("text", report.text))
+        .filter(similar__gte=policy.similarity)
+        .order_by("-similar", "-pk")
+        .select_related("group")
+        .first()
+    )
+    if closest is not None:
+        return closest.group
+    return ExceptionGroup.objects.create(board_id=report.board_id, title=report.text[:200])
+
+
+def _leadership_owner():
+    """Who answers signals by default: the manager of the department at the top."""
+    from intranet.governance.models import Department
+
+    top = Department.objects.filter(parent__isnull=True, manager__isnull=False).order_by("pk")
+    return top.values_list("manager_id", flat=True).first()
+
+
+def _maybe_signal(group: ExceptionGroup, policy: SignalPolicy) -> Signal | None:
+    from datetime import timedelta
+
+    from django.db.models import Count
+
+    if Signal.objects.filter(group=group).exists():
+        return None
+    counts = group.reports.filter(created_at__gte=_since(policy)).aggregate(
+        reports=Count("pk"), people=Count("reporter", distinct=True)
+    )
+    if counts["reports"] < policy.min_reports or counts["people"] < policy.min_people:
+        return None
+    signal = Signal.objects.create(
+        group=group, owner_id=_leadership_owner(),
+        due_at=timezone.now() + timedelta(days=policy.response_days),
+    )  # fmt: skip
+    events.publish(
+        ev.SignalRaised(signal_id=signal.pk, board_id=group.board_id, owner_id=signal.owner_id)
+    )
+    return signal
+
+
+def split_report(*, actor, report_id: int) -> ExceptionGroup:
+    """A person says this report is not like the others: it gets a group of its own."""
+    with transaction.atomic():
+        report = ExceptionReport.objects.select_for_update().filter(pk=report_id).first()
+        if report is None or not _can(actor, report.board, Action.MODERATE):
+            raise PermissionDenied
+        group = ExceptionGroup.objects.create(
+            board_id=report.board_id, title=report.text[:200], confirmed=True
+        )
+        report.group = group
+        report.save(update_fields=["group"])
+    return group
+
+
+def respond(*, actor, signal_id: int, status: str, response: str) -> Signal:
+    """The signal's owner (or an administrator) answers; every reporter hears it."""
+    response = (response or "").strip()
+    errors = {}
+    if status not in Signal.Status.values:
+        errors["status"] = _("Choose one of the offered states.")
+    if not 10 <= len(response) <= 3000:
+        errors["response"] = _("Answer in 10 to 3,000 characters: every reporter reads it.")
+    with transaction.atomic():
+        signal = Signal.objects.select_for_update().filter(pk=signal_id).first()
+        if signal is None or not (
+            actor.pk == signal.owner_id or permissions.is_administrator(actor)
+        ):
+            raise PermissionDenied
+        if errors:
+            raise ValidationError(errors)
+        signal.status, signal.response, signal.responded_at = status, response, timezone.now()
+        signal.save(update_fields=["status", "response", "responded_at"])
+        reporters = sorted(set(signal.group.reports.values_list("reporter_id", flat=True)))
+        events.publish(
+            ev.SignalAnswered(
+                signal_id=signal.pk, actor_id=actor.pk, status=status, reporter_ids=reporters
+            )
+        )
+    return signal

@@ -167,6 +167,7 @@ class NotificationKind(models.TextChoices):
     SUGGESTION_DECIDED = "suggestion_decided", _("My suggestion is accepted or declined")
     REVIEW = "review", _("An article of mine is due for review")
     HANDOFF = "handoff", _("A card is handed over to my department")
+    SIGNAL = "signal", _("Signals from recurring exceptions: raised for me, or answered")
 
 
 class Channel(models.TextChoices):
@@ -196,6 +197,7 @@ DEFAULT_CHANNELS = {
     NotificationKind.SUGGESTION_DECIDED: Channel.SITE,
     NotificationKind.REVIEW: Channel.EMAIL,
     NotificationKind.HANDOFF: Channel.SITE,
+    NotificationKind.SIGNAL: Channel.EMAIL,
 }
 
 

@@ -109,6 +109,7 @@ def test_preferences_switch_a_kind_off(space_with, client, django_capture_on_com
             "suggestion_decided": "site",
             "review": "email",
             "handoff": "site",
+            "signal": "email",
         },
     )
     assert response.status_code == 302

@@ -427,10 +427,6 @@ def search_forums(*, user, filters: SearchFilters):
     )
 
 
-def search_tags(*, prefix: str = "", limit: int = 50) -> list[Tag]:
-    return list(Tag.objects.filter(slug__startswith=prefix.lower()).only("name", "slug")[:limit])
-
-
 # --- Moderation (intranet.moderation registers these kinds) -------------------------------------
 
 

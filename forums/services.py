@@ -171,11 +171,18 @@ def index_topic(*, topic_id: int) -> None:
     )
 
 
+def _locked(model, pk: int):
+    """Lock one row alone. A locked row joined to others (select_related) is re-checked
+    by PostgreSQL against the joined rows it read before waiting: a topic moved or an answer
+    merged meanwhile would vanish from the result. The related rows load afterwards."""
+    return model.objects.select_for_update().filter(pk=pk).first()
+
+
 def _visible_topic(user, topic_id: int, *, lock: bool = False) -> Topic:
-    topics = Topic.objects.select_related("space")
     if lock:
-        topics = topics.select_for_update(of=("self",))
-    topic = topics.filter(pk=topic_id).first()
+        topic = _locked(Topic, topic_id)
+    else:
+        topic = Topic.objects.select_related("space").filter(pk=topic_id).first()
     if topic is None or not permissions.access_for(user, topic.space).can(Action.VIEW):
         raise PermissionDenied
     return topic
@@ -320,12 +327,7 @@ def edit_topic(*, actor, topic: Topic, title: str, body: str, tags) -> Topic:
 def edit_answer(*, actor, answer_id: int, body: str) -> Answer:
     body = _clean_body(body, required=True)
     with transaction.atomic():
-        target = (
-            Answer.objects.select_for_update(of=("self",))
-            .select_related("topic__space")
-            .filter(pk=answer_id)
-            .first()
-        )
+        target = _locked(Answer, answer_id)
         if target is None:
             raise PermissionDenied
         access = permissions.access_for(actor, target.topic.space)
@@ -451,8 +453,7 @@ def merge(*, actor, topic: Topic, into_id: int) -> Topic:
         duplicate = _moderated_topic(actor, topic.pk)
         if duplicate.merged_into_id:
             raise ValidationError({"into": _("This topic is merged already.")})
-        original = Topic.objects.select_for_update(of=("self",)).select_related("space")
-        original = original.filter(pk=into_id).first()
+        original = _locked(Topic, into_id)
         if original is None or not permissions.access_for(actor, original.space).can(
             Action.MODERATE
         ):

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from forums import cache, selectors, services
 from forums.forms import AnswerForm, TopicForm
 from forums.models import Topic
 from intranet.core.forms import errors_onto
+from intranet.core.redirects import safe_next
 from intranet.governance import permissions
 from intranet.governance.constants import Action, Module
 from intranet.governance.selectors import access_module
@@ -389,7 +391,7 @@ def request_answer(request, topic_id: int):
         raise Http404 from error
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect(request.POST.get("next") or topic.get_absolute_url())
+    return redirect(safe_next(request, topic.get_absolute_url()))
 
 
 @require_POST
@@ -413,7 +415,7 @@ def follow_tag(request, slug: str):
         messages.success(
             request, _("You will hear about new answers on %(tag)s.") % {"tag": tag.name}
         )
-    return redirect(request.POST.get("next") or "forums:unanswered")
+    return redirect(safe_next(request, reverse("forums:unanswered")))
 
 
 @require_POST

@@ -92,7 +92,8 @@ def create_board(*, actor, space, name: str, steps: list[dict], description: str
 def set_wip_limit(*, actor, step: Step, wip_limit) -> Step:
     limit = _clean_wip(wip_limit)
     with transaction.atomic():
-        step = Step.objects.select_for_update().select_related("board__space").get(pk=step.pk)
+        steps = Step.objects.select_for_update(of=("self",)).select_related("board__space")
+        step = steps.get(pk=step.pk)
         if not permissions.can(actor, Action.CREATE_BOARD, step.board.space):
             raise PermissionDenied
         step.wip_limit = limit

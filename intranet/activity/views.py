@@ -9,7 +9,6 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -17,6 +16,7 @@ from intranet.activity import selectors, services
 from intranet.activity.forms import AnnouncementForm, CommentForm, PostForm, PreferencesForm
 from intranet.activity.models import Post
 from intranet.core.forms import errors_onto
+from intranet.core.redirects import safe_next
 from intranet.governance import permissions
 from intranet.governance.selectors import access_space
 
@@ -25,13 +25,6 @@ User = get_user_model()
 
 def _int_or_none(value) -> int | None:
     return int(value) if value and str(value).isdigit() else None
-
-
-def _back(request, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return fallback
 
 
 def _feed_or_404(request, value: str) -> selectors.Feed:
@@ -70,7 +63,7 @@ def post_create(request):
             form.add_error("body", " ".join(error.messages))
         else:
             messages.success(request, _("Posted."))
-            return redirect(_back(request, fallback))
+            return redirect(safe_next(request, fallback))
     return render(
         request, "activity/compose.html", {"form": form, "space": access.space}, status=400
     )
@@ -141,7 +134,7 @@ def react(request, post_id: int):
     if request.htmx:
         item = selectors.hydrate_post(post=post, user=request.user)
         return render(request, "activity/_reactions.html", {"item": item})
-    return redirect(_back(request, reverse("activity:post", args=[post.pk])))
+    return redirect(safe_next(request, reverse("activity:post", args=[post.pk])))
 
 
 @require_POST
@@ -173,7 +166,7 @@ def notifications(request):
                 services.mark_read(user=request.user, notification_id=_int_or_none(target) or -1)
         except PermissionDenied as error:
             raise Http404 from error
-        return redirect(_back(request, reverse("activity:notifications")))
+        return redirect(safe_next(request, reverse("activity:notifications")))
     page = Paginator(selectors.notifications(user=request.user), 30).get_page(
         request.GET.get("page")
     )

@@ -81,15 +81,6 @@ def queue(*, space_ids: list[int], limit: int = 50) -> list[QueueItem]:
     return list(items.values())
 
 
-def open_count(*, space_ids: list[int]) -> int:
-    return (
-        Report.objects.filter(space_id__in=space_ids, status=Report.Status.OPEN)
-        .values("kind", "object_id")
-        .distinct()
-        .count()
-    )
-
-
 def hidden(*, space_ids: list[int], limit: int = 30) -> list[tuple[registry.Kind, object]]:
     """What is hidden now in these spaces, latest first: one query per kind."""
     found = [

@@ -8,21 +8,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from intranet.core.redirects import safe_next
 from intranet.governance.constants import Action
 from intranet.governance.selectors import access_space
 from intranet.moderation import registry, selectors, services
 from intranet.moderation.models import Report
-
-
-def _next(request, fallback: str) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return fallback
 
 
 def _object_id(request) -> int:
@@ -71,7 +64,7 @@ def report(request):
         raise Http404 from error
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect(_next(request, "/"))
+    return redirect(safe_next(request, "/"))
 
 
 def _decide(request, call, done: str):
@@ -82,7 +75,7 @@ def _decide(request, call, done: str):
         raise Http404 from error
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect(_next(request, "moderation:queue"))
+    return redirect(safe_next(request, "moderation:queue"))
 
 
 @require_http_methods(["GET", "POST"])

@@ -463,3 +463,23 @@ def test_shared_answers_are_made_personal_for_each_reader(space, asker):
     assert report_link not in pages[answerer]
     assert delete_link in pages[answerer]
     assert delete_link not in pages[asker] and delete_link not in pages[reader]
+
+
+def test_next_addresses_elsewhere_are_ignored_after_a_form(
+    client, space, asker, django_capture_on_commit_callbacks
+):
+    """ "next" sends one back to a page on this site, never to another site."""
+    topic = a_question(space, asker, tags="btw")
+    follow = reverse("forums:follow_tag", args=["btw"])
+    response = client.post(follow, {"next": "https://evil.example/phish"})
+    assert response["Location"] == reverse("forums:unanswered")
+    response = client.post(follow, {"next": topic.get_absolute_url(), "action": "unfollow"})
+    assert response["Location"] == topic.get_absolute_url()
+    expert = MembershipFactory(space=space).user
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("forums:request_answer", args=[topic.pk]),
+            {"person": expert.pk, "next": "//evil.example/"},
+        )
+    assert response["Location"] == topic.get_absolute_url()
+    assert Notification.objects.filter(recipient=expert, kind="answer_request").exists()

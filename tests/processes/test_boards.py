@@ -67,6 +67,10 @@ def test_wip_limit_refuses_and_nothing_moves(order_flow):
     assert Card.objects.get(pk=cards[2].pk).step == offer and Move.objects.count() == 2
     with pytest.raises(ValidationError):
         services.set_wip_limit(actor=lead, step=invoice, wip_limit=-1)
+    with pytest.raises(PermissionDenied):
+        services.set_wip_limit(actor=UserFactory(), step=invoice, wip_limit=5)
+    assert services.set_wip_limit(actor=lead, step=invoice, wip_limit=3).wip_limit == 3
+    services.move(actor=lead, card_id=cards[2].pk, to_step_id=invoice.pk, from_step_id=offer.pk)
     with pytest.raises(ValidationError):
         services.create_board(actor=lead, space=order_flow["space"], name="Leeg", steps=[])
 

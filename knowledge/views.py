@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -95,7 +96,7 @@ def new_collection(request, slug: str):
     if error is not None:
         messages.error(request, " ".join(error.messages))
         return redirect("knowledge:space", slug=slug)
-    return redirect(f"{request.path.rsplit('collections', 1)[0]}?collection={made.pk}")
+    return redirect(f"{reverse('knowledge:space', args=[slug])}?collection={made.pk}")
 
 
 @require_http_methods(["GET", "POST"])

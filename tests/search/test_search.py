@@ -13,7 +13,8 @@ EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 @pytest.fixture
 def me(client):
-    person = UserFactory(language="en")
+    # A fixed name: a random one ("Reijers") is sometimes alike enough to what is searched.
+    person = UserFactory(language="en", first_name="Tess", last_name="Zonneveld")
     client.force_login(person)
     return person
 

@@ -4,35 +4,27 @@ move, merge, lock, pin). The counter lives in Redis, so every worker sees the sa
 
 from __future__ import annotations
 
-from django.core.cache import cache
+from intranet.core.cache import Generation
 
 # Relative times ("3 minutes ago") in a cached list age at most this long.
 LIST_TTL = 60
 
 
-def _generation_key(space_id: int) -> str:
-    return f"forums:gen:{space_id}"
+_lists = Generation("forums:list")
+_topics = Generation("forums:answers")
 
 
 def topics_changed(*, space_id: int) -> None:
-    try:
-        cache.incr(_generation_key(space_id))
-    except ValueError:
-        cache.set(_generation_key(space_id), 1, timeout=None)
+    _lists.bump(space_id)
 
 
 def list_key(*, space_id: int, parts: tuple) -> str:
-    generation = cache.get(_generation_key(space_id)) or 0
-    return "forums:list:" + ":".join(str(p) for p in (space_id, generation, *parts))
+    return _lists.key(space_id, *parts)
 
 
 def topics_changing(*, space_id: int) -> None:
-    """Called by a service inside its transaction: bump now, and again once the write is
-    committed, so a list another worker rendered from the old rows in between is not reused."""
-    from django.db import transaction
-
-    topics_changed(space_id=space_id)
-    transaction.on_commit(lambda: topics_changed(space_id=space_id))
+    """Called by a service inside its transaction (see Generation.changing)."""
+    _lists.changing(space_id)
 
 
 # --- The answers of a question page ------------------------------------------------------------
@@ -45,27 +37,13 @@ ANSWERS_TTL = 60
 CSRF_PLACEHOLDER = "__plein_csrf__"
 
 
-def _topic_key(topic_id: int) -> str:
-    return f"forums:topic-gen:{topic_id}"
-
-
 def topic_changing(*, topic_id: int) -> None:
-    """Inside a service's transaction: bump now and again after commit (see topics_changing)."""
-    from django.db import transaction
-
-    def bump():
-        try:
-            cache.incr(_topic_key(topic_id))
-        except ValueError:
-            cache.set(_topic_key(topic_id), 1, timeout=None)
-
-    bump()
-    transaction.on_commit(bump)
+    """Inside a service's transaction: bump now and again after commit."""
+    _topics.changing(topic_id)
 
 
 def answers_key(*, topic_id: int, parts: tuple) -> str:
-    generation = cache.get(_topic_key(topic_id)) or 0
-    return "forums:answers:" + ":".join(str(p) for p in (topic_id, generation, *parts))
+    return _topics.key(topic_id, *parts)
 
 
 def personalise(html: str, *, csrf_token: str, user_id: int, votes: dict[int, str]) -> str:

@@ -192,7 +192,7 @@ def _answers_block(request, context: dict) -> dict:
             "count": len(page["answers"]),
             "answers": render_to_string("forums/_answers.html", inner, request=request),
             "topic_comments": render_to_string(
-                "forums/_comments.html",
+                "activity/_comments.html",
                 {**inner, "comments": page["topic_comments"], "on": None},
                 request=request,
             ),

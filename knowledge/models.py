@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from intranet.core.models import StoredFile
 from intranet.moderation.models import Moderated
 
 
@@ -219,34 +220,19 @@ def _attachment_path(instance, filename: str) -> str:
     return f"knowledge/{instance.article_id}/{uuid.uuid4().hex}/{filename}"
 
 
-class Attachment(models.Model):
-    """A file that belongs with an article, kept in Django's storage (local disk, or
-    S3-compatible storage in production); served only to those who may read the article."""
+class Attachment(StoredFile):
+    """A file that belongs with an article."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=_attachment_path, max_length=300)
-    name = models.CharField(max_length=120)
-    content_type = models.CharField(max_length=120)
-    size = models.PositiveBigIntegerField()
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["name", "pk"]
-
-    def __str__(self) -> str:
-        return self.name
+    class Meta(StoredFile.Meta):
+        pass
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
         return reverse("knowledge:file", args=[self.article_id, self.pk, self.name])
-
-    @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")
 
 
 class Citation(models.Model):

@@ -449,10 +449,10 @@ def from_answer(*, actor, answer_id: int, space, collection: Collection | None =
 
 
 def attach(*, actor, article: Article, upload) -> Attachment:
-    """Add a file to an article: its editors only; validated by content (knowledge.files)."""
+    """Add a file to an article: its editors only; validated by content (intranet.core.files)."""
     from django.core.files.base import ContentFile
 
-    from knowledge import files
+    from intranet.core import files
 
     with transaction.atomic():
         article, access = _locked_article(actor, article.pk)

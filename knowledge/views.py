@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intranet.core.forms import errors_onto
+from intranet.core.forms import run as _call
 from intranet.governance import permissions
 from intranet.governance.constants import Action, Module
 from intranet.governance.selectors import access_module
@@ -39,16 +39,6 @@ def _may_edit(request, article, access) -> bool:
 
 def _int(raw) -> int | None:
     return int(raw) if str(raw or "").isdigit() else None
-
-
-def _call(call):
-    """Run a service: forbidden is 404; a refusal comes back as the ValidationError."""
-    try:
-        return call(), None
-    except PermissionDenied as error:
-        raise Http404 from error
-    except ValidationError as error:
-        return None, error
 
 
 @require_GET
@@ -462,21 +452,13 @@ def upload(request, article_id: int):
 def attachment(request, article_id: int, attachment_id: int, name: str):
     """A file, to those who may read its article. Pictures show in the page; anything else
     downloads (never rendered by the browser as a page)."""
-    from django.http import FileResponse
+    from intranet.core import files
 
     article, _access = _article(request, article_id)
     found = article.attachments.filter(pk=attachment_id, name=name).first()
     if found is None:
         raise Http404
-    response = FileResponse(
-        found.file.open("rb"),
-        content_type=found.content_type,
-        as_attachment=not found.is_image,
-        filename=found.name,
-    )
-    response["Cache-Control"] = "private, max-age=3600"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return files.serve(found)
 
 
 @require_POST

@@ -7,6 +7,6 @@ class ProcessesConfig(AppConfig):
     verbose_name = _("Process boards")
 
     def ready(self) -> None:
-        from processes import handlers
+        from processes import registrations
 
-        handlers.register()
+        registrations.register()

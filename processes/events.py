@@ -1,6 +1,6 @@
 """Process board events, past tense; ids only."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -10,6 +10,7 @@ class CardMoved:
     from_step_id: int
     to_step_id: int
     actor_id: int
+    watcher_ids: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,15 @@ class PainPointFlagged:
     pain_point_id: int
     board_id: int
     author_id: int
+
+
+@dataclass(frozen=True)
+class PainPointStatusChanged:
+    pain_point_id: int
+    board_id: int
+    actor_id: int
+    author_id: int
+    status: str
 
 
 @dataclass(frozen=True)

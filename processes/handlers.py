@@ -7,6 +7,7 @@ from intranet import events
 from intranet.activity import services as activity
 from intranet.activity.models import NotificationKind
 from processes import events as ev
+from processes import live
 from processes.models import Card
 
 
@@ -25,22 +26,37 @@ def on_handed_off(event: ev.CardHandedOff) -> None:
             kind=NotificationKind.HANDOFF,
             group_key=f"handoff:{card.pk}:{card.step_id}",
             actor_id=event.actor_id,
-            # The board's own page comes with the board views; until then, its space.
-            url=reverse("governance:space", args=[card.board.space.slug]),
+            url=card.get_absolute_url(),
             params={"title": card.title, "step": card.step.name},
         )
 
 
-def _signal_url(signal_id: int) -> str:
-    # The signals page comes with the board views; until then, the board's space.
-    from processes.models import Signal
+def on_moved(event: ev.CardMoved) -> None:
+    """Open boards show the move; watchers of the card hear where it went."""
+    live.card_moved(board_id=event.board_id, card_id=event.card_id,
+                    from_step_id=event.from_step_id)  # fmt: skip
+    if not event.watcher_ids:
+        return
+    card = Card.objects.select_related("step").filter(pk=event.card_id).first()
+    if card is None:
+        return
+    for person_id in event.watcher_ids:
+        activity.notify(
+            recipient_id=person_id,
+            kind=NotificationKind.HANDOFF,
+            group_key=f"watch:{card.pk}:{card.step_id}",
+            actor_id=event.actor_id,
+            url=card.get_absolute_url(),
+            params={"title": card.title, "step": card.step.name, "watched": True},
+        )
 
-    slug = (
-        Signal.objects.filter(pk=signal_id)
-        .values_list("group__board__space__slug", flat=True)
-        .first()
-    )
-    return reverse("governance:space", args=[slug]) if slug else reverse("home")
+
+def on_pain_flagged(event: ev.PainPointFlagged) -> None:
+    live.pains_changed(board_id=event.board_id)
+
+
+def _signal_url(signal_id: int) -> str:
+    return reverse("processes:signal", args=[signal_id])
 
 
 def on_signal_raised(event: ev.SignalRaised) -> None:
@@ -70,5 +86,7 @@ def on_signal_answered(event: ev.SignalAnswered) -> None:
 
 def register() -> None:
     events.subscribe(ev.CardHandedOff, on_handed_off)
+    events.subscribe(ev.CardMoved, on_moved)
+    events.subscribe(ev.PainPointFlagged, on_pain_flagged)
     events.subscribe(ev.SignalRaised, on_signal_raised)
     events.subscribe(ev.SignalAnswered, on_signal_answered)

@@ -2,10 +2,14 @@
 cards moving through them, and the pain points colleagues flag on steps and cards."""
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from intranet.core.models import StoredFile
 
 
 class Board(models.Model):
@@ -29,6 +33,17 @@ class Board(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("processes:board", args=[self.pk])
+
+
+# Lane colours for the departments that own steps: picked by department id, so a department
+# keeps its colour on every board. Each pairs with dark text (contrast >= 4.5:1).
+LANE_COLOURS = ["#dbeafe", "#dcfce7", "#fef3c7", "#fce7f3", "#e0e7ff", "#ccfbf1", "#ffedd5",
+                "#ede9fe"]  # fmt: skip
+
 
 class Step(models.Model):
     """A column: one step of the process, owned by a department, with an optional WIP limit."""
@@ -51,6 +66,12 @@ class Step(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def colour(self) -> str:
+        if self.department_id is None:
+            return "#f1f5f9"
+        return LANE_COLOURS[self.department_id % len(LANE_COLOURS)]
+
 
 class Card(models.Model):
     """A case or work item travelling through the steps."""
@@ -70,6 +91,9 @@ class Card(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     entered_step_at = models.DateTimeField(default=timezone.now)
     watchers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    labels = ArrayField(models.CharField(max_length=30), default=list, blank=True, size=8)
+    # Done with: off the board, kept with its history (flow metrics still count its moves).
+    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["entered_step_at", "pk"]
@@ -77,6 +101,59 @@ class Card(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("processes:card", args=[self.pk])
+
+    @property
+    def space(self):
+        """Comments on a card follow the rights of the space through which the commenter
+        takes part (services.comment sets it), else of the board's own space."""
+        return getattr(self, "acting_space", None) or self.board.space
+
+    @property
+    def is_late(self) -> bool:
+        return self.due_date is not None and self.due_date < timezone.localdate()
+
+
+class ChecklistItem(models.Model):
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="checklist")
+    text = models.CharField(_("item"), max_length=200)
+    position = models.PositiveIntegerField(default=0)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _card_file_path(instance, filename: str) -> str:
+    import secrets
+
+    return f"cards/{instance.card_id}/{secrets.token_hex(8)}/{filename}"
+
+
+class CardAttachment(StoredFile):
+    """A file with a card, served only to those who may see the board."""
+
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=_card_file_path, max_length=300)
+
+    class Meta(StoredFile.Meta):
+        pass
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("processes:file", args=[self.card_id, self.pk, self.name])
 
 
 class Move(models.Model):
@@ -154,6 +231,15 @@ class PainPoint(models.Model):
     def __str__(self) -> str:
         return self.what[:60]
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("processes:pain", args=[self.pk])
+
+    @property
+    def space(self):
+        return getattr(self, "acting_space", None) or self.board.space
+
 
 class MeToo(models.Model):
     pain_point = models.ForeignKey(PainPoint, on_delete=models.CASCADE, related_name="me_toos")
@@ -219,7 +305,12 @@ class ExceptionReport(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["board", "-created_at"])]
+        indexes = [
+            models.Index(fields=["board", "-created_at"]),
+            # Grouping asks "which recent reports are like this one": the trigram index
+            # answers that without comparing against every report.
+            GinIndex(fields=["text"], opclasses=["gin_trgm_ops"], name="processes_exc_text_trgm"),
+        ]
 
     def __str__(self) -> str:
         return self.text[:60]
@@ -251,6 +342,11 @@ class Signal(models.Model):
 
     def __str__(self) -> str:
         return f"signal {self.pk}: {self.group.title}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("processes:signal", args=[self.pk])
 
     @property
     def is_overdue(self) -> bool:

@@ -6,10 +6,330 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from processes.models import Board, Card, Move
+from intranet.governance.constants import Module
+from processes import services
+from processes.models import (
+    Board,
+    Card,
+    ChecklistItem,
+    ExceptionGroup,
+    ExceptionReport,
+    Move,
+    PainPoint,
+    Signal,
+    Step,
+)
+
+PAGE_SIZE = 50
+
+
+def viewable_boards(*, user):
+    """Boards `user` may see: of a space they may read, or shared with one, where that space
+    has process boards switched on."""
+    from intranet.governance.models import Space
+
+    spaces = Space.objects.viewable_by(user).filter(modules__contains=[Module.BOARDS])
+    ids = Board.objects.filter(Q(space__in=spaces) | Q(shared_with__in=spaces)).values("pk")
+    return Board.objects.filter(pk__in=ids)
+
+
+def boards_of_space(*, space):
+    """The boards a space owns and those shared with it, with their card counts."""
+    cards = (
+        Card.objects.filter(board=OuterRef("pk"), archived_at__isnull=True)
+        .order_by()
+        .values("board")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Board.objects.filter(Q(space=space) | Q(shared_with=space))
+        .distinct()
+        .select_related("space")
+        .annotate(card_count=Coalesce(Subquery(cards), 0))
+        .order_by("name", "pk")
+    )
+
+
+def readable_board(*, user, board_id: int) -> Board | None:
+    board = (
+        Board.objects.select_related("space")
+        .prefetch_related("shared_with")
+        .filter(pk=board_id)
+        .first()
+    )
+    if board is None or not services.may_view(user=user, board=board):
+        return None
+    return board
+
+
+def _card_counts(cards):
+    """Checklist progress and pain points per card, as subqueries (one query for the lot)."""
+    items = ChecklistItem.objects.filter(card=OuterRef("pk")).order_by().values("card")
+    pains = (
+        PainPoint.objects.filter(card=OuterRef("pk"))
+        .exclude(status=PainPoint.Status.SOLVED)
+        .order_by()
+        .values("card")
+    )
+    return cards.annotate(
+        check_total=Coalesce(Subquery(items.annotate(n=Count("pk")).values("n")), 0),
+        check_done=Coalesce(
+            Subquery(items.filter(done_at__isnull=False).annotate(n=Count("pk")).values("n")), 0
+        ),
+        pain_count=Coalesce(Subquery(pains.annotate(n=Count("pk")).values("n")), 0),
+    )
+
+
+def board_cards(*, board_id: int, card_ids: list[int] | None = None):
+    cards = Card.objects.filter(board_id=board_id, archived_at__isnull=True).select_related("owner")
+    if card_ids is not None:
+        cards = cards.filter(pk__in=card_ids)
+    return _card_counts(
+        cards.only(
+            "id",
+            "title",
+            "step_id",
+            "board_id",
+            "due_date",
+            "labels",
+            "entered_step_at",
+            "owner__id",
+            "owner__first_name",
+            "owner__last_name",
+            "owner__email",
+        )
+    )
+
+
+def steps_with_counts(*, board_id: int, step_ids: list[int] | None = None) -> list[Step]:
+    """Steps with their department, number of cards and of open pain points (on the step or
+    its cards)."""
+    steps = Step.objects.filter(board_id=board_id).select_related("department")
+    if step_ids is not None:
+        steps = steps.filter(pk__in=step_ids)
+    cards = (
+        Card.objects.filter(step=OuterRef("pk"), archived_at__isnull=True)
+        .order_by()
+        .values("step")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    pains = (
+        PainPoint.objects.filter(Q(step=OuterRef("pk")) | Q(card__step=OuterRef("pk")))
+        .exclude(status=PainPoint.Status.SOLVED)
+        .order_by()
+        .values("board")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    found = list(
+        steps.annotate(
+            card_count=Coalesce(Subquery(cards), 0), pain_count=Coalesce(Subquery(pains), 0)
+        )
+    )
+    for step in found:
+        step.over_limit = step.wip_limit is not None and step.card_count >= step.wip_limit
+    return found
+
+
+def columns(*, board: Board) -> list[Step]:
+    """The board as columns: each step with its cards in the order they arrived. Two
+    queries, whatever the number of cards."""
+    steps = steps_with_counts(board_id=board.pk)
+    by_step: dict[int, list] = {step.pk: [] for step in steps}
+    for card in board_cards(board_id=board.pk):
+        by_step.setdefault(card.step_id, []).append(card)
+    for step in steps:
+        step.card_list = by_step[step.pk]
+    return steps
+
+
+def readable_card(*, user, card_id: int) -> Card | None:
+    card = (
+        Card.objects.select_related("board__space", "step__department", "owner")
+        .prefetch_related("board__shared_with")
+        .filter(pk=card_id)
+        .first()
+    )
+    if card is None or not services.may_view(user=user, board=card.board):
+        return None
+    return card
+
+
+def card_page(*, card: Card) -> dict:
+    """What the card page shows besides the card: checklist, files, its journey through the
+    steps (hand-offs marked), its pain points and watchers."""
+    moves = list(
+        card.moves.select_related("from_step", "to_step", "by", "from_department", "to_department")
+    )
+    return {
+        "checklist": list(card.checklist.select_related("done_by")),
+        "attachments": list(card.attachments.all()),
+        "moves": moves,
+        "pains": list(card.pain_points.select_related("author")),
+        "watcher_ids": set(card.watchers.values_list("pk", flat=True)),
+        "steps": list(card.board.steps.select_related("department")),
+    }
+
+
+def pain_points(*, board: Board, status: str = ""):
+    pains = board.pain_points.select_related("author", "step", "card")
+    if status == "open":
+        pains = pains.exclude(status=PainPoint.Status.SOLVED)
+    elif status in PainPoint.Status.values:
+        pains = pains.filter(status=status)
+    return pains
+
+
+def readable_pain(*, user, pain_id: int) -> PainPoint | None:
+    pain = (
+        PainPoint.objects.select_related("board__space", "author", "step", "card")
+        .prefetch_related("board__shared_with")
+        .filter(pk=pain_id)
+        .first()
+    )
+    if pain is None or not services.may_view(user=user, board=pain.board):
+        return None
+    return pain
+
+
+def my_me_toos(*, user, pain_ids) -> set[int]:
+    from processes.models import MeToo
+
+    return set(
+        MeToo.objects.filter(user=user, pain_point_id__in=list(pain_ids)).values_list(
+            "pain_point_id", flat=True
+        )
+    )
+
+
+def exception_groups(*, board: Board, limit: int = 100) -> list[ExceptionGroup]:
+    """Groups of the board, the most reported first, each with its reports (newest first)
+    and its signal, if it became one. Three queries."""
+    reports = ExceptionReport.objects.select_related("reporter", "step").order_by("-created_at")
+    return list(
+        board.exception_groups.annotate(
+            report_count=Count("reports", distinct=True),
+            people=Count("reports__reporter", distinct=True),
+        )
+        .filter(report_count__gt=0)
+        .select_related("signal")
+        .prefetch_related(Prefetch("reports", queryset=reports))
+        .order_by("-report_count", "-created_at")[:limit]
+    )
+
+
+def signals_for(*, user, state: str = ""):
+    """Signals of boards `user` may see: overdue first, then by deadline."""
+    signals = (
+        Signal.objects.filter(group__board__in=viewable_boards(user=user))
+        .select_related("group__board__space", "owner")
+        .annotate(
+            report_count=Count("group__reports", distinct=True),
+            people=Count("group__reports__reporter", distinct=True),
+        )
+    )
+    now = timezone.now()
+    if state == "overdue":
+        signals = signals.filter(responded_at__isnull=True, due_at__lt=now)
+    elif state == "open":
+        signals = signals.filter(responded_at__isnull=True)
+    elif state == "answered":
+        signals = signals.filter(responded_at__isnull=False)
+    signals = list(signals.order_by("due_at", "pk"))
+    # Overdue first: nobody may look away from what has waited too long.
+    signals.sort(key=lambda s: (not s.is_overdue, s.responded_at is not None, s.due_at))
+    return signals
+
+
+def readable_signal(*, user, signal_id: int) -> Signal | None:
+    signal = (
+        Signal.objects.select_related("group__board__space", "owner")
+        .prefetch_related("group__board__shared_with")
+        .filter(pk=signal_id)
+        .first()
+    )
+    if signal is None or not services.may_view(user=user, board=signal.group.board):
+        return None
+    return signal
+
+
+def search_source(*, user, q: str, limit: int):
+    """Boards, cards and exceptions for the top bar search: by words in their titles and
+    text, among the boards `user` may see. One query (a union of the three)."""
+    from django.db.models import CharField, F, IntegerField, Value
+    from django.db.models.functions import Substr
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from intranet.search.registry import Result
+
+    q = " ".join((q or "").split())[:100]
+    if len(q) < 2:
+        return []
+    boards = viewable_boards(user=user)
+    text, number = CharField(), IntegerField()
+    columns = ("kind", "ident", "label", "where", "step_name", "extra")
+    found_boards = (
+        boards.filter(Q(name__icontains=q) | Q(description__icontains=q))
+        .annotate(
+            kind=Value("board", text),
+            ident=F("pk"),
+            label=F("name"),
+            where=F("space__name"),
+            step_name=Value("", text),
+            extra=Value(0, number),
+        )
+        .order_by("name")
+        .values_list(*columns)[:limit]
+    )
+    found_cards = (
+        Card.objects.filter(board__in=boards)
+        .filter(Q(title__icontains=q) | Q(description__icontains=q))
+        .annotate(
+            kind=Value("card", text),
+            ident=F("pk"),
+            label=F("title"),
+            where=F("board__name"),
+            step_name=F("step__name"),
+            extra=Value(0, number),
+        )
+        .order_by("-entered_step_at")
+        .values_list(*columns)[:limit]
+    )
+    found_reports = (
+        ExceptionReport.objects.filter(board__in=boards, text__icontains=q)
+        .annotate(
+            kind=Value("exception", text),
+            ident=F("board_id"),
+            label=Substr("text", 1, 120),
+            where=F("board__name"),
+            step_name=Value("", text),
+            extra=F("group_id"),
+        )
+        .order_by("-created_at")
+        .values_list(*columns)[:limit]
+    )
+    buckets: dict[str, list] = {"board": [], "card": [], "exception": []}
+    for kind, ident, label, where, step, extra in found_boards.union(
+        found_cards, found_reports, all=True
+    ):
+        if kind == "board":
+            url = reverse("processes:board", args=[ident])
+            meta = _("Process board · %(space)s") % {"space": where}
+        elif kind == "card":
+            url = reverse("processes:card", args=[ident])
+            meta = _("Card · %(board)s · %(step)s") % {"board": where, "step": step}
+        else:
+            url = f"{reverse('processes:exceptions', args=[ident])}#group-{extra}"
+            meta = _("Exception · %(board)s") % {"board": where}
+        buckets[kind].append(Result(title=label, url=url, meta=meta))
+    return [*buckets["board"], *buckets["card"], *buckets["exception"]][:limit]
 
 
 @dataclass
@@ -35,7 +355,8 @@ def flow(*, board: Board, weeks: int = 8) -> Flow:
     of departments, and cards that reached the last step per week. Four queries."""
     steps = list(board.steps.select_related("department"))
     by_id = {s.pk: StepFlow(step_id=s.pk, name=s.name) for s in steps}
-    for row in Card.objects.filter(board=board).values("step_id").annotate(n=Count("pk")):
+    live = Card.objects.filter(board=board, archived_at__isnull=True)
+    for row in live.values("step_id").annotate(n=Count("pk")):
         by_id[row["step_id"]].cards_now = row["n"]
     created = dict(Card.objects.filter(board=board).values_list("pk", "created_at"))
     moves = list(

@@ -13,10 +13,13 @@ from django.utils.translation import gettext as _
 from intranet import events
 from intranet.governance import permissions
 from intranet.governance.constants import Action, Module
+from processes import cache, live
 from processes import events as ev
 from processes.models import (
     Board,
     Card,
+    CardAttachment,
+    ChecklistItem,
     ExceptionGroup,
     ExceptionReport,
     MeToo,
@@ -30,17 +33,42 @@ from processes.models import (
 NAME_MAX = 120
 
 
+class StaleMove(ValidationError):
+    """Someone moved the card first: the mover's view of the board is out of date."""
+
+
 def _can(user, board: Board, action: str) -> bool:
     """May `user` do `action` on `board`: in its own space, or in a space it is shared with."""
-    spaces = [board.space, *board.shared_with.all()]
-    return any(
-        Module.BOARDS in (space.modules or []) and permissions.can(user, action, space)
-        for space in spaces
-    )
+    return space_for(user=user, board=board, action=action) is not None
 
 
 def may_view(*, user, board: Board) -> bool:
     return _can(user, board, Action.VIEW)
+
+
+def may_work(*, user, board: Board) -> bool:
+    """Move cards, add and edit them: "move card" in the board's space or a shared one."""
+    return _can(user, board, Action.MOVE_CARD)
+
+
+def may_answer_pain(*, user, board: Board) -> bool:
+    """The owning department answers pain points: who may move cards in the board's space."""
+    return permissions.can(user, Action.MOVE_CARD, board.space)
+
+
+def may_manage(*, user, board: Board) -> bool:
+    """Change steps, WIP limits and sharing: who may create boards in the board's space."""
+    return permissions.can(user, Action.CREATE_BOARD, board.space)
+
+
+def space_for(*, user, board: Board, action: str):
+    """The space through which `user` may do `action` on the board (its own first), or
+    None. Comments on cards run under that space's rights, so colleagues of a space the board
+    is shared with can comment on a board in a space they are not members of."""
+    for space in (board.space, *board.shared_with.all()):
+        if Module.BOARDS in (space.modules or []) and permissions.can(user, action, space):
+            return space
+    return None
 
 
 def _clean_wip(wip) -> int | None:
@@ -89,6 +117,33 @@ def create_board(*, actor, space, name: str, steps: list[dict], description: str
     return board
 
 
+def _clean_title(title: str) -> str:
+    title = " ".join((title or "").split())
+    if not 2 <= len(title) <= 200:
+        raise ValidationError({"title": _("Give the card a title of 2 to 200 characters.")})
+    return title
+
+
+def _clean_labels(labels) -> list[str]:
+    if isinstance(labels, str):
+        labels = labels.split(",")
+    cleaned = []
+    for label in labels or []:
+        label = " ".join(str(label).split())[:30]
+        if label and label.lower() not in {x.lower() for x in cleaned}:
+            cleaned.append(label)
+    if len(cleaned) > 8:
+        raise ValidationError({"labels": _("At most 8 labels on one card.")})
+    return cleaned
+
+
+def _clean_owner(owner, board: Board):
+    """An owner must be someone who can see the board: a card never points at a stranger."""
+    if owner is not None and not may_view(user=owner, board=board):
+        raise ValidationError({"owner": _("The owner must be someone who can see this board.")})
+    return owner
+
+
 def set_wip_limit(*, actor, step: Step, wip_limit) -> Step:
     limit = _clean_wip(wip_limit)
     with transaction.atomic():
@@ -98,7 +153,68 @@ def set_wip_limit(*, actor, step: Step, wip_limit) -> Step:
             raise PermissionDenied
         step.wip_limit = limit
         step.save(update_fields=["wip_limit"])
+        cache.board_changing(board_id=step.board_id)
     return step
+
+
+def save_steps(*, actor, board: Board, rows: list[dict]) -> list[Step]:
+    """Rename, re-own, limit, reorder, add and remove steps in one go. `rows` is the new order:
+    {"id" (None for a new step), "name", "department", "wip_limit", "remove"}. A step that
+    cards, moves, pain points or exceptions refer to cannot be removed (its history would
+    go with it): rename it instead."""
+    if not permissions.can(actor, Action.CREATE_BOARD, board.space):
+        raise PermissionDenied
+    errors: dict[str, str] = {}
+    kept = []
+    with transaction.atomic():
+        Board.objects.select_for_update().filter(pk=board.pk).first()
+        existing = {step.pk: step for step in board.steps.select_for_update()}
+        for row in rows:
+            step = existing.get(row.get("id")) if row.get("id") is not None else None
+            if row.get("id") is not None and step is None:
+                raise ValidationError({"steps": _("Choose a step of this board.")})
+            if row.get("remove"):
+                if step is not None:
+                    used = (step.cards.exists() or Move.objects.filter(to_step=step).exists()
+                            or Move.objects.filter(from_step=step).exists()
+                            or step.pain_points.exists()
+                            or ExceptionReport.objects.filter(step=step).exists())  # fmt: skip
+                    if used:
+                        errors["steps"] = _(
+                            "“%(step)s” has cards or history and cannot be removed; rename it "
+                            "instead."
+                        ) % {"step": step.name}
+                continue
+            name = " ".join((row.get("name") or "").split())
+            if step is None and not name:
+                continue  # an empty new row
+            if not 1 <= len(name) <= 80:
+                errors["steps"] = _("Every step needs a name of at most 80 characters.")
+            try:
+                wip = _clean_wip(row.get("wip_limit"))
+            except ValidationError as error:
+                errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
+                wip = None
+            kept.append((step, name, row.get("department"), wip))
+        if not kept:
+            errors["steps"] = _("A process has at least one step.")
+        if errors:
+            raise ValidationError(errors)
+        removed = [pk for pk in existing if pk not in {s.pk for s, *_r in kept if s}]
+        Step.objects.filter(pk__in=removed).delete()
+        # Out of the way first: positions are unique per board.
+        Step.objects.filter(board=board).update(position=F("position") + 10000)
+        result = []
+        for position, (step, name, department, wip) in enumerate(kept):
+            if step is None:
+                step = Step(board=board)
+            step.name, step.department, step.wip_limit, step.position = (
+                name, department, wip, position
+            )  # fmt: skip
+            step.save()
+            result.append(step)
+        cache.board_changing(board_id=board.pk)
+    return result
 
 
 def share(*, actor, board: Board, spaces) -> None:
@@ -109,25 +225,161 @@ def share(*, actor, board: Board, spaces) -> None:
 
 
 def add_card(*, actor, board: Board, title: str, step: Step | None = None,
-             description: str = "", owner=None, due_date=None) -> Card:  # fmt: skip
+             description: str = "", owner=None, due_date=None, labels=()) -> Card:  # fmt: skip
     if not _can(actor, board, Action.MOVE_CARD):
         raise PermissionDenied
-    title = " ".join((title or "").split())
-    if not 2 <= len(title) <= 200:
-        raise ValidationError({"title": _("Give the card a title of 2 to 200 characters.")})
+    title = _clean_title(title)
+    _clean_owner(owner, board)
     with transaction.atomic():
         first = step or board.steps.order_by("position").first()
         if first is None or first.board_id != board.pk:
             raise ValidationError({"step": _("Choose a step of this board.")})
+        Step.objects.select_for_update().filter(pk=first.pk).first()
         _check_wip(first)
-        return Card.objects.create(
+        card = Card.objects.create(
             board=board, step=first, title=title, description=(description or "")[:5000],
-            owner=owner, due_date=due_date, created_by=actor,
+            owner=owner, due_date=due_date, created_by=actor, labels=_clean_labels(labels),
         )  # fmt: skip
+        _card_changed(card, new=True)
+    return card
+
+
+def update_card(*, actor, card: Card, title: str, description: str = "", owner=None,
+                due_date=None, labels=()) -> Card:  # fmt: skip
+    """Edit what a card says; who may move it may edit it."""
+    if not _can(actor, card.board, Action.MOVE_CARD):
+        raise PermissionDenied
+    card.title = _clean_title(title)
+    card.description = (description or "")[:5000]
+    card.owner = _clean_owner(owner, card.board)
+    card.due_date = due_date
+    card.labels = _clean_labels(labels)
+    card.save(update_fields=["title", "description", "owner", "due_date", "labels"])
+    _card_changed(card)
+    return card
+
+
+def _card_changed(card: Card, *, new: bool = False) -> None:
+    """Open boards redraw the card (after commit: they read it from the database)."""
+    board_id, card_id = card.board_id, card.pk
+    cache.board_changing(board_id=board_id)
+    transaction.on_commit(lambda: live.card_changed(board_id=board_id, card_id=card_id, new=new))
+
+
+def archive(*, actor, card: Card, on: bool) -> Card:
+    """Take a finished card off the board (its history stays), or put it back where it was."""
+    if not _can(actor, card.board, Action.MOVE_CARD):
+        raise PermissionDenied
+    with transaction.atomic():
+        card = Card.objects.select_for_update().get(pk=card.pk)
+        if on == (card.archived_at is not None):
+            return card
+        if not on:
+            _check_wip(card.step)
+        card.archived_at = timezone.now() if on else None
+        card.save(update_fields=["archived_at"])
+        cache.board_changing(board_id=card.board_id)
+        board_id, card_id, step_id = card.board_id, card.pk, card.step_id
+        transaction.on_commit(
+            lambda: live.card_archived(board_id=board_id, card_id=card_id, step_id=step_id, on=on)
+        )
+    return card
+
+
+def add_check_item(*, actor, card: Card, text: str) -> ChecklistItem:
+    if not _can(actor, card.board, Action.MOVE_CARD):
+        raise PermissionDenied
+    text = " ".join((text or "").split())
+    if not 1 <= len(text) <= 200:
+        raise ValidationError({"text": _("A checklist item has 1 to 200 characters.")})
+    if card.checklist.count() >= 50:
+        raise ValidationError({"text": _("A checklist holds at most 50 items.")})
+    position = (card.checklist.order_by("-position").values_list("position", flat=True).first()
+                or 0) + 1  # fmt: skip
+    item = ChecklistItem.objects.create(card=card, text=text, position=position)
+    _card_changed(card)
+    return item
+
+
+def check(*, actor, item_id: int, done: bool) -> ChecklistItem:
+    with transaction.atomic():
+        item = (ChecklistItem.objects.select_for_update(of=("self",))
+                .select_related("card__board").filter(pk=item_id).first())  # fmt: skip
+        if item is None or not _can(actor, item.card.board, Action.MOVE_CARD):
+            raise PermissionDenied
+        item.done_by, item.done_at = (actor, timezone.now()) if done else (None, None)
+        item.save(update_fields=["done_by", "done_at"])
+        _card_changed(item.card)
+    return item
+
+
+def remove_check_item(*, actor, item_id: int) -> None:
+    item = ChecklistItem.objects.select_related("card__board").filter(pk=item_id).first()
+    if item is None or not _can(actor, item.card.board, Action.MOVE_CARD):
+        raise PermissionDenied
+    item.delete()
+    _card_changed(item.card)
+
+
+def watch(*, actor, card: Card, on: bool) -> None:
+    """Watchers hear of every move of the card, whichever department it goes to."""
+    if not may_view(user=actor, board=card.board):
+        raise PermissionDenied
+    if on:
+        card.watchers.add(actor)
+    else:
+        card.watchers.remove(actor)
+
+
+def attach(*, actor, card: Card, upload) -> CardAttachment:
+    """A file with a card, validated by its content (intranet.core.files)."""
+    from django.core.files.base import ContentFile
+
+    from intranet.core import files
+
+    if not _can(actor, card.board, Action.MOVE_CARD):
+        raise PermissionDenied
+    _kind, content_type = files.inspect(upload)
+    name = files.safe_name(upload.name)
+    with transaction.atomic():
+        Card.objects.select_for_update().filter(pk=card.pk).first()
+        if card.attachments.filter(name=name).exists():
+            raise ValidationError({"file": _("This card has a file with this name already.")})
+        attachment = CardAttachment(
+            card=card, name=name, content_type=content_type, size=upload.size, uploaded_by=actor
+        )
+        attachment.file.save(name, ContentFile(files.read_all(upload).getvalue()), save=False)
+        attachment.save()
+    return attachment
+
+
+def detach(*, actor, attachment_id: int) -> None:
+    with transaction.atomic():
+        attachment = (CardAttachment.objects.select_related("card__board")
+                      .filter(pk=attachment_id).first())  # fmt: skip
+        if attachment is None or not _can(actor, attachment.card.board, Action.MOVE_CARD):
+            raise PermissionDenied
+        stored = attachment.file.name
+        attachment.delete()
+        transaction.on_commit(lambda: attachment.file.storage.delete(stored))
+
+
+def comment(*, author, target, body: str):
+    """A comment on a card or a pain point, under the rights of the space through which the
+    author takes part in the board."""
+    from intranet.activity import services as activity
+
+    space = space_for(user=author, board=target.board, action=Action.COMMENT)
+    if space is None:
+        raise PermissionDenied
+    target.acting_space = space  # activity reads target.space for the rights
+    return activity.add_comment(author=author, target=target, body=body)
 
 
 def _check_wip(step: Step) -> None:
-    if step.wip_limit is not None and step.cards.count() >= step.wip_limit:
+    if step.wip_limit is not None and (
+        step.cards.filter(archived_at__isnull=True).count() >= step.wip_limit
+    ):
         raise ValidationError(
             {
                 "step": _("“%(step)s” is at its limit of %(n)d cards: finish one there first.")
@@ -152,8 +404,10 @@ def move(*, actor, card_id: int, to_step_id: int, from_step_id: int) -> Card:
         to_step = Step.objects.select_for_update().filter(pk=to_step_id).first()
         if to_step is None or to_step.board_id != card.board_id:
             raise ValidationError({"step": _("Choose a step of this card's board.")})
+        if card.archived_at is not None:
+            raise ValidationError({"step": _("This card is archived: restore it first.")})
         if card.step_id != from_step_id:
-            raise ValidationError(
+            raise StaleMove(
                 {
                     "step": _(
                         "Someone moved this card to “%(step)s” meanwhile; the board shows "
@@ -173,6 +427,7 @@ def move(*, actor, card_id: int, to_step_id: int, from_step_id: int) -> Card:
         )  # fmt: skip
         card.step, card.entered_step_at = to_step, now
         card.save(update_fields=["step", "entered_step_at"])
+        cache.board_changing(board_id=card.board_id)
         events.publish(
             ev.CardMoved(
                 card_id=card.pk,
@@ -180,6 +435,7 @@ def move(*, actor, card_id: int, to_step_id: int, from_step_id: int) -> Card:
                 from_step_id=source.pk,
                 to_step_id=to_step.pk,
                 actor_id=actor.pk,
+                watcher_ids=list(card.watchers.exclude(pk=actor.pk).values_list("pk", flat=True)),
             )
         )
         if to_step.department_id and to_step.department_id != source.department_id:
@@ -219,6 +475,7 @@ def flag_pain(*, actor, board: Board, what: str, frequency: str, impact: str,
             board=board, step=step, card=card, author=actor, what=what, frequency=frequency,
             impact=impact,
         )  # fmt: skip
+        cache.board_changing(board_id=board.pk)
         events.publish(
             ev.PainPointFlagged(pain_point_id=pain.pk, board_id=board.pk, author_id=actor.pk)
         )
@@ -258,6 +515,15 @@ def set_pain_status(*, actor, pain_point_id: int, status: str) -> PainPoint:
             raise PermissionDenied
         pain.status = status
         pain.save(update_fields=["status"])
+        events.publish(
+            ev.PainPointStatusChanged(
+                pain_point_id=pain.pk, board_id=pain.board_id, actor_id=actor.pk,
+                author_id=pain.author_id, status=status,
+            )
+        )  # fmt: skip
+        cache.board_changing(board_id=pain.board_id)
+        board_id = pain.board_id
+        transaction.on_commit(lambda: live.pains_changed(board_id=board_id))
     return pain
 
 
@@ -294,9 +560,16 @@ def configure_signals(*, actor, min_reports, min_people, window_days, response_d
     if errors:
         raise ValidationError(errors)
     policy = signal_policy()
+    # Reports so far were grouped under the old similarity (the default before any policy).
+    regrouping = policy.similarity != values["similarity"]
     for field, value in values.items():
         setattr(policy, field, value)
     policy.save()
+    if regrouping:
+        # Grouped again in the background: a board can hold thousands of reports.
+        from processes import tasks
+
+        transaction.on_commit(tasks.regroup_all.delay)
     return policy
 
 
@@ -337,16 +610,24 @@ def _since(policy: SignalPolicy):
 
 def _group_for(report: ExceptionReport, policy: SignalPolicy) -> ExceptionGroup:
     """The group of the most similar recent report of the board (trigram similarity at least
-    the policy's threshold), or a new group."""
+    the policy's threshold), or a new group. The `%` operator with the threshold set for this
+    transaction lets PostgreSQL find the candidates in the trigram index instead of comparing
+    the report with every other one."""
     from django.contrib.postgres.search import TrigramSimilarity
+    from django.db import connection
 
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
+                       [str(policy.similarity)])  # fmt: skip
     closest = (
         ExceptionReport.objects.filter(
-            board_id=report.board_id, created_at__gte=_since(policy), group__isnull=False
+            board_id=report.board_id,
+            created_at__gte=_since(policy),
+            group__isnull=False,
+            text__trigram_similar=report.text,
         )
         .exclude(pk=report.pk)
         .annotate(similar=TrigramSimilarity("text", report.text))
-        .filter(similar__gte=policy.similarity)
         .order_by("-similar", "-pk")
         .select_related("group")
         .first()
@@ -386,6 +667,75 @@ def _maybe_signal(group: ExceptionGroup, policy: SignalPolicy) -> Signal | None:
     return signal
 
 
+def regroup(*, board_id: int) -> int:
+    """Group a board's recent reports again, all at once: after administrators changed the
+    similarity, or to review a backlog. Reports in a group a person confirmed or split off,
+    or that became a signal, stay where they are; the others are joined when their texts are
+    alike (processes.similarity: pg_trgm's measure, all pairs at once), each cluster keeping
+    its oldest report's group. Returns the number of groups afterwards."""
+    from processes import similarity
+
+    policy = signal_policy()
+    with transaction.atomic():
+        Board.objects.select_for_update().filter(pk=board_id).first()
+        loose = list(
+            ExceptionReport.objects.filter(board_id=board_id, created_at__gte=_since(policy))
+            .exclude(group__confirmed=True)
+            .exclude(group__signal__isnull=False)
+            .order_by("created_at", "pk")
+            .values_list("pk", "group_id", "text")
+        )
+        order = {pk: n for n, (pk, _group, _text) in enumerate(loose)}
+        text_of = {pk: text for pk, _group, text in loose}
+        moves: dict[int, list[int]] = {}
+        for cluster in similarity.clusters(text_of, policy.similarity):
+            moves[min(cluster, key=order.get)] = sorted(cluster)
+        old_groups = {group for _pk, group, _text in loose if group}
+        # Each cluster keeps (or gets) one group: the oldest report's, unless another
+        # cluster took that one already.
+        taken: set[int] = set()
+        group_of_report = {pk: group for pk, group, _text in loose}
+        for first, members in moves.items():
+            group_id = group_of_report.get(first)
+            if group_id is None or group_id in taken:
+                group_id = ExceptionGroup.objects.create(
+                    board_id=board_id, title=text_of[first][:200]
+                ).pk
+            taken.add(group_id)
+            if any(group_of_report[pk] != group_id for pk in members):
+                ExceptionReport.objects.filter(pk__in=members).update(group_id=group_id)
+        ExceptionGroup.objects.filter(pk__in=old_groups - taken, signal__isnull=True).delete()
+        from django.db.models import Count
+
+        counts = (
+            ExceptionReport.objects.filter(group_id__in=taken, created_at__gte=_since(policy))
+            .values("group_id")
+            .annotate(reports=Count("pk"), people=Count("reporter", distinct=True))
+        )
+        ready = [
+            c["group_id"]
+            for c in counts
+            if c["reports"] >= policy.min_reports and c["people"] >= policy.min_people
+        ]
+        for group in ExceptionGroup.objects.filter(pk__in=ready, signal__isnull=True):
+            _maybe_signal(group, policy)
+        return (
+            ExceptionGroup.objects.filter(board_id=board_id, reports__isnull=False)
+            .distinct()
+            .count()
+        )
+
+
+def confirm_group(*, actor, group_id: int) -> ExceptionGroup:
+    """A person who moderates the board says Plein grouped these reports rightly."""
+    group = ExceptionGroup.objects.select_related("board__space").filter(pk=group_id).first()
+    if group is None or not _can(actor, group.board, Action.MODERATE):
+        raise PermissionDenied
+    group.confirmed = True
+    group.save(update_fields=["confirmed"])
+    return group
+
+
 def split_report(*, actor, report_id: int) -> ExceptionGroup:
     """A person says this report is not like the others: it gets a group of its own."""
     with transaction.atomic():
@@ -395,8 +745,12 @@ def split_report(*, actor, report_id: int) -> ExceptionGroup:
         group = ExceptionGroup.objects.create(
             board_id=report.board_id, title=report.text[:200], confirmed=True
         )
+        old_group_id = report.group_id
         report.group = group
         report.save(update_fields=["group"])
+        # A group of one that was split from itself leaves nothing behind.
+        ExceptionGroup.objects.filter(pk=old_group_id, reports__isnull=True,
+                                      signal__isnull=True).delete()  # fmt: skip
     return group
 
 

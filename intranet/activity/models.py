@@ -166,7 +166,7 @@ class NotificationKind(models.TextChoices):
     SUGGESTION = "suggestion", _("Suggestions and outdated flags on my articles")
     SUGGESTION_DECIDED = "suggestion_decided", _("My suggestion is accepted or declined")
     REVIEW = "review", _("An article of mine is due for review")
-    HANDOFF = "handoff", _("A card is handed over to my department")
+    HANDOFF = "handoff", _("A card is handed over to my department, or a card I watch moves")
     SIGNAL = "signal", _("Signals from recurring exceptions: raised for me, or answered")
 
 

@@ -239,14 +239,21 @@ def post_with_comments(*, user, post_id: int) -> tuple[Post, list[Comment]] | No
     post = Post.objects.filter(pk=post_id).select_related("space", "author").first()
     if post is None or not permissions.can(user, "view", post.space):
         return None
-    thread = list(
+    return post, comments_for(target=post, user=user)
+
+
+def comments_for(*, target, user) -> list[Comment]:
+    """The comments on anything commentable, oldest first; hidden ones only to their author.
+    The caller has checked that `user` may read `target`. One query."""
+    return list(
         Comment.objects.filter(
             Q(hidden_at__isnull=True) | Q(author_id=user.pk),
-            content_type=ContentType.objects.get_for_model(Post),
-            object_id=post.pk,
-        ).select_related("author")
+            content_type=ContentType.objects.get_for_model(type(target)),
+            object_id=target.pk,
+        )
+        .select_related("author")
+        .order_by("created_at", "pk")
     )
-    return post, thread
 
 
 def postable_spaces(*, user) -> list[Space]:

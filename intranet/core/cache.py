@@ -25,3 +25,37 @@ class RedisCache(django_redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = _ReusingClient
+
+
+class Generation:
+    """A counter in Redis per thing (a space's topics, a board) that every change bumps, so
+    rendered fragments cached under the old number are never served again; every worker sees
+    the same counter."""
+
+    def __init__(self, prefix: str):
+        self.prefix = prefix
+
+    def _key(self, ident: int) -> str:
+        return f"{self.prefix}:gen:{ident}"
+
+    def bump(self, ident: int) -> None:
+        from django.core.cache import cache
+
+        try:
+            cache.incr(self._key(ident))
+        except ValueError:
+            cache.set(self._key(ident), 1, timeout=None)
+
+    def changing(self, ident: int) -> None:
+        """Inside a service's transaction: bump now, and again once the write is committed,
+        so a fragment another worker rendered from the old rows in between is not reused."""
+        from django.db import transaction
+
+        self.bump(ident)
+        transaction.on_commit(lambda: self.bump(ident))
+
+    def key(self, ident: int, *parts) -> str:
+        from django.core.cache import cache
+
+        generation = cache.get(self._key(ident)) or 0
+        return ":".join(str(p) for p in (self.prefix, ident, generation, *parts))

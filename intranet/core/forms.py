@@ -14,3 +14,17 @@ def errors_onto(form, error: ValidationError, *, rename: dict[str, str] | None =
     for field, texts in by_field.items():
         field = (rename or {}).get(field, field)
         form.add_error(field if field in form.fields else None, texts)
+
+
+def run(call):
+    """Run a service for a page: forbidden is 404 (never confirm what one may not see); a
+    refusal comes back as (None, the ValidationError) for the page to show."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    try:
+        return call(), None
+    except PermissionDenied as error:
+        raise Http404 from error
+    except ValidationError as error:
+        return None, error

@@ -133,3 +133,65 @@ def test_reports_on_boards_one_cannot_see_and_bad_input_are_refused(board):
         services.report_exception(reporter=person, board=board, category="weird", text="kort")
     assert set(refused.value.message_dict) == {"category", "text"}
     assert not ExceptionGroup.objects.exists()
+
+
+def test_regroup_joins_alike_reports_and_keeps_what_people_decided(board):
+    """After the similarity changed: alike reports join, a split stays split, a signal's
+    group keeps its reports."""
+    from processes.models import ExceptionGroup, ExceptionReport, SignalPolicy
+
+    people = [MembershipFactory(space=board.space, role="owner").user]
+    SignalPolicy.objects.create(min_reports=50, min_people=1, similarity=0.9)
+    texts = [
+        "Klant wil in termijnen betalen",
+        "Klant wil in drie termijnen betalen",
+        "Klant wil zelf ophalen bij het magazijn",
+        "Klant wil ophalen bij het magazijn",
+    ]
+    reports = [
+        services.report_exception(reporter=people[0], board=board, category="other", text=t)
+        for t in texts
+    ]
+    assert ExceptionGroup.objects.filter(board=board).count() == 4  # 0.9: nothing is alike
+    alone = services.split_report(actor=people[0], report_id=reports[1].pk)
+    SignalPolicy.objects.update(similarity=0.4)
+    assert services.regroup(board_id=board.pk) == 3
+    group_of = dict(ExceptionReport.objects.values_list("pk", "group_id"))
+    assert group_of[reports[2].pk] == group_of[reports[3].pk]
+    assert group_of[reports[1].pk] == alone.pk != group_of[reports[0].pk]
+
+
+def test_changing_the_similarity_groups_existing_reports_again(
+    board, django_capture_on_commit_callbacks
+):
+    from intranet.celery import app
+    from processes.models import ExceptionReport
+    from tests.factories import AdminFactory
+
+    person = reporters(board, 1)[0]
+    services.configure_signals(
+        actor=AdminFactory(),
+        min_reports=5,
+        min_people=3,
+        window_days=90,
+        response_days=14,
+        similarity=0.95,
+    )
+    first = report(board, person, "Klant wil in termijnen betalen")
+    second = report(board, person, "Klant wil in drie termijnen betalen")
+    assert first.group_id != second.group_id
+    app.conf.task_always_eager = True
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.configure_signals(
+                actor=AdminFactory(),
+                min_reports=5,
+                min_people=3,
+                window_days=90,
+                response_days=14,
+                similarity=0.4,
+            )
+    finally:
+        app.conf.task_always_eager = False
+    groups = set(ExceptionReport.objects.values_list("group_id", flat=True))
+    assert len(groups) == 1

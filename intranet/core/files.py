@@ -129,3 +129,19 @@ def inspect(upload) -> tuple[str, str]:
 def read_all(upload) -> io.BytesIO:
     upload.seek(0)
     return io.BytesIO(upload.read())
+
+
+def serve(stored):
+    """A stored file (anything with file, name, content_type): pictures show in the page;
+    anything else downloads, and the browser never runs it as a page."""
+    from django.http import FileResponse
+
+    response = FileResponse(
+        stored.file.open("rb"),
+        content_type=stored.content_type,
+        as_attachment=not stored.content_type.startswith("image/"),
+        filename=stored.name,
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

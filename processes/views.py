@@ -1,0 +1,731 @@
+"""Process board pages. Thin: selectors read, services write; a board one may not see
+answers 404, like one that does not exist."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from intranet.activity.selectors import comments_for
+from intranet.core import files
+from intranet.core.forms import run
+from intranet.governance import permissions
+from intranet.governance.constants import Action, Module
+from intranet.governance.models import Department, Space
+from intranet.governance.selectors import access_module
+from processes import charts, selectors, services
+from processes.models import CardAttachment, ExceptionReport, PainPoint, Signal
+
+STEP_ROWS = 8
+
+
+def _board(request, board_id: int):
+    board = selectors.readable_board(user=request.user, board_id=board_id)
+    if board is None:
+        raise Http404
+    return board
+
+
+def _card(request, card_id: int):
+    card = selectors.readable_card(user=request.user, card_id=card_id)
+    if card is None:
+        raise Http404
+    return card
+
+
+def _int(raw) -> int | None:
+    return int(raw) if str(raw or "").strip().isdigit() else None
+
+
+def _refused(request, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+def _date(raw: str) -> date | None:
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError as error:
+        raise ValidationError({"due_date": _("Give the due date as a date.")}) from error
+
+
+def _person(raw: str):
+    """Someone by e-mail address ("" is nobody)."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    found = get_user_model().objects.filter(email__iexact=raw, is_active=True).first()
+    if found is None:
+        raise ValidationError(
+            {"owner": _("Nobody here has the address %(email)s.") % {"email": raw}}
+        )
+    return found
+
+
+def _board_context(request, board, tab: str) -> dict:
+    return {
+        "board": board,
+        "tab": tab,
+        "may_work": services.may_work(user=request.user, board=board),
+        "may_manage": services.may_manage(user=request.user, board=board),
+        "shared": list(board.shared_with.all()),
+        # for the comments' moderation links
+        "moderator": permissions.can(request.user, Action.MODERATE, board.space),
+        "may_report": not permissions.is_guest(request.user),
+        "me": request.user.pk,
+        "here": request.get_full_path(),
+    }
+
+
+# --- Boards --------------------------------------------------------------------------------------
+
+
+@require_GET
+def space_boards(request, slug: str):
+    access = access_module(user=request.user, slug=slug, module=Module.BOARDS)
+    return render(
+        request,
+        "processes/space.html",
+        {
+            "space": access.space,
+            "access": access,
+            "tab": "boards",
+            "boards": list(selectors.boards_of_space(space=access.space)),
+            "may_create": access.can(Action.CREATE_BOARD),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def new_board(request, slug: str):
+    access = access_module(user=request.user, slug=slug, module=Module.BOARDS)
+    if not access.can(Action.CREATE_BOARD):
+        raise Http404
+    departments = list(Department.objects.order_by("name"))
+    rows = [{"name": "", "department": None, "wip_limit": ""} for _i in range(STEP_ROWS)]
+    error = None
+    if request.method == "POST":
+        by_id = {d.pk: d for d in departments}
+        rows = [
+            {
+                "name": request.POST.get(f"step-{i}-name", ""),
+                "department": by_id.get(_int(request.POST.get(f"step-{i}-department"))),
+                "wip_limit": request.POST.get(f"step-{i}-wip", ""),
+            }
+            for i in range(STEP_ROWS)
+        ]
+        board, error = run(
+            lambda: services.create_board(
+                actor=request.user,
+                space=access.space,
+                name=request.POST.get("name", ""),
+                description=request.POST.get("description", ""),
+                steps=[r for r in rows if r["name"].strip()],
+            )
+        )
+        if board is not None:
+            messages.success(request, _("The board is ready. Add the first cards."))
+            return redirect(board.get_absolute_url())
+    return render(
+        request,
+        "processes/new_board.html",
+        {
+            "space": access.space,
+            "access": access,
+            "tab": "boards",
+            "departments": departments,
+            "rows": rows,
+            "error": error,
+            "values": request.POST,
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_GET
+def board(request, board_id: int):
+    from django.core.cache import cache as django_cache
+    from django.utils.safestring import mark_safe
+
+    from processes import cache
+
+    board = _board(request, board_id)
+    context = _board_context(request, board, "board")
+    today = timezone.localdate()
+    key = cache.columns_key(board_id=board.pk, language=get_language(), day=today)
+    html = django_cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "processes/_columns.html", {"columns": selectors.columns(board=board)}
+        )
+        django_cache.set(key, html, cache.TTL)
+    context["columns_html"] = mark_safe(html)  # noqa: S308 - rendered by our template above
+    context["steps"] = list(board.steps.all())
+    context["live_feed"] = f"board:{board.pk}"
+    return render(request, "processes/board.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def board_settings(request, board_id: int):
+    board = _board(request, board_id)
+    if not services.may_manage(user=request.user, board=board):
+        raise Http404
+    steps = list(board.steps.select_related("department"))
+    candidates = list(
+        Space.objects.filter(modules__contains=[Module.BOARDS])
+        .exclude(pk=board.space_id)
+        .order_by("name")
+    )
+    departments = list(Department.objects.order_by("name"))
+    if request.method == "POST":
+        by_id = {d.pk: d for d in departments}
+        rows = [
+            {
+                "id": step.pk if key == "step" else None,
+                "name": request.POST.get(f"{key}-{ident}-name", ""),
+                "department": by_id.get(_int(request.POST.get(f"{key}-{ident}-department"))),
+                "wip_limit": request.POST.get(f"{key}-{ident}-wip", ""),
+                "remove": request.POST.get(f"{key}-{ident}-remove") == "1",
+                "order": _int(request.POST.get(f"{key}-{ident}-position")) or 1000 + n,
+            }
+            for n, (key, ident, step) in enumerate(
+                [("step", s.pk, s) for s in steps] + [("new", i, None) for i in range(2)]
+            )
+        ]
+        rows.sort(key=lambda row: row["order"])
+        _done, error = run(lambda: services.save_steps(actor=request.user, board=board, rows=rows))
+        if error is not None:
+            _refused(request, error)
+            return redirect("processes:settings", board_id=board.pk)
+        chosen = {_int(v) for v in request.POST.getlist("share")}
+        run(
+            lambda: services.share(
+                actor=request.user, board=board, spaces=[s for s in candidates if s.pk in chosen]
+            )
+        )
+        messages.success(request, _("Saved."))
+        return redirect("processes:settings", board_id=board.pk)
+    context = _board_context(request, board, "settings")
+    context.update(
+        steps=steps,
+        candidates=candidates,
+        shared_ids={s.pk for s in context["shared"]},
+        departments=departments,
+        new_rows=range(2),
+    )
+    return render(request, "processes/settings.html", context)
+
+
+# --- Cards ---------------------------------------------------------------------------------------
+
+
+@require_POST
+def add_card(request, board_id: int):
+    board = _board(request, board_id)
+    step = board.steps.filter(pk=_int(request.POST.get("step")) or 0).first()
+    try:
+        owner = _person(request.POST.get("owner", ""))
+        due = _date(request.POST.get("due_date", ""))
+    except ValidationError as error:
+        _refused(request, error)
+        return redirect(board.get_absolute_url())
+    made, error = run(
+        lambda: services.add_card(
+            actor=request.user,
+            board=board,
+            title=request.POST.get("title", ""),
+            step=step,
+            description=request.POST.get("description", ""),
+            owner=owner,
+            due_date=due,
+            labels=request.POST.get("labels", ""),
+        )
+    )
+    if error is not None:
+        _refused(request, error)
+        return redirect(board.get_absolute_url())
+    messages.success(request, _("Card added to “%(step)s”.") % {"step": made.step.name})
+    return redirect(f"{board.get_absolute_url()}#card-{made.pk}")
+
+
+@require_POST
+def move(request, card_id: int):
+    """Drag and drop, the keyboard and the card page's form all post here. htmx gets the
+    board's fragments back (the card in its place now, both steps' headers) and, when the
+    move was refused, the reason; a plain form goes back to where it came from."""
+    card = _card(request, card_id)
+    _moved, error = run(
+        lambda: services.move(
+            actor=request.user,
+            card_id=card.pk,
+            to_step_id=_int(request.POST.get("to_step")) or 0,
+            from_step_id=_int(request.POST.get("from_step")) or 0,
+        )
+    )
+    if request.htmx:
+        steps = selectors.steps_with_counts(board_id=card.board_id)
+        html = render_to_string(
+            "processes/_live.html",
+            {
+                "event": "move",
+                "card": next(
+                    iter(selectors.board_cards(board_id=card.board_id, card_ids=[card.pk])),
+                    None,  # archived meanwhile: it leaves the board
+                ),
+                "card_id": card.pk,
+                "steps": steps,
+                "message": " ".join(error.messages) if error else "",
+            },
+            request=request,
+        )
+        status = 409 if isinstance(error, services.StaleMove) else 400 if error else 200
+        return HttpResponse(html, status=status)
+    if error is not None:
+        _refused(request, error)
+    if request.POST.get("back") == "card":
+        return redirect(card.get_absolute_url())
+    return redirect(f"{card.board.get_absolute_url()}#card-{card.pk}")
+
+
+@require_GET
+def card(request, card_id: int):
+    card = _card(request, card_id)
+    board = card.board
+    context = _board_context(request, board, "board")
+    context.update(selectors.card_page(card=card))
+    context.update(
+        card=card,
+        comments=comments_for(target=card, user=request.user),
+        may_comment=services.space_for(user=request.user, board=board, action=Action.COMMENT)
+        is not None,
+        watching=request.user.pk in context["watcher_ids"],
+        may_pain=not permissions.is_guest(request.user),
+        frequencies=PainPoint.Frequency.choices,
+        impacts=PainPoint.Impact.choices,
+        max_mb=files.max_bytes() // (1024 * 1024),
+        card_comment_url=reverse("processes:comment", args=[card.pk]),
+    )
+    return render(request, "processes/card.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def edit_card(request, card_id: int):
+    card = _card(request, card_id)
+    if not services.may_work(user=request.user, board=card.board):
+        raise Http404
+    error = None
+    if request.method == "POST":
+        try:
+            owner = _person(request.POST.get("owner", ""))
+            due = _date(request.POST.get("due_date", ""))
+        except ValidationError as bad:
+            error = bad
+        else:
+            _done, error = run(
+                lambda: services.update_card(
+                    actor=request.user,
+                    card=card,
+                    title=request.POST.get("title", ""),
+                    description=request.POST.get("description", ""),
+                    owner=owner,
+                    due_date=due,
+                    labels=request.POST.get("labels", ""),
+                )
+            )
+        if error is None:
+            messages.success(request, _("Saved."))
+            return redirect(card.get_absolute_url())
+    context = _board_context(request, card.board, "board")
+    context.update(card=card, error=error, values=request.POST if error else None)
+    return render(request, "processes/edit_card.html", context, status=400 if error else 200)
+
+
+@require_POST
+def checklist(request, card_id: int):
+    """Add an item, tick one off or take it back, remove one."""
+    card = _card(request, card_id)
+    action = request.POST.get("action", "")
+    item_id = _int(request.POST.get("item")) or 0
+    if action == "add":
+        call = lambda: services.add_check_item(  # noqa: E731
+            actor=request.user, card=card, text=request.POST.get("text", "")
+        )
+    elif action in ("done", "undo"):
+        if not card.checklist.filter(pk=item_id).exists():
+            raise Http404
+        call = lambda: services.check(  # noqa: E731
+            actor=request.user, item_id=item_id, done=action == "done"
+        )
+    elif action == "remove":
+        if not card.checklist.filter(pk=item_id).exists():
+            raise Http404
+        call = lambda: services.remove_check_item(actor=request.user, item_id=item_id)  # noqa: E731
+    else:
+        messages.error(request, _("Choose what to do with the checklist."))
+        return redirect(card.get_absolute_url())
+    _done, error = run(call)
+    if error is not None:
+        _refused(request, error)
+    return redirect(f"{card.get_absolute_url()}#checklist")
+
+
+@require_POST
+def watch(request, card_id: int):
+    card = _card(request, card_id)
+    on = request.POST.get("on") == "1"
+    run(lambda: services.watch(actor=request.user, card=card, on=on))
+    messages.success(
+        request,
+        _("You will hear where this card goes.") if on else _("You no longer watch this card."),
+    )
+    return redirect(card.get_absolute_url())
+
+
+@require_POST
+def archive(request, card_id: int):
+    card = _card(request, card_id)
+    on = request.POST.get("on") == "1"
+    _done, error = run(lambda: services.archive(actor=request.user, card=card, on=on))
+    if error is not None:
+        _refused(request, error)
+        return redirect(card.get_absolute_url())
+    if on:
+        messages.success(request, _("Archived: off the board, with its history kept."))
+        return redirect(card.board.get_absolute_url())
+    messages.success(request, _("Back on the board."))
+    return redirect(card.get_absolute_url())
+
+
+@require_GET
+def archived(request, board_id: int):
+    board = _board(request, board_id)
+    context = _board_context(request, board, "board")
+    context["cards"] = list(
+        board.cards.filter(archived_at__isnull=False)
+        .select_related("step", "owner")
+        .order_by("-archived_at")[:200]
+    )
+    return render(request, "processes/archived.html", context)
+
+
+@require_POST
+def upload(request, card_id: int):
+    card = _card(request, card_id)
+    _made, error = run(
+        lambda: services.attach(actor=request.user, card=card, upload=request.FILES.get("file"))
+    )
+    if error is not None:
+        _refused(request, error)
+    else:
+        messages.success(request, _("Attached."))
+    return redirect(f"{card.get_absolute_url()}#files")
+
+
+@require_GET
+def attachment(request, card_id: int, attachment_id: int, name: str):
+    card = _card(request, card_id)
+    found = card.attachments.filter(pk=attachment_id, name=name).first()
+    if found is None:
+        raise Http404
+    return files.serve(found)
+
+
+@require_POST
+def remove_attachment(request, attachment_id: int):
+    found = CardAttachment.objects.filter(pk=attachment_id).first()
+    if found is None:
+        raise Http404
+    card = _card(request, found.card_id)
+    run(lambda: services.detach(actor=request.user, attachment_id=found.pk))
+    messages.success(request, _("The file is removed."))
+    return redirect(f"{card.get_absolute_url()}#files")
+
+
+@require_POST
+def comment(request, card_id: int):
+    card = _card(request, card_id)
+    made, error = run(
+        lambda: services.comment(author=request.user, target=card, body=request.POST.get("body"))
+    )
+    if error is not None:
+        _refused(request, error)
+        return redirect(f"{card.get_absolute_url()}#comments")
+    return redirect(f"{card.get_absolute_url()}#comment-{made.pk}")
+
+
+# --- Pain points ---------------------------------------------------------------------------------
+
+
+@require_GET
+def pains(request, board_id: int):
+    board = _board(request, board_id)
+    status = request.GET.get("status", "open")
+    found = list(selectors.pain_points(board=board, status=status))
+    context = _board_context(request, board, "pains")
+    context.update(
+        pains=found,
+        status=status,
+        statuses=PainPoint.Status.choices,
+        mine=selectors.my_me_toos(user=request.user, pain_ids=[p.pk for p in found]),
+        steps=list(board.steps.all()),
+        frequencies=PainPoint.Frequency.choices,
+        impacts=PainPoint.Impact.choices,
+        may_pain=not permissions.is_guest(request.user),
+        may_answer=services.may_answer_pain(user=request.user, board=board),
+    )
+    return render(request, "processes/pains.html", context)
+
+
+@require_POST
+def flag_pain(request, board_id: int):
+    board = _board(request, board_id)
+    step = board.steps.filter(pk=_int(request.POST.get("step")) or 0).first()
+    on_card = board.cards.filter(pk=_int(request.POST.get("card")) or 0).first()
+    made, error = run(
+        lambda: services.flag_pain(
+            actor=request.user,
+            board=board,
+            what=request.POST.get("what", ""),
+            frequency=request.POST.get("frequency", ""),
+            impact=request.POST.get("impact", ""),
+            step=None if on_card else step,
+            card=on_card,
+        )
+    )
+    back = on_card.get_absolute_url() if on_card else reverse("processes:pains", args=[board.pk])
+    if error is not None:
+        _refused(request, error)
+        return redirect(back)
+    messages.success(request, _("Flagged. Colleagues who feel the same can say “me too”."))
+    return redirect(made.get_absolute_url())
+
+
+@require_GET
+def pain(request, pain_id: int):
+    found = selectors.readable_pain(user=request.user, pain_id=pain_id)
+    if found is None:
+        raise Http404
+    context = _board_context(request, found.board, "pains")
+    context.update(
+        pain=found,
+        mine=selectors.my_me_toos(user=request.user, pain_ids=[found.pk]),
+        comments=comments_for(target=found, user=request.user),
+        may_comment=services.space_for(user=request.user, board=found.board, action=Action.COMMENT)
+        is not None,
+        statuses=PainPoint.Status.choices,
+        may_answer=services.may_answer_pain(user=request.user, board=found.board),
+    )
+    return render(request, "processes/pain.html", context)
+
+
+@require_POST
+def me_too(request, pain_id: int):
+    _done, error = run(lambda: services.me_too(actor=request.user, pain_point_id=pain_id))
+    if error is not None:
+        _refused(request, error)
+    else:
+        messages.success(request, _("Counted: you feel it too."))
+    return redirect(reverse("processes:pain", args=[pain_id]))
+
+
+@require_POST
+def pain_status(request, pain_id: int):
+    done, error = run(
+        lambda: services.set_pain_status(
+            actor=request.user, pain_point_id=pain_id, status=request.POST.get("status", "")
+        )
+    )
+    if error is not None:
+        _refused(request, error)
+    else:
+        messages.success(request, _("Status: %(status)s.") % {"status": done.get_status_display()})
+    return redirect(reverse("processes:pain", args=[pain_id]))
+
+
+@require_POST
+def pain_comment(request, pain_id: int):
+    found = selectors.readable_pain(user=request.user, pain_id=pain_id)
+    if found is None:
+        raise Http404
+    made, error = run(
+        lambda: services.comment(author=request.user, target=found, body=request.POST.get("body"))
+    )
+    if error is not None:
+        _refused(request, error)
+        return redirect(found.get_absolute_url())
+    return redirect(f"{found.get_absolute_url()}#comment-{made.pk}")
+
+
+# --- Exceptions and signals ----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def exceptions(request, board_id: int):
+    """Register a case that did not fit (short and fast), and see how Plein grouped them."""
+    board = _board(request, board_id)
+    error = None
+    if request.method == "POST":
+        step = board.steps.filter(pk=_int(request.POST.get("step")) or 0).first()
+        report, error = run(
+            lambda: services.report_exception(
+                reporter=request.user,
+                board=board,
+                category=request.POST.get("category", ""),
+                text=request.POST.get("text", ""),
+                step=step,
+            )
+        )
+        if report is not None:
+            signal = Signal.objects.filter(group_id=report.group_id).first()
+            messages.success(
+                request,
+                _("Registered. It is now part of a signal for leadership to answer.")
+                if signal
+                else _("Registered. When it keeps coming back, it becomes a signal."),
+            )
+            return redirect(
+                f"{reverse('processes:exceptions', args=[board.pk])}#group-{report.group_id}"
+            )
+    context = _board_context(request, board, "exceptions")
+    context.update(
+        groups=selectors.exception_groups(board=board),
+        steps=list(board.steps.all()),
+        categories=ExceptionReport.Category.choices,
+        policy=services.signal_policy(),
+        may_report=not permissions.is_guest(request.user),
+        may_group=permissions.can(request.user, Action.MODERATE, board.space),
+        error=error,
+        values=request.POST if error else {},
+    )
+    return render(request, "processes/exceptions.html", context, status=400 if error else 200)
+
+
+@require_POST
+def regroup(request, board_id: int):
+    """Confirm Plein's grouping, or split one report off into a group of its own."""
+    board = _board(request, board_id)
+    if request.POST.get("action") == "confirm":
+        group_id = _int(request.POST.get("group")) or 0
+        if not board.exception_groups.filter(pk=group_id).exists():
+            raise Http404
+        run(lambda: services.confirm_group(actor=request.user, group_id=group_id))
+        messages.success(request, _("Grouping confirmed."))
+    else:
+        report_id = _int(request.POST.get("report")) or 0
+        if not board.exceptions.filter(pk=report_id).exists():
+            raise Http404
+        group, _error = run(lambda: services.split_report(actor=request.user, report_id=report_id))
+        messages.success(request, _("Split off into a group of its own."))
+        return redirect(f"{reverse('processes:exceptions', args=[board.pk])}#group-{group.pk}")
+    return redirect(reverse("processes:exceptions", args=[board.pk]))
+
+
+@require_GET
+def signals(request):
+    state = request.GET.get("state", "open")
+    found = selectors.signals_for(user=request.user, state=state)
+    return render(
+        request,
+        "processes/signals.html",
+        {
+            "signals": found,
+            "state": state,
+            "overdue": sum(1 for s in found if s.is_overdue),
+            "may_configure": permissions.is_administrator(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def signal(request, signal_id: int):
+    found = selectors.readable_signal(user=request.user, signal_id=signal_id)
+    if found is None:
+        raise Http404
+    may_respond = request.user.pk == found.owner_id or permissions.is_administrator(request.user)
+    error = None
+    if request.method == "POST":
+        if not may_respond:
+            raise Http404
+        _done, error = run(
+            lambda: services.respond(
+                actor=request.user,
+                signal_id=found.pk,
+                status=request.POST.get("status", ""),
+                response=request.POST.get("response", ""),
+            )
+        )
+        if error is None:
+            messages.success(request, _("Answered. Every reporter hears it."))
+            return redirect(found.get_absolute_url())
+    reports = list(found.group.reports.select_related("reporter", "step"))
+    return render(
+        request,
+        "processes/signal.html",
+        {
+            "signal": found,
+            "board": found.group.board,
+            "reports": reports,
+            "people": len({r.reporter_id for r in reports}),
+            "statuses": Signal.Status.choices,
+            "may_respond": may_respond,
+            "error": error,
+            "values": request.POST if error else {},
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def signal_settings(request):
+    """When recurring exceptions become a signal: administrators only."""
+    if not permissions.is_administrator(request.user):
+        raise Http404
+    policy = services.signal_policy()
+    error = None
+    if request.method == "POST":
+        fields = ("min_reports", "min_people", "window_days", "response_days", "similarity")
+        _done, error = run(
+            lambda: services.configure_signals(
+                actor=request.user, **{f: request.POST.get(f, "") for f in fields}
+            )
+        )
+        if error is None:
+            messages.success(request, _("Saved. New reports are grouped and counted this way."))
+            return redirect("processes:signal_settings")
+    return render(
+        request,
+        "processes/signal_settings.html",
+        {"policy": policy, "error": error, "values": request.POST if error else None},
+        status=400 if error else 200,
+    )
+
+
+# --- Flow ----------------------------------------------------------------------------------------
+
+
+@require_GET
+def flow(request, board_id: int):
+    board = _board(request, board_id)
+    metrics = selectors.flow(board=board)
+    for step in metrics.steps:
+        step.stay_text = charts.duration(step.average_stay)
+    context = _board_context(request, board, "flow")
+    context.update(
+        flow=metrics,
+        charts=charts.for_flow(metrics, language=get_language()),
+        handoffs=sorted(metrics.handoffs.items(), key=lambda kv: -kv[1]),
+    )
+    return render(request, "processes/flow.html", context)

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "forums",
     "knowledge",
     "processes",
+    "gamification",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("intranet.moderation.urls")),
     path("", include("knowledge.urls")),
     path("", include("processes.urls")),
+    path("", include("gamification.urls")),
     path("api/", include("intranet.governance.api")),
     path("api/", include("intranet.activity.api")),
     path("api/", include("profiles.api")),
@@ -27,6 +28,7 @@ urlpatterns = [
     path("api/", include("forums.api")),
     path("api/", include("knowledge.api")),
     path("api/", include("processes.api")),
+    path("api/", include("gamification.api")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

@@ -29,11 +29,13 @@ def _clean_redis():
     client.close()
     # The permission policies also live briefly in process memory; a rolled-back test must
     # not leave its defaults there for the next one.
+    from gamification.services import forget_settings
     from intranet.governance.permissions import forget_policies
     from intranet.governance.services import forget_pilot
 
     forget_policies()
     forget_pilot()
+    forget_settings()
     yield
 
 

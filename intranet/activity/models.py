@@ -168,6 +168,7 @@ class NotificationKind(models.TextChoices):
     REVIEW = "review", _("An article of mine is due for review")
     HANDOFF = "handoff", _("A card is handed over to my department, or a card I watch moves")
     SIGNAL = "signal", _("Signals from recurring exceptions: raised for me, or answered")
+    STORY = "story", _("A success story tags me, or another team reuses one of mine")
 
 
 class Channel(models.TextChoices):
@@ -198,6 +199,7 @@ DEFAULT_CHANNELS = {
     NotificationKind.REVIEW: Channel.EMAIL,
     NotificationKind.HANDOFF: Channel.SITE,
     NotificationKind.SIGNAL: Channel.EMAIL,
+    NotificationKind.STORY: Channel.SITE,
 }
 
 

@@ -110,6 +110,7 @@ def test_preferences_switch_a_kind_off(space_with, client, django_capture_on_com
             "review": "email",
             "handoff": "site",
             "signal": "email",
+            "story": "site",
         },
     )
     assert response.status_code == 302

@@ -55,7 +55,8 @@ def test_ask_answer_vote_accept_over_http(client, space, asker, captured_events)
     with captured_events() as seen:
         client.post(topic.get_absolute_url(), {"body": "Tarief 0%, met bewijs van uitvoer."})
     answer = Answer.objects.get()
-    assert [e["type"] for e in seen] == ["AnswerPosted"]
+    # Forums publish one event; what follows it elsewhere (a first badge) is not theirs.
+    assert [e["type"] for e in seen if e["type"] != "BadgeEarned"] == ["AnswerPosted"]
     assert Notification.objects.get(recipient=asker).kind == "answer"
     topic.refresh_from_db()
     assert topic.answer_count == 1
@@ -77,7 +78,7 @@ def test_ask_answer_vote_accept_over_http(client, space, asker, captured_events)
     assert seen[0]["type"] == "AnswerAccepted" and seen[0]["tags"] == ["btw", "export"]
     topic.refresh_from_db()
     assert topic.accepted_answer == answer
-    assert Notification.objects.get(recipient=expert).kind == "accepted"
+    assert Notification.objects.exclude(kind="badge").get(recipient=expert).kind == "accepted"
     from django.utils import translation
 
     with translation.override("en"):
@@ -99,7 +100,9 @@ def test_votes_one_per_person_changeable_and_taken_back(space, asker):
     assert services.vote(user=voter, answer_id=answer.pk, value=-1).score == -1
     assert services.vote(user=voter, answer_id=answer.pk, value=0).score == 0
     assert not Vote.objects.exists()
-    with pytest.raises(Exception, match="Vote up, down"):
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(Exception, match="Vote up, down"):
         services.vote(user=voter, answer_id=answer.pk, value=5)
 
 
@@ -373,7 +376,8 @@ def test_mentions_and_followers_hear_about_new_answers(
         services.answer(
             author=answerer, topic=topic, body="Vraag het @noor.peters en @kees.buiten ook even"
         )
-    kinds = dict(Notification.objects.values_list("recipient_id", "kind"))
+    # (A first answer also earns its author a badge: that notification is not about this.)
+    kinds = dict(Notification.objects.exclude(kind="badge").values_list("recipient_id", "kind"))
     assert kinds[asker.pk] == "answer"
     assert kinds[named.user.pk] == "mention"
     assert kinds[topic_fan.pk] == "followed" and kinds[tag_fan.pk] == "followed"

@@ -29,6 +29,9 @@ _ICONS = {
     "api": '<path d="m8 7-5 5 5 5M16 7l5 5-5 5M13 5l-2 14"/>',
     "people": '<circle cx="12" cy="8" r="4"/><path d="M4 21v-1a8 8 0 0 1 16 0v1"/>',
     "search": '<circle cx="11" cy="11" r="7"/><path d="m20 20-4-4"/>',
+    "star": '<path d="m12 3 2.7 5.6 6.1.9-4.4 4.3 1 6.1L12 17l-5.4 2.9 1-6.1-4.4-4.3 6.1-.9z"/>',
+    "trophy": '<path d="M8 4h8v5a4 4 0 0 1-8 0z"/>'
+    '<path d="M8 6H5a3 3 0 0 0 3 4M16 6h3a3 3 0 0 1-3 4M12 13v4M8 20h8M9 17h6"/>',
 }
 
 
@@ -89,3 +92,11 @@ def verb_line(item):
         return format_html("{}", before + after)
     link = format_html('<a href="{}">{}</a>', item.space.get_absolute_url(), item.space.name)
     return format_html("{}{}{}", before, link, after)
+
+
+@register.simple_tag(takes_context=True)
+def panels(context, place: str, **values):
+    """The sections feature apps registered for this place (intranet.core.panels)."""
+    from intranet.core import panels as registry
+
+    return registry.render(place, context["request"], **values)

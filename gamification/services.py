@@ -1,0 +1,770 @@
+"""Writes of points, badges, privacy, stories, reuse, ambassadors and challenges.
+
+Points are awarded by event handlers after commit; each award is one transaction that writes
+the ledger row and its tallies together, or nothing."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gamification import events
+from gamification.models import (
+    Ambassador,
+    Badge,
+    BadgeAward,
+    Challenge,
+    ChallengeEntry,
+    ChallengeStep,
+    Deed,
+    DeedKind,
+    GameSettings,
+    LedgerEntry,
+    Period,
+    PointRule,
+    PointTally,
+    Privacy,
+    Reuse,
+    ReuseKind,
+    Story,
+    StoryImage,
+)
+from intranet import events as bus
+from intranet.governance import audit, permissions
+from intranet.governance.constants import Action
+
+ALL_TIME = datetime.date(2000, 1, 1)
+MAX_PEOPLE_TAGGED = 30
+MAX_IMAGES = 6
+
+
+# --- Settings -----------------------------------------------------------------------------------
+
+
+SETTINGS_KEY = "gamification:settings:v1"
+LOCAL_SECONDS = 3.0
+_local: tuple[float, GameSettings] | None = None
+
+
+def game_settings() -> GameSettings:
+    """The switches, asked several times on every page and by every award: kept in Redis and,
+    for a few seconds, in process memory (as the governance policies are), so a change made in
+    another process applies everywhere within LOCAL_SECONDS, and at once in this one."""
+    import time
+
+    from django.core.cache import cache
+
+    global _local
+    now = time.monotonic()
+    if _local is not None and now - _local[0] < LOCAL_SECONDS:
+        return _local[1]
+    found = cache.get(SETTINGS_KEY)
+    if found is None:
+        found = GameSettings.objects.get_or_create(pk=1)[0]
+        cache.set(SETTINGS_KEY, found, timeout=3600)
+    _local = (now, found)
+    return found
+
+
+def forget_settings() -> None:
+    """Tests: a rolled-back test must not leave its switches in process memory."""
+    global _local
+    _local = None
+
+
+def _settings_changed() -> None:
+    from django.core.cache import cache
+
+    global _local
+    _local = None
+    cache.delete(SETTINGS_KEY)
+
+
+def period_starts(moment: datetime.datetime | None = None) -> dict[str, datetime.date]:
+    """The first day of the week (Monday) and month holding `moment`, in the organisation's
+    time zone: a point earned late on Sunday evening belongs to that week."""
+    day = timezone.localdate(moment or timezone.now())
+    return {
+        Period.WEEK: day - datetime.timedelta(days=day.weekday()),
+        Period.MONTH: day.replace(day=1),
+        Period.ALL: ALL_TIME,
+    }
+
+
+# --- Points -------------------------------------------------------------------------------------
+
+
+def _rule(key: str) -> PointRule | None:
+    return PointRule.objects.filter(key=key, active=True).first()
+
+
+def _add_to_tallies(*, user_id: int, space_id: int | None, points: int, when) -> None:
+    """One statement upserts the three periods for the organisation and, when the points were
+    earned in a space, the three for that space."""
+    rows = []
+    for period, start in period_starts(when).items():
+        rows.append((user_id, None, period, start, points))
+        if space_id is not None:
+            rows.append((user_id, space_id, period, start, points))
+    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
+    table = PointTally._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (user_id, space_id, period, start, total) VALUES {values} "  # noqa: S608 - no user input in the SQL
+            f"ON CONFLICT (user_id, space_id, period, start) "
+            f"DO UPDATE SET total = {table}.total + EXCLUDED.total",
+            [value for row in rows for value in row],
+        )
+
+
+def award(
+    *,
+    user_id: int | None,
+    rule_key: str,
+    event_key: str,
+    actor_id: int | None = None,
+    space_id: int | None = None,
+) -> LedgerEntry | None:
+    """Pay `user_id` the rule's points for the event, once. Nothing when points are switched
+    off, the rule is off, people act on their own content (actor is the receiver), or past the
+    rule's daily cap (then only what fits under the cap)."""
+    if user_id is None or actor_id == user_id or not game_settings().points_on:
+        return None
+    rule = _rule(rule_key)
+    if rule is None:
+        return None
+    points = rule.points
+    with transaction.atomic():
+        if rule.daily_cap is not None:
+            start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+            today = (
+                LedgerEntry.objects.filter(
+                    user_id=user_id, rule=rule, created_at__gte=start
+                ).aggregate(n=Sum("points"))["n"]
+                or 0
+            )
+            points = min(points, max(rule.daily_cap - today, 0))
+        if points <= 0:
+            return None
+        try:
+            with transaction.atomic():
+                entry = LedgerEntry.objects.create(
+                    user_id=user_id,
+                    rule=rule,
+                    event_key=event_key,
+                    points=points,
+                    space_id=space_id,
+                )
+        except IntegrityError:
+            return None  # this event paid already (a retry or a replay)
+        _add_to_tallies(user_id=user_id, space_id=space_id, points=points, when=entry.created_at)
+        bus.publish(events.PointsAwarded(user_id=user_id, entry_id=entry.pk, points=points))
+    return entry
+
+
+def _flip(*, rule_key: str, event_key: str, paid: bool) -> LedgerEntry | None:
+    """Entries about one event form a chain: the award, its reversal, the reversal of that
+    (content restored) ... The chain's last entry says whether the event stands paid; a new
+    entry undoes it, when it is in the state asked for (`paid`). The tallies change in the
+    period the points were first earned in, so last week's board loses what was taken back."""
+    with transaction.atomic():
+        first = (
+            LedgerEntry.objects.select_for_update()
+            .filter(rule__key=rule_key, event_key=event_key)
+            .first()
+        )
+        entry, depth = first, 0
+        while entry is not None and hasattr(entry, "reversed_by"):
+            entry, depth = entry.reversed_by, depth + 1
+        if entry is None or (entry.points > 0) != paid:
+            return None
+        undo = LedgerEntry.objects.create(
+            user_id=entry.user_id,
+            rule_id=entry.rule_id,
+            event_key=f"undo{depth + 1}:{event_key}",
+            points=-entry.points,
+            space_id=entry.space_id,
+            reverses=entry,
+        )
+        _add_to_tallies(
+            user_id=entry.user_id,
+            space_id=entry.space_id,
+            points=-entry.points,
+            when=first.created_at,
+        )
+    return undo
+
+
+def reverse(*, rule_key: str, event_key: str) -> LedgerEntry | None:
+    """Take back what an event paid (its content was hidden or deleted, an accept withdrawn):
+    a negative entry, once; nothing is ever deleted from the ledger."""
+    return _flip(rule_key=rule_key, event_key=event_key, paid=True)
+
+
+def restore(*, rule_key: str, event_key: str) -> LedgerEntry | None:
+    """The content came back (a moderator restored it): the points come back too."""
+    return _flip(rule_key=rule_key, event_key=event_key, paid=False)
+
+
+def _whole_number(raw, *, low: int, high: int | None = None, empty_ok: bool = False) -> int | None:
+    text = str(raw if raw is not None else "").strip()
+    if not text and empty_ok:
+        return None
+    number = int(text)  # ValueError for anything but a whole number
+    if number < low or (high is not None and number > high):
+        raise ValueError
+    return number
+
+
+def save_rules(*, actor, rows: dict[int, dict]) -> list[PointRule]:
+    """Administrators set each rule's points, daily cap and whether it pays at all. All rows
+    are checked first: one bad value saves nothing. Each change is in the audit log."""
+    if not permissions.is_administrator(actor):
+        raise PermissionDenied
+    rules = {rule.pk: rule for rule in PointRule.objects.all()}
+    cleaned = {}
+    errors = []
+    for rule_id, row in rows.items():
+        rule = rules.get(rule_id)
+        if rule is None:
+            raise ValidationError(_("Unknown rule."))
+        try:
+            points = _whole_number(row.get("points"), low=0, high=1000)
+            cap = _whole_number(row.get("daily_cap"), low=1, high=10000, empty_ok=True)
+        except ValueError:
+            errors.append(
+                _("%(rule)s: points from 0 to 1,000, a daily cap from 1 to 10,000 or empty.")
+                % {"rule": rule}
+            )
+            continue
+        cleaned[rule_id] = (points, cap, bool(row.get("active")))
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        rules = {rule.pk: rule for rule in PointRule.objects.select_for_update()}
+        for rule_id, (points, cap, active) in cleaned.items():
+            rule = rules[rule_id]
+            before = {"points": rule.points, "daily_cap": rule.daily_cap, "active": rule.active}
+            after = {"points": points, "daily_cap": cap, "active": active}
+            if before == after:
+                continue
+            rule.points, rule.daily_cap, rule.active = points, cap, active
+            rule.save(update_fields=["points", "daily_cap", "active"])
+            audit.record(actor=actor, action="points.rule", target=rule, before=before, after=after)
+    return list(rules.values())
+
+
+def save_settings(
+    *, actor, points_on: bool, leaderboards_on: bool, visible_by_default: bool
+) -> GameSettings:
+    """The organisation's switches, audited: a works council may ask who changed what."""
+    if not permissions.is_administrator(actor):
+        raise PermissionDenied
+    with transaction.atomic():
+        found = GameSettings.objects.select_for_update().get_or_create(pk=1)[0]
+        fields = ("points_on", "leaderboards_on", "visible_by_default")
+        before = {field: getattr(found, field) for field in fields}
+        after = {
+            "points_on": bool(points_on),
+            "leaderboards_on": bool(leaderboards_on),
+            "visible_by_default": bool(visible_by_default),
+        }
+        if before != after:
+            for field, value in after.items():
+                setattr(found, field, value)
+            found.save(update_fields=[*fields, "updated_at"])
+            transaction.on_commit(_settings_changed)
+            _settings_changed()
+            audit.record(
+                actor=actor, action="points.settings", target=found, before=before, after=after
+            )
+    return found
+
+
+def set_visibility(*, user, visible: bool) -> Privacy:
+    """A person's own choice: appear on leaderboards and show points, level and badges to
+    colleagues, or not. Takes effect on the next page everywhere (nothing is cached per
+    person)."""
+    if not permissions.is_active(user):
+        raise PermissionDenied
+    found, _created = Privacy.objects.update_or_create(
+        user=user, defaults={"visible": bool(visible)}
+    )
+    return found
+
+
+# --- Deeds and badges ---------------------------------------------------------------------------
+
+
+def record_deed(
+    *, user_id: int | None, kind: str, event_key: str, space_id: int | None = None
+) -> list[BadgeAward]:
+    """Note what someone did (once per thing) and award the badges it completes."""
+    if user_id is None:
+        return []
+    with transaction.atomic():
+        _deed, created = Deed.objects.get_or_create(
+            user_id=user_id, kind=kind, event_key=event_key, defaults={"space_id": space_id}
+        )
+        if not created:
+            return []
+        return evaluate_badges(user_id=user_id, kind=kind)
+
+
+def void_deeds(*, event_key: str, void: bool = True) -> int:
+    """The content went away (or came back): its deeds stop (or start again) counting for
+    badges still to earn. Badges already earned stay: they were earned."""
+    return Deed.objects.filter(event_key=event_key).exclude(void=void).update(void=void)
+
+
+def _count(*, user_id: int, badge: Badge) -> int:
+    deeds = Deed.objects.filter(user_id=user_id, kind=badge.deed, void=False)
+    if badge.space_id is not None:
+        deeds = deeds.filter(space_id=badge.space_id)
+    if badge.period_days:
+        deeds = deeds.filter(
+            created_at__gte=timezone.now() - datetime.timedelta(days=badge.period_days)
+        )
+    return deeds.count()
+
+
+def evaluate_badges(*, user_id: int, kind: str) -> list[BadgeAward]:
+    """Award every tier of every active badge counting `kind` that the person now reaches.
+    A tier is awarded once (unique row); the notification follows the event."""
+    earned = []
+    have = set(
+        BadgeAward.objects.filter(user_id=user_id, badge__deed=kind).values_list("badge_id", "tier")
+    )
+    for badge in Badge.objects.filter(deed=kind, active=True):
+        tiers = [(tier, need) for tier, need in badge.thresholds() if (badge.pk, tier) not in have]
+        if not tiers:
+            continue
+        count = _count(user_id=user_id, badge=badge)
+        for tier, need in tiers:
+            if count < need:
+                break
+            try:
+                with transaction.atomic():
+                    award_row = BadgeAward.objects.create(user_id=user_id, badge=badge, tier=tier)
+            except IntegrityError:
+                continue
+            earned.append(award_row)
+            bus.publish(
+                events.BadgeEarned(
+                    user_id=user_id, badge_id=badge.pk, award_id=award_row.pk, tier=tier
+                )
+            )
+    return earned
+
+
+BADGE_FIELDS = ("name", "name_nl", "description", "description_nl", "deed", "bronze", "silver",
+                "gold", "period_days", "space", "active")  # fmt: skip
+
+
+def save_badge(*, actor, badge: Badge | None, data: dict) -> Badge:
+    """Create or change a badge. Criteria are checked whole: an unknown deed, tiers that do not
+    rise, a space that does not exist are refused and nothing is saved."""
+    from intranet.governance.models import Space
+
+    if not permissions.is_administrator(actor):
+        raise PermissionDenied
+    errors = {}
+    name = (data.get("name") or "").strip()
+    name_nl = (data.get("name_nl") or "").strip()
+    if not name or not name_nl:
+        errors["name"] = _("Give the badge a name in English and in Dutch.")
+    deed = data.get("deed") or ""
+    if deed not in DeedKind.values:
+        errors["deed"] = _(
+            "Choose what the badge counts from the list; '%(deed)s' is not known."
+        ) % {"deed": deed}
+    try:
+        bronze = _whole_number(data.get("bronze"), low=1, high=100000)
+        silver = _whole_number(data.get("silver"), low=1, high=100000, empty_ok=True)
+        gold = _whole_number(data.get("gold"), low=1, high=100000, empty_ok=True)
+        if gold is not None and silver is None:
+            raise ValueError
+        rising = [n for n in (bronze, silver, gold) if n is not None]
+        if rising != sorted(set(rising)):
+            raise ValueError
+    except ValueError:
+        errors["bronze"] = _(
+            "Bronze, silver and gold are whole numbers from 1, each higher than the one before "
+            "(silver and gold may stay empty)."
+        )
+        bronze = silver = gold = None
+    try:
+        period_days = _whole_number(data.get("period_days"), low=1, high=3650, empty_ok=True)
+    except ValueError:
+        errors["period_days"] = _("Within days: a whole number from 1 to 3,650, or empty.")
+        period_days = None
+    space = None
+    space_id = str(data.get("space") or "").strip()
+    if space_id:
+        space = Space.objects.filter(pk=int(space_id) if space_id.isdigit() else 0).first()
+        if space is None:
+            errors["space"] = _("This space does not exist.")
+    if errors:
+        raise ValidationError(errors)
+    values = {
+        "name": name[:80],
+        "name_nl": name_nl[:80],
+        "description": (data.get("description") or "").strip()[:240],
+        "description_nl": (data.get("description_nl") or "").strip()[:240],
+        "deed": deed,
+        "bronze": bronze,
+        "silver": silver,
+        "gold": gold,
+        "period_days": period_days,
+        "space": space,
+        "active": bool(data.get("active")),
+    }
+    with transaction.atomic():
+        before = None
+        if badge is None:
+            badge = Badge.objects.create(**values)
+        else:
+            before = {field: str(getattr(badge, field)) for field in BADGE_FIELDS}
+            for field, value in values.items():
+                setattr(badge, field, value)
+            badge.save(update_fields=list(values))
+        after = {field: str(getattr(badge, field)) for field in BADGE_FIELDS}
+        audit.record(actor=actor, action="badge.save", target=badge, before=before, after=after)
+    return badge
+
+
+# --- Success stories ----------------------------------------------------------------------------
+
+
+def _may_publish(actor, space) -> bool:
+    return permissions.access_for(actor, space).can(Action.PUBLISH_STORY)
+
+
+def _story_fields(*, title: str, challenge: str, approach: str, result: str) -> dict:
+    from intranet.activity.text import render
+
+    errors = {}
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = _("Give the story a title.")
+    elif len(title) > 160:
+        errors["title"] = _("Keep the title under 160 characters.")
+    parts = {"challenge": challenge, "approach": approach, "result": result}
+    labels = {
+        "challenge": _("Describe the challenge."),
+        "approach": _("Describe what was done."),
+        "result": _("Describe the result."),
+    }
+    for field, text in parts.items():
+        text = (text or "").strip()
+        if not text:
+            errors[field] = labels[field]
+        elif len(text) > 10000:
+            errors[field] = _("Keep each part under 10,000 characters.")
+        parts[field] = text
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "title": title,
+        **parts,
+        **{f"{field}_html": render(text) for field, text in parts.items()},
+    }
+
+
+def _tagged(*, people_ids, team_ids) -> tuple[list, list]:
+    from django.contrib.auth import get_user_model
+
+    from intranet.governance.models import Department
+
+    people_ids = {int(pk) for pk in people_ids if str(pk).isdigit()}
+    team_ids = {int(pk) for pk in team_ids if str(pk).isdigit()}
+    if len(people_ids) > MAX_PEOPLE_TAGGED:
+        raise ValidationError({"people": _("Tag at most 30 people.")})
+    people = list(get_user_model().objects.filter(pk__in=people_ids, is_active=True))
+    teams = list(Department.objects.filter(pk__in=team_ids))
+    if len(people) != len(people_ids):
+        raise ValidationError({"people": _("Some of the people tagged are not colleagues here.")})
+    if len(teams) != len(team_ids):
+        raise ValidationError({"teams": _("Some of the teams tagged do not exist.")})
+    return people, teams
+
+
+def _image_rows(uploads, alts) -> list[tuple[bytes, str]]:
+    from intranet.core.images import reencode_upload
+
+    uploads = [upload for upload in uploads or [] if upload]
+    if len(uploads) > MAX_IMAGES:
+        raise ValidationError({"images": _("Add at most 6 images.")})
+    alts = list(alts or [])
+    return [
+        (
+            reencode_upload(upload, field="images", box=(1600, 1600)),
+            (alts[index] if index < len(alts) else "").strip()[:200],
+        )
+        for index, upload in enumerate(uploads)
+    ]
+
+
+def publish_story(
+    *,
+    author,
+    space,
+    title: str,
+    challenge: str,
+    approach: str,
+    result: str,
+    people_ids=(),
+    team_ids=(),
+    images=(),
+    image_alts=(),
+) -> Story:
+    """A success story in a space whose matrix lets the author publish stories. Everyone tagged
+    hears about it and earns the story's points and badges (handlers, after commit)."""
+    from django.core.files.base import ContentFile
+
+    if not _may_publish(author, space):
+        raise PermissionDenied
+    fields = _story_fields(title=title, challenge=challenge, approach=approach, result=result)
+    people, teams = _tagged(people_ids=people_ids, team_ids=team_ids)
+    pictures = _image_rows(images, image_alts)  # decoded before anything is written
+    with transaction.atomic():
+        story = Story.objects.create(space=space, author=author, **fields)
+        story.people.set(people)
+        story.teams.set(teams)
+        for number, (content, alt) in enumerate(pictures, start=1):
+            image = StoryImage(
+                story=story,
+                name=f"image-{number}.webp",
+                content_type="image/webp",
+                size=len(content),
+                uploaded_by=author,
+                alt=alt,
+            )
+            image.file.save(image.name, ContentFile(content), save=False)
+            image.save()
+        bus.publish(
+            events.StoryPublished(
+                story_id=story.pk,
+                space_id=space.pk,
+                author_id=author.pk,
+                people_ids=sorted(person.pk for person in people),
+            )
+        )
+    return story
+
+
+def feature_story(*, actor, story: Story, featured: bool) -> Story:
+    """Administrators and community managers choose the stories on the home page."""
+    if not may_appoint(actor):
+        raise PermissionDenied
+    story.featured = bool(featured)
+    story.save(update_fields=["featured", "updated_at"])
+    audit.record(
+        actor=actor, action="story.feature", target=story, before=None, after={"featured": featured}
+    )
+    return story
+
+
+def record_reuse(*, user, story: Story, kind: str, note: str = "") -> Reuse:
+    """'This helped us', for the user's team: once per team and story. Not for the teams the
+    story is about: reuse is what a story brings elsewhere."""
+    from gamification import selectors
+
+    if not selectors.stories_visible_to(user=user).filter(pk=story.pk).exists():
+        raise PermissionDenied
+    if kind not in ReuseKind.values:
+        raise ValidationError({"kind": _("Choose what the story brought your team.")})
+    note = (note or "").strip()
+    if len(note) > 300:
+        raise ValidationError({"note": _("Keep it under 300 characters.")})
+    if user.department_id is None:
+        raise ValidationError(
+            _("Reuse counts per team and you are not in a department yet. Ask an administrator.")
+        )
+    own = {story.author.department_id if story.author else None} | set(
+        story.teams.values_list("pk", flat=True)
+    )
+    if user.department_id in own:
+        raise ValidationError(_("This story is your team's own: reuse counts for other teams."))
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                reuse = Reuse.objects.create(
+                    story=story, department_id=user.department_id, user=user, kind=kind, note=note
+                )
+        except IntegrityError:
+            raise ValidationError(
+                _("Your team has already said this story helped; it counts once per team.")
+            ) from None
+        Story.objects.filter(pk=story.pk).update(reuse_count=F("reuse_count") + 1)
+        bus.publish(
+            events.StoryReused(
+                reuse_id=reuse.pk,
+                story_id=story.pk,
+                space_id=story.space_id,
+                user_id=user.pk,
+                department_id=user.department_id,
+                credited_ids=sorted(
+                    {story.author_id, *story.people.values_list("pk", flat=True)} - {None}
+                ),
+            )
+        )
+    return reuse
+
+
+# --- Ambassadors --------------------------------------------------------------------------------
+
+
+def may_appoint(user) -> bool:
+    return permissions.is_administrator(user) or (
+        permissions.is_active(user) and user.org_role == "community_manager"
+    )
+
+
+def appoint_ambassador(*, actor, user, department=None) -> Ambassador:
+    """An ambassador for a department (theirs unless said otherwise); earns the badge."""
+    if not may_appoint(actor):
+        raise PermissionDenied
+    if not user.is_active or permissions.is_guest(user):
+        raise ValidationError(_("Only active colleagues (not guests) can be ambassadors."))
+    department = department or user.department
+    if department is None:
+        raise ValidationError(_("Choose the department this ambassador is for."))
+    with transaction.atomic():
+        ambassador, _created = Ambassador.objects.update_or_create(
+            user=user, defaults={"department": department, "appointed_by": actor}
+        )
+        audit.record(
+            actor=actor,
+            action="ambassador.appoint",
+            target=user,
+            before=None,
+            after={"department": department.name},
+        )
+        transaction.on_commit(
+            lambda: record_deed(
+                user_id=user.pk, kind=DeedKind.AMBASSADOR, event_key=f"ambassador:{user.pk}"
+            )
+        )
+    return ambassador
+
+
+def end_ambassadorship(*, actor, user) -> None:
+    if not may_appoint(actor):
+        raise PermissionDenied
+    with transaction.atomic():
+        deleted, _rows = Ambassador.objects.filter(user=user).delete()
+        if deleted:
+            audit.record(actor=actor, action="ambassador.end", target=user, before=None, after=None)
+
+
+# --- Challenges ---------------------------------------------------------------------------------
+
+
+def create_challenge(
+    *, actor, title: str, description: str, starts_on, ends_on, steps: list[tuple[str, int]]
+) -> Challenge:
+    """A time-boxed mission for everyone; steps are (deed, count)."""
+    if not may_appoint(actor):
+        raise PermissionDenied
+    errors = {}
+    title = (title or "").strip()
+    if not title or len(title) > 120:
+        errors["title"] = _("Give the challenge a title of at most 120 characters.")
+    if not starts_on or not ends_on or ends_on < starts_on:
+        errors["ends_on"] = _("Choose a start date and an end date on or after it.")
+    cleaned = []
+    for deed, count in steps:
+        if not deed:
+            continue
+        if deed not in DeedKind.values or not isinstance(count, int) or not 1 <= count <= 100:
+            errors["steps"] = _("Each step is something from the list, done 1 to 100 times.")
+            break
+        cleaned.append((deed, count))
+    if not cleaned and "steps" not in errors:
+        errors["steps"] = _("Add at least one step.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        challenge = Challenge.objects.create(
+            title=title,
+            description=(description or "").strip()[:400],
+            starts_on=starts_on,
+            ends_on=ends_on,
+            created_by=actor,
+        )
+        ChallengeStep.objects.bulk_create(
+            ChallengeStep(challenge=challenge, deed=deed, count=count, order=index)
+            for index, (deed, count) in enumerate(cleaned)
+        )
+        audit.record(
+            actor=actor, action="challenge.create", target=challenge, before=None, after=None
+        )
+    return challenge
+
+
+def join_challenge(*, user, challenge: Challenge) -> ChallengeEntry:
+    if not permissions.is_active(user) or permissions.is_guest(user):
+        raise PermissionDenied
+    if challenge.ends_on < timezone.localdate():
+        raise ValidationError(_("This challenge has ended."))
+    entry, _created = ChallengeEntry.objects.get_or_create(challenge=challenge, user=user)
+    return entry
+
+
+def check_challenges(*, user_id: int) -> list[ChallengeEntry]:
+    """Mark the running challenges this person has now completed (after a new deed)."""
+    from gamification import selectors
+
+    today = timezone.localdate()
+    open_entries = list(
+        ChallengeEntry.objects.filter(
+            user_id=user_id, completed_at__isnull=True, challenge__ends_on__gte=today
+        ).select_related("challenge")
+    )
+    done = []
+    for entry in open_entries:
+        progress = selectors.challenge_progress(challenge=entry.challenge, user_id=user_id)
+        if progress["complete"]:
+            entry.completed_at = timezone.now()
+            entry.save(update_fields=["completed_at"])
+            done.append(entry)
+    return done
+
+
+def rebuild_tallies() -> int:
+    """Recompute every tally from the ledger (after a data repair, or the demo moving its
+    history back in time). Each entry counts in the period its first award fell in, as the
+    live path does. Returns the number of tallies written."""
+    table, ledger = PointTally._meta.db_table, LedgerEntry._meta.db_table
+    zone = timezone.get_current_timezone_name()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - no user input in the SQL
+        cursor.execute(
+            f"""
+            WITH dated AS (
+                SELECT e.user_id, e.space_id, e.points,
+                       (COALESCE(o.created_at, e.created_at) AT TIME ZONE %s)::date AS day
+                FROM {ledger} e LEFT JOIN {ledger} o ON o.id = e.reverses_id
+            ), scoped AS (
+                SELECT user_id, NULL::bigint AS space_id, points, day FROM dated
+                UNION ALL SELECT user_id, space_id, points, day FROM dated
+                WHERE space_id IS NOT NULL
+            )
+            INSERT INTO {table} (user_id, space_id, period, start, total)
+            SELECT user_id, space_id, 'week', date_trunc('week', day)::date, SUM(points)
+              FROM scoped GROUP BY 1, 2, 4
+            UNION ALL
+            SELECT user_id, space_id, 'month', date_trunc('month', day)::date, SUM(points)
+              FROM scoped GROUP BY 1, 2, 4
+            UNION ALL
+            SELECT user_id, space_id, 'all', %s, SUM(points) FROM scoped GROUP BY 1, 2
+            """,  # noqa: S608 - no user input in the SQL
+            [zone, ALL_TIME],
+        )
+        return cursor.rowcount

@@ -77,7 +77,11 @@ class LedgerEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["event_key", "rule"], name="gamification_once")
         ]
-        indexes = [models.Index(fields=["user", "rule", "created_at"])]
+        indexes = [
+            models.Index(fields=["user", "rule", "created_at"]),
+            # One person's history, newest first (my points): read from the index, not sorted.
+            models.Index(fields=["user", "-created_at", "-id"], name="gamification_history"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.points:+d} ({self.event_key})"

@@ -10,10 +10,12 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gamification import services
 from gamification.models import (
     Ambassador,
     Badge,
@@ -81,8 +83,13 @@ def visible_q(prefix: str = "", *, default: bool | None = None) -> Q:
 
 
 def chooses_visible(user) -> bool:
-    stored = Privacy.objects.filter(user=user).values_list("visible", flat=True).first()
-    return game_settings().visible_by_default if stored is None else stored
+    """Once per request (kept on the user object)."""
+    if "_game_visible" not in user.__dict__:
+        stored = Privacy.objects.filter(user=user).values_list("visible", flat=True).first()
+        user.__dict__["_game_visible"] = (
+            game_settings().visible_by_default if stored is None else stored
+        )
+    return user.__dict__["_game_visible"]
 
 
 def shown(*, person, viewer) -> bool:
@@ -160,19 +167,23 @@ def leaderboard(*, viewer, period: str = Period.MONTH, space=None, department=No
     tallies = _tallies(period=period, space=space).filter(visible_q("user__"))
     if department is not None:
         tallies = tallies.filter(user__department=department)
-    rows = list(
-        tallies.select_related("user", "user__department")
-        .only(
-            "total",
-            "user__first_name",
-            "user__last_name",
-            "user__email",
-            "user__photo",
-            "user__job_title",
-            "user__department__name",
-        )
-        .order_by("-total", "user_id")[:limit]
+    top = tallies.select_related("user", "user__department").only(
+        "total",
+        "user__first_name",
+        "user__last_name",
+        "user__email",
+        "user__photo",
+        "user__job_title",
+        "user__department__name",
     )
+    key = services.boards.key(
+        0, "people", period, period_starts()[period], getattr(space, "pk", ""),
+        getattr(department, "pk", ""), limit,
+    )  # fmt: skip
+    rows = cache.get(key)
+    if rows is None:
+        rows = list(top.order_by("-total", "user_id")[:limit])
+        cache.set(key, rows, timeout=services.BOARD_SECONDS)
     ranked = []
     for index, tally in enumerate(rows):
         rank = index + 1
@@ -190,11 +201,21 @@ def leaderboard(*, viewer, period: str = Period.MONTH, space=None, department=No
 def department_board(*, period: str = Period.MONTH) -> list[dict]:
     """Teams, not only people: each department's points (of the people on the leaderboard)
     as a sum and per head. Departments with fewer than MIN_GROUP such people are left out.
-    Two queries, whatever the ledger holds."""
-    from intranet.governance.models import Department
+    Three queries, whatever the ledger holds, and then cached for a minute: the same for all."""
 
     if period not in Period.values:
         period = Period.MONTH
+    key = services.boards.key(0, "departments", period, period_starts()[period])
+    rows = cache.get(key)
+    if rows is None:
+        rows = _department_rows(period=period)
+        cache.set(key, rows, timeout=services.BOARD_SECONDS)
+    return rows
+
+
+def _department_rows(*, period: str) -> list[dict]:
+    from intranet.governance.models import Department
+
     default = game_settings().visible_by_default
     heads = dict(
         get_user_model()

@@ -5,6 +5,7 @@ the ledger row and its tallies together, or nothing."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,6 +36,7 @@ from gamification.models import (
     StoryImage,
 )
 from intranet import events as bus
+from intranet.core.cache import Generation
 from intranet.governance import audit, permissions
 from intranet.governance.constants import Action
 
@@ -46,43 +48,95 @@ MAX_IMAGES = 6
 # --- Settings -----------------------------------------------------------------------------------
 
 
-SETTINGS_KEY = "gamification:settings:v1"
 LOCAL_SECONDS = 3.0
-_local: tuple[float, GameSettings] | None = None
+
+
+class _Shared:
+    """A small, read-mostly table asked on every page and by every award (the switches, the
+    rules, the badges, the running challenges): kept in Redis and, for LOCAL_SECONDS, in process
+    memory, as the governance policies are. A change made in another process applies everywhere
+    within LOCAL_SECONDS, and at once in the process that made it."""
+
+    def __init__(self, key: str, load, timeout: int = 3600):
+        self.key, self.load, self.timeout = f"gamification:{key}:v1", load, timeout
+        self.local = None
+
+    def get(self):
+        import time
+
+        from django.core.cache import cache
+
+        now = time.monotonic()
+        if self.local is not None and now - self.local[0] < LOCAL_SECONDS:
+            return self.local[1]
+        found = cache.get(self.key)
+        if found is None:
+            found = self.load()
+            cache.set(self.key, found, timeout=self.timeout)
+        self.local = (now, found)
+        return found
+
+    def forget(self, *, everywhere: bool = True) -> None:
+        from django.core.cache import cache
+
+        self.local = None
+        if everywhere:
+            cache.delete(self.key)
+
+
+def _challengers() -> frozenset[int]:
+    """Who has a running challenge still to complete: every award asks, so it is one set
+    lookup in memory instead of a query (joining and completing forget it)."""
+    today = timezone.localdate()
+    return frozenset(
+        ChallengeEntry.objects.filter(
+            completed_at__isnull=True,
+            challenge__starts_on__lte=today,
+            challenge__ends_on__gte=today,
+        ).values_list("user_id", flat=True)
+    )
+
+
+_settings = _Shared("settings", lambda: GameSettings.objects.get_or_create(pk=1)[0])
+_rules = _Shared("rules", lambda: {rule.key: rule for rule in PointRule.objects.all()})
+_badges = _Shared(
+    "badges",
+    lambda: {
+        kind: [b for b in Badge.objects.filter(active=True) if b.deed == kind]
+        for kind in DeedKind.values
+    },
+)
+# Short in Redis too: whether a challenge runs changes with the date, not only with writes.
+_challenges = _Shared("challengers", _challengers, timeout=60)
+
+
+# Leaderboards are cached for BOARD_SECONDS (points may show up to a minute late); anything
+# that changes who may appear on them bumps this generation, so those changes show at once.
+BOARD_SECONDS = 60
+boards = Generation("gamification:boards")
+
+
+def leaderboards_changed() -> None:
+    boards.changing(0)
 
 
 def game_settings() -> GameSettings:
-    """The switches, asked several times on every page and by every award: kept in Redis and,
-    for a few seconds, in process memory (as the governance policies are), so a change made in
-    another process applies everywhere within LOCAL_SECONDS, and at once in this one."""
-    import time
-
-    from django.core.cache import cache
-
-    global _local
-    now = time.monotonic()
-    if _local is not None and now - _local[0] < LOCAL_SECONDS:
-        return _local[1]
-    found = cache.get(SETTINGS_KEY)
-    if found is None:
-        found = GameSettings.objects.get_or_create(pk=1)[0]
-        cache.set(SETTINGS_KEY, found, timeout=3600)
-    _local = (now, found)
-    return found
+    return _settings.get()
 
 
-def forget_settings() -> None:
-    """Tests: a rolled-back test must not leave its switches in process memory."""
-    global _local
-    _local = None
+def forget_settings(*, everywhere: bool = False) -> None:
+    """Tests: a rolled-back test must not leave its rows in process memory (`everywhere`: in
+    Redis either, after a test changed rows behind the services' back)."""
+    for shared in (_settings, _rules, _badges, _challenges):
+        shared.forget(everywhere=everywhere)
 
 
-def _settings_changed() -> None:
-    from django.core.cache import cache
-
-    global _local
-    _local = None
-    cache.delete(SETTINGS_KEY)
+def _changed(*shared: _Shared) -> None:
+    """After a write: forget now, and again after commit (another request may have read the
+    old rows in between)."""
+    for one in shared:
+        one.forget()
+    transaction.on_commit(lambda: [one.forget() for one in shared])
 
 
 def period_starts(moment: datetime.datetime | None = None) -> dict[str, datetime.date]:
@@ -100,26 +154,66 @@ def period_starts(moment: datetime.datetime | None = None) -> dict[str, datetime
 
 
 def _rule(key: str) -> PointRule | None:
-    return PointRule.objects.filter(key=key, active=True).first()
+    rule = _rules.get().get(key)
+    return rule if rule is not None and rule.active else None
+
+
+def _tally_rows(*, user_id: int, space_id: int | None, when) -> list[tuple]:
+    """(user, space, period, start) of every tally an entry counts in: the three periods for
+    the organisation and, when earned in a space, the three for that space."""
+    rows = []
+    for period, start in period_starts(when).items():
+        rows.append((user_id, None, period, start))
+        if space_id is not None:
+            rows.append((user_id, space_id, period, start))
+    return rows
+
+
+TALLY_UPSERT = (
+    "ON CONFLICT (user_id, space_id, period, start) "
+    "DO UPDATE SET total = gamification_pointtally.total + EXCLUDED.total"
+)
 
 
 def _add_to_tallies(*, user_id: int, space_id: int | None, points: int, when) -> None:
-    """One statement upserts the three periods for the organisation and, when the points were
-    earned in a space, the three for that space."""
-    rows = []
-    for period, start in period_starts(when).items():
-        rows.append((user_id, None, period, start, points))
-        if space_id is not None:
-            rows.append((user_id, space_id, period, start, points))
-    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
-    table = PointTally._meta.db_table
+    rows = _tally_rows(user_id=user_id, space_id=space_id, when=when)
+    values = ", ".join(["(%s, %s::bigint, %s, %s::date, %s)"] * len(rows))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (user_id, space_id, period, start, total) VALUES {values} "  # noqa: S608 - no user input in the SQL
-            f"ON CONFLICT (user_id, space_id, period, start) "
-            f"DO UPDATE SET total = {table}.total + EXCLUDED.total",
-            [value for row in rows for value in row],
+            "INSERT INTO gamification_pointtally (user_id, space_id, period, start, total) "  # noqa: S608 - no user input in the SQL
+            f"VALUES {values} {TALLY_UPSERT}",
+            [value for row in rows for value in (*row, points)],
         )
+
+
+def _insert_paid(*, user_id, rule_id, event_key, points, space_id, when) -> int | None:
+    """The ledger row and its tallies in one statement (one round trip: awarding sits on the
+    path of the action that earns it). None when the event has paid already."""
+    rows = _tally_rows(user_id=user_id, space_id=space_id, when=when)
+    values = ", ".join(["(%s::bigint, %s::bigint, %s, %s::date)"] * len(rows))
+    sql = f"""
+        WITH entry AS (
+            INSERT INTO gamification_ledgerentry
+                (user_id, rule_id, event_key, points, space_id, created_at)
+            VALUES (%s, %s, %s, %s, %s, %s)
+            ON CONFLICT (event_key, rule_id) DO NOTHING
+            RETURNING id, points
+        ), tallies AS (
+            INSERT INTO gamification_pointtally (user_id, space_id, period, start, total)
+            SELECT v.u, v.s, v.p, v.st, entry.points
+            FROM entry CROSS JOIN (VALUES {values}) AS v (u, s, p, st)
+            {TALLY_UPSERT}
+        )
+        SELECT id FROM entry
+    """  # noqa: S608 - no user input in the SQL, values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [user_id, rule_id, event_key, points, space_id, when]
+            + [value for row in rows for value in row],
+        )
+        found = cursor.fetchone()
+    return found[0] if found else None
 
 
 def award(
@@ -139,9 +233,15 @@ def award(
     if rule is None:
         return None
     points = rule.points
-    with transaction.atomic():
+    when = timezone.now()
+    # Without a cap the one statement below is atomic on its own: no transaction round trips.
+    with transaction.atomic() if rule.daily_cap is not None else contextlib.nullcontext():
         if rule.daily_cap is not None:
-            start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+            # Lock the person's row: two awards at once must not both fit under the cap.
+            from django.contrib.auth import get_user_model
+
+            get_user_model().objects.select_for_update().filter(pk=user_id).values("pk").first()
+            start = timezone.localtime(when).replace(hour=0, minute=0, second=0, microsecond=0)
             today = (
                 LedgerEntry.objects.filter(
                     user_id=user_id, rule=rule, created_at__gte=start
@@ -151,20 +251,26 @@ def award(
             points = min(points, max(rule.daily_cap - today, 0))
         if points <= 0:
             return None
-        try:
-            with transaction.atomic():
-                entry = LedgerEntry.objects.create(
-                    user_id=user_id,
-                    rule=rule,
-                    event_key=event_key,
-                    points=points,
-                    space_id=space_id,
-                )
-        except IntegrityError:
+        entry_id = _insert_paid(
+            user_id=user_id,
+            rule_id=rule.pk,
+            event_key=event_key,
+            points=points,
+            space_id=space_id,
+            when=when,
+        )
+        if entry_id is None:
             return None  # this event paid already (a retry or a replay)
-        _add_to_tallies(user_id=user_id, space_id=space_id, points=points, when=entry.created_at)
-        bus.publish(events.PointsAwarded(user_id=user_id, entry_id=entry.pk, points=points))
-    return entry
+        bus.publish(events.PointsAwarded(user_id=user_id, entry_id=entry_id, points=points))
+    return LedgerEntry(
+        pk=entry_id,
+        user_id=user_id,
+        rule=rule,
+        event_key=event_key,
+        points=points,
+        space_id=space_id,
+        created_at=when,
+    )
 
 
 def _flip(*, rule_key: str, event_key: str, paid: bool) -> LedgerEntry | None:
@@ -255,6 +361,7 @@ def save_rules(*, actor, rows: dict[int, dict]) -> list[PointRule]:
                 continue
             rule.points, rule.daily_cap, rule.active = points, cap, active
             rule.save(update_fields=["points", "daily_cap", "active"])
+            _changed(_rules)
             audit.record(actor=actor, action="points.rule", target=rule, before=before, after=after)
     return list(rules.values())
 
@@ -278,8 +385,8 @@ def save_settings(
             for field, value in after.items():
                 setattr(found, field, value)
             found.save(update_fields=[*fields, "updated_at"])
-            transaction.on_commit(_settings_changed)
-            _settings_changed()
+            _changed(_settings)
+            leaderboards_changed()
             audit.record(
                 actor=actor, action="points.settings", target=found, before=before, after=after
             )
@@ -295,31 +402,114 @@ def set_visibility(*, user, visible: bool) -> Privacy:
     found, _created = Privacy.objects.update_or_create(
         user=user, defaults={"visible": bool(visible)}
     )
+    user.__dict__.pop("_game_visible", None)
+    leaderboards_changed()
     return found
 
 
 # --- Deeds and badges ---------------------------------------------------------------------------
 
 
+def _tier_rows(badges, now) -> tuple[str, list]:
+    """VALUES of (badge, tier, need, space, since) for every tier of these badges."""
+    rows = [
+        (
+            badge.pk,
+            int(tier),
+            need,
+            badge.space_id,
+            now - datetime.timedelta(days=badge.period_days) if badge.period_days else None,
+        )
+        for badge in badges
+        for tier, need in badge.thresholds()
+    ]
+    one = "(%s::bigint, %s::smallint, %s::int, %s::bigint, %s::timestamptz)"
+    return ", ".join([one] * len(rows)), [value for row in rows for value in row]
+
+
+# A tier row is reached when the person's deeds of the kind, within the badge's space and
+# period, number at least its need; `extra` adds a deed the same statement is inserting. The
+# count without limits (most badges) is taken once, in `plain`; CASE only runs the limited one.
+PLAIN_COUNT = """plain AS (
+    SELECT COUNT(*) AS n FROM gamification_deed
+    WHERE user_id = %s AND kind = %s AND NOT void
+)"""
+TIER_REACHED = """CASE WHEN t.space IS NULL AND t.since IS NULL THEN plain.n ELSE (
+    SELECT COUNT(*) FROM gamification_deed d
+    WHERE d.user_id = %s AND d.kind = %s AND NOT d.void
+      AND (t.space IS NULL OR d.space_id = t.space)
+      AND (t.since IS NULL OR d.created_at >= t.since)
+) END + {extra} >= t.need"""
+
+
+def _announce(*, user_id: int, created, now) -> list[BadgeAward]:
+    earned = []
+    for award_id, badge_id, tier in sorted(created, key=lambda row: (row[1], row[2])):
+        earned.append(
+            BadgeAward(pk=award_id, user_id=user_id, badge_id=badge_id, tier=tier, awarded_at=now)
+        )
+        bus.publish(
+            events.BadgeEarned(user_id=user_id, badge_id=badge_id, award_id=award_id, tier=tier)
+        )
+    return earned
+
+
 def record_deed(
     *, user_id: int | None, kind: str, event_key: str, space_id: int | None = None
 ) -> list[BadgeAward]:
-    """Note what someone did (once per thing) and award the badges it completes."""
+    """Note what someone did (once per thing) and award the badges it completes: one
+    statement (the deed and every tier it reaches), as it sits on the path of the action."""
     if user_id is None:
         return []
-    with transaction.atomic():
-        _deed, created = Deed.objects.get_or_create(
-            user_id=user_id, kind=kind, event_key=event_key, defaults={"space_id": space_id}
-        )
-        if not created:
+    now = timezone.now()
+    deed_sql = (
+        "INSERT INTO gamification_deed (user_id, kind, event_key, space_id, void, created_at) "
+        "VALUES (%s, %s, %s, %s::bigint, false, %s) "
+        "ON CONFLICT (kind, event_key, user_id) DO NOTHING RETURNING id, space_id"
+    )
+    deed_params = [user_id, kind, event_key, space_id, now]
+    badges = _badges.get().get(kind, [])
+    with connection.cursor() as cursor:
+        if not badges:
+            cursor.execute(deed_sql, deed_params)
             return []
-        return evaluate_badges(user_id=user_id, kind=kind)
+        values, tier_params = _tier_rows(badges, now)
+        reached = TIER_REACHED.format(
+            extra="CASE WHEN t.space IS NULL OR deed.space_id = t.space THEN 1 ELSE 0 END"
+        )
+        cursor.execute(
+            f"""
+            WITH deed AS ({deed_sql}), {PLAIN_COUNT}, awards AS (
+                INSERT INTO gamification_badgeaward (user_id, badge_id, tier, awarded_at)
+                SELECT %s, t.badge, t.tier, %s
+                FROM deed, plain, (VALUES {values}) AS t (badge, tier, need, space, since)
+                WHERE {reached}
+                ON CONFLICT (user_id, badge_id, tier) DO NOTHING
+                RETURNING id, badge_id, tier
+            )
+            SELECT a.id, a.badge_id, a.tier FROM awards a
+            """,  # noqa: S608 - no user input in the SQL, values are parameters
+            [*deed_params, user_id, kind, user_id, now, *tier_params, user_id, kind],
+        )
+        created = cursor.fetchall()
+    return _announce(user_id=user_id, created=created, now=now)
 
 
 def void_deeds(*, event_key: str, void: bool = True) -> int:
     """The content went away (or came back): its deeds stop (or start again) counting for
-    badges still to earn. Badges already earned stay: they were earned."""
-    return Deed.objects.filter(event_key=event_key).exclude(void=void).update(void=void)
+    badges still to earn. Badges already earned stay: they were earned. Content that comes
+    back may complete a badge at once."""
+    changed = list(
+        Deed.objects.filter(event_key=event_key)
+        .exclude(void=void)
+        .values_list("user_id", "kind")
+        .distinct()
+    )
+    count = Deed.objects.filter(event_key=event_key).exclude(void=void).update(void=void)
+    if not void:
+        for user_id, kind in changed:
+            evaluate_badges(user_id=user_id, kind=kind)
+    return count
 
 
 def _count(*, user_id: int, badge: Badge) -> int:
@@ -334,36 +524,44 @@ def _count(*, user_id: int, badge: Badge) -> int:
 
 
 def evaluate_badges(*, user_id: int, kind: str) -> list[BadgeAward]:
-    """Award every tier of every active badge counting `kind` that the person now reaches.
-    A tier is awarded once (unique row); the notification follows the event."""
-    earned = []
-    have = set(
-        BadgeAward.objects.filter(user_id=user_id, badge__deed=kind).values_list("badge_id", "tier")
-    )
-    for badge in Badge.objects.filter(deed=kind, active=True):
-        tiers = [(tier, need) for tier, need in badge.thresholds() if (badge.pk, tier) not in have]
-        if not tiers:
-            continue
-        count = _count(user_id=user_id, badge=badge)
-        for tier, need in tiers:
-            if count < need:
-                break
-            try:
-                with transaction.atomic():
-                    award_row = BadgeAward.objects.create(user_id=user_id, badge=badge, tier=tier)
-            except IntegrityError:
-                continue
-            earned.append(award_row)
-            bus.publish(
-                events.BadgeEarned(
-                    user_id=user_id, badge_id=badge.pk, award_id=award_row.pk, tier=tier
-                )
-            )
-    return earned
+    """Award every tier of every active badge counting `kind` that the person reaches now, in
+    one statement; a tier held already is left alone (unique row). Only newly earned tiers
+    come back, and each is announced."""
+    badges = _badges.get().get(kind, [])
+    if not badges:
+        return []
+    now = timezone.now()
+    values, tier_params = _tier_rows(badges, now)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH {PLAIN_COUNT}
+            INSERT INTO gamification_badgeaward (user_id, badge_id, tier, awarded_at)
+            SELECT %s, t.badge, t.tier, %s
+            FROM plain, (VALUES {values}) AS t (badge, tier, need, space, since)
+            WHERE {TIER_REACHED.format(extra=0)}
+            ON CONFLICT (user_id, badge_id, tier) DO NOTHING
+            RETURNING id, badge_id, tier
+            """,  # noqa: S608 - no user input in the SQL, values are parameters
+            [user_id, kind, user_id, now, *tier_params, user_id, kind],
+        )
+        created = cursor.fetchall()
+    return _announce(user_id=user_id, created=created, now=now)
 
 
-BADGE_FIELDS = ("name", "name_nl", "description", "description_nl", "deed", "bronze", "silver",
-                "gold", "period_days", "space", "active")  # fmt: skip
+BADGE_FIELDS = (
+    "name",
+    "name_nl",
+    "description",
+    "description_nl",
+    "deed",
+    "bronze",
+    "silver",
+    "gold",
+    "period_days",
+    "space",
+    "active",
+)
 
 
 def save_badge(*, actor, badge: Badge | None, data: dict) -> Badge:
@@ -434,6 +632,7 @@ def save_badge(*, actor, badge: Badge | None, data: dict) -> Badge:
                 setattr(badge, field, value)
             badge.save(update_fields=list(values))
         after = {field: str(getattr(badge, field)) for field in BADGE_FIELDS}
+        _changed(_badges)
         audit.record(actor=actor, action="badge.save", target=badge, before=before, after=after)
     return badge
 
@@ -705,6 +904,7 @@ def create_challenge(
         audit.record(
             actor=actor, action="challenge.create", target=challenge, before=None, after=None
         )
+        _changed(_challenges)
     return challenge
 
 
@@ -713,7 +913,9 @@ def join_challenge(*, user, challenge: Challenge) -> ChallengeEntry:
         raise PermissionDenied
     if challenge.ends_on < timezone.localdate():
         raise ValidationError(_("This challenge has ended."))
-    entry, _created = ChallengeEntry.objects.get_or_create(challenge=challenge, user=user)
+    entry, created = ChallengeEntry.objects.get_or_create(challenge=challenge, user=user)
+    if created:
+        _changed(_challenges)
     return entry
 
 
@@ -721,6 +923,8 @@ def check_challenges(*, user_id: int) -> list[ChallengeEntry]:
     """Mark the running challenges this person has now completed (after a new deed)."""
     from gamification import selectors
 
+    if user_id not in _challenges.get():
+        return []  # no running challenge to complete: the common case costs no query
     today = timezone.localdate()
     open_entries = list(
         ChallengeEntry.objects.filter(
@@ -734,6 +938,8 @@ def check_challenges(*, user_id: int) -> list[ChallengeEntry]:
             entry.completed_at = timezone.now()
             entry.save(update_fields=["completed_at"])
             done.append(entry)
+    if done:
+        _changed(_challenges)
     return done
 
 
@@ -767,4 +973,5 @@ def rebuild_tallies() -> int:
             """,  # noqa: S608 - no user input in the SQL
             [zone, ALL_TIME],
         )
+        leaderboards_changed()
         return cursor.rowcount

@@ -39,6 +39,7 @@ def team():
     ]
     quiet = [UserFactory(department=finance, first_name=n, last_name="Fin") for n in "AB"]
     PointRule.objects.filter(key="story_reused").update(points=5, daily_cap=None)
+    services.forget_settings(everywhere=True)
     for points, person in zip([40, 30, 20, 10, 5], people, strict=True):
         services.set_visibility(user=person, visible=True)
         for n in range(points // 5):
@@ -69,6 +70,7 @@ def test_leaderboards_by_scope_and_period_and_the_department_board(client, team)
     # Last week's points are not this week's: move one person's tallies back a week.
     last_week = services.period_starts()["week"] - datetime.timedelta(days=7)
     PointTally.objects.filter(user=steve, period="week").update(start=last_week)
+    services.leaderboards_changed()  # boards are cached a minute; the ORM went around that
     assert "Steve Bakker" not in names(client.get("/recognition/?period=week", **EN))
     assert "Steve Bakker" in names(client.get("/recognition/?period=all", **EN))
     # Departments: Sales has five people showing points; Finance has none and is left out.
@@ -214,7 +216,7 @@ def test_leaderboard_pages_cost_the_same_whatever_the_ledger_holds(client, team)
     assert LedgerEntry.objects.count() > 100_000
     large = _counts(client, urls)
     assert small == large
-    assert large <= [17, 17, 18, 19, 9, 8], large
+    assert all(n <= most for n, most in zip(large, [17, 17, 18, 19, 9, 8], strict=True)), large
     # The all-time board adds up to what the ledger says.
     top = client.get("/api/leaderboards/people/?period=all").json()[0]
     ledger_total = sum(

@@ -40,6 +40,7 @@ def test_the_daily_cap_and_no_points_for_ones_own_content():
         is None
     )
     PointRule.objects.filter(key="answer_accepted").update(active=False)
+    services.forget_settings(everywhere=True)  # rules are cached; the ORM went around that
     assert (
         services.award(user_id=person.pk, rule_key="answer_accepted", event_key="answer:9") is None
     )

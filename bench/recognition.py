@@ -1,6 +1,6 @@
 """Recognition against a running Plein (`make serve-prod`, demo seeded).
 
-    python bench/gamification.py [--base http://127.0.0.1:8000] [--rows 1000000] [--runs 3]
+    python bench/recognition.py [--base http://127.0.0.1:8000] [--rows 1000000] [--runs 3]
                                  [--awards 300]
 
 Fills the ledger to --rows entries (spread over the demo's people and the past year, tallies
@@ -86,6 +86,9 @@ def awards(n: int) -> tuple[list[float], list[float]]:
     rule = PointRule.objects.get(key="question_asked")
     cap = rule.daily_cap
     PointRule.objects.filter(pk=rule.pk).update(daily_cap=None)
+    from gamification import services
+
+    services.forget_settings(everywhere=True)  # the rules are cached
     # Asking alone first (its own handler off), then the award path on the same event.
     from forums import events as forum_events
     from gamification import handlers
@@ -97,6 +100,7 @@ def awards(n: int) -> tuple[list[float], list[float]]:
     finally:
         events.subscribe(forum_events.QuestionAsked, handlers.on_question_asked)
         PointRule.objects.filter(pk=rule.pk).update(daily_cap=cap)
+        services.forget_settings(everywhere=True)
     return asking, paying
 
 

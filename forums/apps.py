@@ -11,7 +11,7 @@ class ForumsConfig(AppConfig):
 
         from django.urls import reverse
 
-        from forums import demo, expertise, handlers, live, selectors, services
+        from forums import demo, digest, expertise, handlers, live, selectors, services
         from intranet.activity import commentable, targets
         from intranet.governance import tabs
         from intranet.governance.constants import Module
@@ -20,6 +20,7 @@ class ForumsConfig(AppConfig):
         from profiles import expertise as profiles_expertise
 
         handlers.register()
+        digest.register()
         commentable.register(
             "topic", selectors.comment_places("topic"), changed=services.comment_changed
         )

@@ -23,7 +23,7 @@ def _profile_panel(request, *, person, **values):
 
 
 def register() -> None:
-    from gamification import demo, handlers, selectors
+    from gamification import demo, digest, handlers, selectors
     from intranet.activity import targets
     from intranet.core import navigation, panels
     from intranet.governance import permissions, tabs
@@ -32,6 +32,7 @@ def register() -> None:
     from intranet.search import registry as search
 
     handlers.register()
+    digest.register()
     demo.register()
     tabs.register(
         tabs.SpaceTab(

@@ -303,15 +303,9 @@ def badge_progress(*, user, badges) -> dict[int, int]:
 
 
 def _story_space_ids(user) -> list[int]:
-    from intranet.governance.models import Space
+    from intranet.governance.selectors import readable_space_ids
 
-    if "_story_space_ids" not in user.__dict__:
-        user.__dict__["_story_space_ids"] = list(
-            Space.objects.viewable_by(user)
-            .filter(modules__contains=[Module.STORIES])
-            .values_list("pk", flat=True)
-        )
-    return user.__dict__["_story_space_ids"]
+    return readable_space_ids(user=user, module=Module.STORIES)
 
 
 def stories_visible_to(*, user):

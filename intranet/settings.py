@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "intranet.activity",
     "intranet.search",
     "intranet.moderation",
+    "intranet.digests",
     "profiles",
     "forums",
     "knowledge",
@@ -229,6 +230,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "knowledge.tasks.remind_reviews",
         "schedule": 24 * 60 * 60,
     },
+    # Digests go out at each person's hour: every quarter of an hour, plan who is due.
+    "digests-plan": {
+        "task": "intranet.digests.tasks.plan_digests",
+        "schedule": 15 * 60,
+    },
 }
 CELERY_TASK_ALWAYS_EAGER = False
 
@@ -329,9 +335,13 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = 10
+# django-anymail (pip install -e '.[providers]'; EMAIL_BACKEND=anymail.backends.<esp>.EmailBackend)
+# reads its keys from ANYMAIL_* variables, e.g. ANYMAIL_MAILGUN_API_KEY -> MAILGUN_API_KEY.
+ANYMAIL = {k.removeprefix("ANYMAIL_"): v for k, v in os.environ.items() if k.startswith("ANYMAIL_")}
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
+    # `make run` keeps mail in Plein's outbox (administrators read it at /digests/outbox/).
+    "intranet.digests.outbox.OutboxBackend"
     if PLEIN_ENV == "development"
     else "django.core.mail.backends.smtp.EmailBackend",
 )

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("knowledge.urls")),
     path("", include("processes.urls")),
     path("", include("gamification.urls")),
+    path("", include("intranet.digests.urls")),
     path("api/", include("intranet.governance.api")),
     path("api/", include("intranet.activity.api")),
     path("api/", include("profiles.api")),

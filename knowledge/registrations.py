@@ -13,9 +13,10 @@ def register() -> None:
     from intranet.governance.constants import Module
     from intranet.moderation import registry as moderation
     from intranet.search import registry as search
-    from knowledge import demo, handlers, selectors
+    from knowledge import demo, digest, handlers, selectors
 
     handlers.register()
+    digest.register()
     demo.register()
     tabs.register(
         tabs.SpaceTab(

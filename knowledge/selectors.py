@@ -31,19 +31,13 @@ def readable(user):
 
 
 def _knowledge_space_ids(user) -> list[int]:
-    """Readable spaces with the knowledge base, once per request (kept on the user object).
-    As ids, not a subquery: the planner misjudges how many spaces have the module and walks
-    every space's articles instead of using the text index."""
+    """Readable spaces with the knowledge base, once per request. As ids, not a subquery: the
+    planner misjudges how many spaces have the module and walks every space's articles
+    instead of using the text index."""
     from intranet.governance.constants import Module
-    from intranet.governance.models import Space
+    from intranet.governance.selectors import readable_space_ids
 
-    if "_knowledge_space_ids" not in user.__dict__:
-        user.__dict__["_knowledge_space_ids"] = list(
-            Space.objects.viewable_by(user)
-            .filter(modules__contains=[Module.KNOWLEDGE])
-            .values_list("pk", flat=True)
-        )
-    return user.__dict__["_knowledge_space_ids"]
+    return readable_space_ids(user=user, module=Module.KNOWLEDGE)
 
 
 def articles_in(*, space, collection: Collection | None = None, stale: bool = False):

@@ -218,6 +218,8 @@ class PainPoint(models.Model):
     status = models.CharField(max_length=15, choices=Status.choices, default=Status.OPEN)
     me_too_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
+    # When the owning department last changed the status (digests tell who takes part).
+    status_changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-me_too_count", "-created_at"]

@@ -19,10 +19,11 @@ def register() -> None:
     from intranet.governance import tabs
     from intranet.governance.constants import Module
     from intranet.search import registry as search
-    from processes import demo, handlers, live, selectors
+    from processes import demo, digest, handlers, live, selectors
     from processes.models import Card, PainPoint
 
     handlers.register()
+    digest.register()
     live.register()
     demo.register()
     tabs.register(

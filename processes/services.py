@@ -513,8 +513,8 @@ def set_pain_status(*, actor, pain_point_id: int, status: str) -> PainPoint:
             raise PermissionDenied
         if not permissions.can(actor, Action.MOVE_CARD, pain.board.space):
             raise PermissionDenied
-        pain.status = status
-        pain.save(update_fields=["status"])
+        pain.status, pain.status_changed_at = status, timezone.now()
+        pain.save(update_fields=["status", "status_changed_at"])
         events.publish(
             ev.PainPointStatusChanged(
                 pain_point_id=pain.pk, board_id=pain.board_id, actor_id=actor.pk,

@@ -95,6 +95,7 @@ def signed_in(client, user):
 @dataclass
 class Mailbox:
     messages: list = field(default_factory=list)
+    refuse: set = field(default_factory=set)  # addresses the server answers "550 no such user"
 
     def wait_for(self, count: int = 1, timeout: float = 5.0):
         """SMTP delivery is a real network hop: wait until `count` messages arrived."""
@@ -115,6 +116,12 @@ class Mailbox:
 class _Handler:
     def __init__(self, mailbox: Mailbox):
         self.mailbox = mailbox
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.lower() in self.mailbox.refuse:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         message = message_from_bytes(envelope.content, policy=policy.default)

@@ -368,3 +368,23 @@ def test_preferences_preview_test_digest_and_outbox(client, mailbox, forum, sett
     assert kept.subject in client.get("/digests/outbox/", **EN).content.decode()
     html_part = client.get(f"/digests/outbox/{kept.pk}/?part=html")
     assert "sandbox" in html_part["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+def test_questions_in_my_expertise_come_from_any_space_i_may_read(mailbox):
+    from profiles.models import Skill
+
+    open_space = SpaceFactory(name="Export")
+    closed = SpaceFactory(visibility="private", closed_reason="Klanten")
+    asker = MembershipFactory(space=open_space).user
+    MembershipFactory(space=closed, user=asker)
+    expert = UserFactory(language="en")  # in neither space
+    expert.skills.add(Skill.objects.create(name="BTW", slug="btw"))
+    daily_now(expert)
+    forums.ask(author=asker, space=open_space, kind="question", title="Btw op export?", tags="btw")
+    forums.ask(author=asker, space=closed, kind="question", title="Geheime btw-vraag?", tags="btw")
+    forums.ask(author=asker, space=open_space, kind="question", title="Over iets anders?")
+    send_all()
+    text = mailbox.wait_for(1)[0].get_body(("plain",)).get_content()
+    assert "Btw op export?" in text
+    assert "Geheime btw-vraag?" not in text and "Over iets anders?" not in text

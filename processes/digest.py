@@ -1,67 +1,97 @@
 """Process boards' digest section: signals the person reported exceptions on that got an
 answer, and pain points they flagged or said "me too" to whose status changed, on boards they
-may still see. Two queries, three when there is something to tell."""
+may still see. The window's answers and changes, with who took part in each, are loaded once
+per worker (intranet.digests.registry.shared): most people took part in none and cost no query;
+the others one, for the boards they may see now."""
 
-from django.db.models import Q
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 
-def taking_part(*, user, since, until, limit):
-    from intranet.digests.registry import Item
-    from processes import selectors
+@dataclass(frozen=True)
+class _Change:
+    kind: str  # "signal" or "pain"
+    what: str
+    status: str
+    url: str
+    board_id: int
+    board: str
+    when: datetime
+    people: frozenset
+
+
+def _changes(*, since, until):
     from processes.models import ExceptionReport, MeToo, PainPoint, Signal
 
-    # Most people took part in nothing this week: ask about their own reports and pain points
-    # first, and only check which boards they may still see for what was found.
     signals = list(
-        Signal.objects.filter(
-            responded_at__gte=since,
-            responded_at__lt=until,
-            group__in=ExceptionReport.objects.filter(reporter=user).values("group_id"),
-        )
+        Signal.objects.filter(responded_at__gte=since, responded_at__lt=until)
         .select_related("group__board")
-        .order_by("-responded_at")[:limit]
+        .order_by("-responded_at")
     )
+    reporters: dict[int, set[int]] = {}
+    for group_id, user_id in ExceptionReport.objects.filter(
+        group_id__in=[s.group_id for s in signals]
+    ).values_list("group_id", "reporter_id"):
+        reporters.setdefault(group_id, set()).add(user_id)
     pains = list(
-        PainPoint.objects.filter(
-            Q(author=user) | Q(pk__in=MeToo.objects.filter(user=user).values("pain_point_id")),
-            status_changed_at__gte=since,
-            status_changed_at__lt=until,
-        )
+        PainPoint.objects.filter(status_changed_at__gte=since, status_changed_at__lt=until)
         .select_related("board")
-        .order_by("-status_changed_at")[:limit]
+        .order_by("-status_changed_at")
     )
-    if signals or pains:
-        visible = set(
-            selectors.viewable_boards(user=user)
-            .filter(pk__in={s.group.board_id for s in signals} | {p.board_id for p in pains})
-            .values_list("pk", flat=True)
-        )
-        signals = [s for s in signals if s.group.board_id in visible]
-        pains = [p for p in pains if p.board_id in visible]
-    items = [
-        Item(
-            title=_("A signal you reported on was answered: %(status)s")
-            % {"status": s.get_status_display()},
-            url=s.get_absolute_url(),
-            meta=s.group.board.name,
-            when=s.responded_at,
-            score=4,
-        )
+    me_too: dict[int, set[int]] = {}
+    for pain_id, user_id in MeToo.objects.filter(
+        pain_point_id__in=[p.pk for p in pains]
+    ).values_list("pain_point_id", "user_id"):
+        me_too.setdefault(pain_id, set()).add(user_id)
+    changes = [
+        _Change(kind="signal", what="", status=s.status, url=s.get_absolute_url(),
+                board_id=s.group.board_id, board=s.group.board.name, when=s.responded_at,
+                people=frozenset(reporters.get(s.group_id, ())))
         for s in signals
-    ]
-    items += [
-        Item(
-            title=_("“%(what)s” is now: %(status)s")
-            % {"what": p.what[:80], "status": p.get_status_display()},
-            url=p.get_absolute_url(),
-            meta=p.board.name,
-            when=p.status_changed_at,
-            score=3,
-        )
+    ]  # fmt: skip
+    changes += [
+        _Change(kind="pain", what=p.what[:80], status=p.status, url=p.get_absolute_url(),
+                board_id=p.board_id, board=p.board.name, when=p.status_changed_at,
+                people=frozenset({p.author_id, *me_too.get(p.pk, ())}))
         for p in pains
-    ]
+    ]  # fmt: skip
+    return changes
+
+
+def taking_part(*, user, since, until, limit):
+    from intranet.digests import registry
+    from intranet.digests.registry import Item
+    from processes import selectors
+    from processes.models import PainPoint, Signal
+
+    changes = registry.shared("processes.changes", since=since, until=until, load=_changes)
+    mine = [c for c in changes if user.pk in c.people and c.when >= since]
+    if not mine:
+        return []
+    visible = set(
+        selectors.viewable_boards(user=user)
+        .filter(pk__in={c.board_id for c in mine})
+        .values_list("pk", flat=True)
+    )
+    items = []
+    for kind in ("signal", "pain"):
+        for c in [c for c in mine if c.kind == kind and c.board_id in visible][:limit]:
+            if kind == "signal":
+                title = _("A signal you reported on was answered: %(status)s") % {
+                    "status": Signal.Status(c.status).label
+                }
+            else:
+                title = _("“%(what)s” is now: %(status)s") % {
+                    "what": c.what,
+                    "status": PainPoint.Status(c.status).label,
+                }
+            items.append(
+                Item(title=title, url=c.url, meta=c.board, when=c.when,
+                     score=4 if kind == "signal" else 3)
+            )  # fmt: skip
     return items
 
 

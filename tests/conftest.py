@@ -35,6 +35,10 @@ def _clean_redis():
 
     forget_policies()
     forget_pilot()
+    # The digest's window loads are kept a minute per process: each test starts without.
+    from intranet.digests.registry import forget_shared
+
+    forget_shared()
     forget_settings()
     yield
 

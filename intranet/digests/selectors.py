@@ -7,7 +7,8 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 from intranet.digests import registry
 from intranet.digests.models import (
@@ -58,6 +59,13 @@ def window_start(*, user, until: datetime) -> datetime:
 
 
 def compose(*, user, since: datetime, until: datetime) -> Digest:
+    """In the reader's language: the sections write their lines (a notification, "you earned
+    40 points") as they collect them."""
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        return _compose(user=user, since=since, until=until)
+
+
+def _compose(*, user, since: datetime, until: datetime) -> Digest:
     digest = Digest(since=since, until=until)
     found = []
     for section in registry.sections():

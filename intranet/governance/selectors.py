@@ -234,3 +234,12 @@ def readable_space_ids(*, user, module: str | None = None) -> list[int]:
         for pk, modules in user.__dict__["_readable_spaces"]
         if module is None or module in (modules or [])
     ]
+
+
+def member_space_ids(*, user) -> set[int]:
+    """Ids of the spaces `user` is a member of, once per request (kept on the user object)."""
+    if "_member_spaces" not in user.__dict__:
+        user.__dict__["_member_spaces"] = set(
+            Membership.objects.filter(user_id=user.pk).values_list("space_id", flat=True)
+        )
+    return user.__dict__["_member_spaces"]

@@ -388,3 +388,39 @@ def test_questions_in_my_expertise_come_from_any_space_i_may_read(mailbox):
     text = mailbox.wait_for(1)[0].get_body(("plain",)).get_content()
     assert "Btw op export?" in text
     assert "Geheime btw-vraag?" not in text and "Over iets anders?" not in text
+
+
+@pytest.mark.django_db
+def test_what_digests_share_is_picked_per_reader_window_and_language(
+    forum, django_capture_on_commit_callbacks
+):
+    """The window's questions are loaded once for everyone, yet each reader gets only what
+    falls in their own window, and their lines in their own language."""
+    from forums.models import Topic
+    from intranet.digests import selectors
+
+    space, asker, reader_nl, reader_en = forum
+    day = timezone.now().astimezone(datetime.UTC).replace(hour=0, minute=0, second=0)
+    early = ask(space, asker, "Vraag van vanochtend?")
+    late = ask(space, asker, "Vraag van zojuist?")
+    Topic.objects.filter(pk=early.pk).update(created_at=day + datetime.timedelta(minutes=1))
+    Topic.objects.filter(pk=late.pk).update(created_at=day + datetime.timedelta(minutes=3))
+    with django_capture_on_commit_callbacks(execute=True):
+        mine = forums.ask(author=reader_en, space=space, kind="question", title="Where is VAT?")
+        forums.answer(author=asker, topic=mine, body="In the ledger.")
+    until = later()
+
+    def titles(user, since):
+        with CaptureQueriesContext(connection) as captured:
+            digest = selectors.compose(user=user, since=since, until=until)
+        return [item.title for _s, items in digest.sections for item in items], len(captured)
+
+    # Both windows start on the same day, so one shared load; the English reader's starts
+    # between the two questions (they joined then, say).
+    dutch, first = titles(reader_nl, day)
+    english, second = titles(reader_en, day + datetime.timedelta(minutes=2))
+    assert "Vraag van vanochtend?" in dutch and "Vraag van zojuist?" in dutch
+    assert "Vraag van vanochtend?" not in english and "Vraag van zojuist?" in english
+    assert "Where is VAT?" not in dutch  # answered: no longer a question to answer
+    assert second < first  # the window was loaded once
+    assert any(title.endswith("answered “Where is VAT?”") for title in english)

@@ -20,7 +20,7 @@ def groups(*, user, id: int) -> list[str] | None:
     return None if selectors.readable_topic(user=user, topic_id=id) is None else [group(id)]
 
 
-def render(*, user, language: str, message: dict) -> str | None:
+def render(*, user, language: str, message: dict, memo: dict | None = None) -> str | None:
     answer = (
         Answer.objects.select_related("author", "topic", "topic__space")
         .filter(pk=message.get("answer_id"))

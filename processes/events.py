@@ -51,3 +51,11 @@ class SignalAnswered:
     actor_id: int
     status: str
     reporter_ids: list[int]
+
+
+@dataclass(frozen=True)
+class BoardSharingChanged:
+    """Other spaces joined or left a board: who may see it changed."""
+
+    board_id: int
+    actor_id: int

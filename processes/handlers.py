@@ -4,11 +4,13 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from intranet import events
+from intranet.activity import live as activity_live
 from intranet.activity import services as activity
 from intranet.activity.models import NotificationKind
 from processes import events as ev
 from processes import live
 from processes.models import Card
+from processes.tasks import notify_signal_raised
 
 
 def on_handed_off(event: ev.CardHandedOff) -> None:
@@ -60,14 +62,19 @@ def _signal_url(signal_id: int) -> str:
 
 
 def on_signal_raised(event: ev.SignalRaised) -> None:
-    if event.owner_id is None:
-        return
+    # A worker tells the owner: regrouping a backlog can raise hundreds of signals at once,
+    # and the notification (row, bell, email) should not hold up the grouping.
+    if event.owner_id is not None:
+        notify_signal_raised.delay(signal_id=event.signal_id, owner_id=event.owner_id)
+
+
+def tell_signal_owner(*, signal_id: int, owner_id: int) -> None:
     activity.notify(
-        recipient_id=event.owner_id,
+        recipient_id=owner_id,
         kind=NotificationKind.SIGNAL,
-        group_key=f"signal:{event.signal_id}:raised",
+        group_key=f"signal:{signal_id}:raised",
         actor_id=None,
-        url=_signal_url(event.signal_id),
+        url=_signal_url(signal_id),
         params={"state": "raised"},
     )
 
@@ -84,7 +91,13 @@ def on_signal_answered(event: ev.SignalAnswered) -> None:
         )
 
 
+def on_sharing_changed(event: ev.BoardSharingChanged) -> None:
+    # Open boards remember per socket whether their reader may see them: make them ask again.
+    activity_live.access_changed()
+
+
 def register() -> None:
+    events.subscribe(ev.BoardSharingChanged, on_sharing_changed)
     events.subscribe(ev.CardHandedOff, on_handed_off)
     events.subscribe(ev.CardMoved, on_moved)
     events.subscribe(ev.PainPointFlagged, on_pain_flagged)

@@ -60,9 +60,17 @@ def _board(board_id: int, _seq: str) -> Board | None:
     )
 
 
-def render(*, user, language: str, message: dict) -> str | None:
+def render(*, user, language: str, message: dict, memo: dict | None = None) -> str | None:
     board = _board(message.get("board_id"), message.get("seq"))
-    if board is None or not services.may_view(user=user, board=board):
+    if board is None:
+        return None
+    # Asked once per socket: the answer holds until the reader's access changes (the socket
+    # empties its memo then) or the board's sharing changes (which tells every socket).
+    memo = {} if memo is None else memo
+    allowed = memo.get(("board", board.pk))
+    if allowed is None:
+        allowed = memo[("board", board.pk)] = services.may_view(user=user, board=board)
+    if not allowed:
         return None
     key = (
         message.get("event"),

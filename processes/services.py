@@ -53,12 +53,27 @@ def may_work(*, user, board: Board) -> bool:
 
 def may_answer_pain(*, user, board: Board) -> bool:
     """The owning department answers pain points: who may move cards in the board's space."""
-    return permissions.can(user, Action.MOVE_CARD, board.space)
+    return _access(user, board, board.space).can(Action.MOVE_CARD)
 
 
 def may_manage(*, user, board: Board) -> bool:
     """Change steps, WIP limits and sharing: who may create boards in the board's space."""
-    return permissions.can(user, Action.CREATE_BOARD, board.space)
+    return _access(user, board, board.space).can(Action.CREATE_BOARD)
+
+
+def may_moderate(*, user, board: Board) -> bool:
+    return _access(user, board, board.space).can(Action.MODERATE)
+
+
+def _access(user, board: Board, space):
+    """The user's rights in one of the board's spaces, read once per board object: a board
+    page asks four questions of the same membership, and a change pushed to open boards reads
+    the board once for every socket. (Board objects live for one request or one change.)"""
+    memo = board.__dict__.setdefault("_access_memo", {})
+    key = (user.pk, space.pk)
+    if key not in memo:
+        memo[key] = permissions.access_for(user, space)
+    return memo[key]
 
 
 def space_for(*, user, board: Board, action: str):
@@ -66,7 +81,7 @@ def space_for(*, user, board: Board, action: str):
     None. Comments on cards run under that space's rights, so colleagues of a space the board
     is shared with can comment on a board in a space they are not members of."""
     for space in (board.space, *board.shared_with.all()):
-        if Module.BOARDS in (space.modules or []) and permissions.can(user, action, space):
+        if Module.BOARDS in (space.modules or []) and _access(user, board, space).can(action):
             return space
     return None
 
@@ -221,7 +236,9 @@ def share(*, actor, board: Board, spaces) -> None:
     """Let other departments' spaces take part in the board."""
     if not permissions.can(actor, Action.CREATE_BOARD, board.space):
         raise PermissionDenied
-    board.shared_with.set([s for s in spaces if s.pk != board.space_id])
+    with transaction.atomic():
+        board.shared_with.set([s for s in spaces if s.pk != board.space_id])
+        events.publish(ev.BoardSharingChanged(board_id=board.pk, actor_id=actor.pk))
 
 
 def add_card(*, actor, board: Board, title: str, step: Step | None = None,
@@ -646,8 +663,6 @@ def _leadership_owner():
 
 
 def _maybe_signal(group: ExceptionGroup, policy: SignalPolicy) -> Signal | None:
-    from datetime import timedelta
-
     from django.db.models import Count
 
     if Signal.objects.filter(group=group).exists():
@@ -657,12 +672,19 @@ def _maybe_signal(group: ExceptionGroup, policy: SignalPolicy) -> Signal | None:
     )
     if counts["reports"] < policy.min_reports or counts["people"] < policy.min_people:
         return None
+    return _raise_signal(group_id=group.pk, board_id=group.board_id, policy=policy)
+
+
+def _raise_signal(*, group_id: int, board_id: int, policy: SignalPolicy,
+                  owner_id: int | None = None) -> Signal:  # fmt: skip
+    from datetime import timedelta
+
     signal = Signal.objects.create(
-        group=group, owner_id=_leadership_owner(),
+        group_id=group_id, owner_id=owner_id or _leadership_owner(),
         due_at=timezone.now() + timedelta(days=policy.response_days),
     )  # fmt: skip
     events.publish(
-        ev.SignalRaised(signal_id=signal.pk, board_id=group.board_id, owner_id=signal.owner_id)
+        ev.SignalRaised(signal_id=signal.pk, board_id=board_id, owner_id=signal.owner_id)
     )
     return signal
 
@@ -717,8 +739,12 @@ def regroup(*, board_id: int) -> int:
             for c in counts
             if c["reports"] >= policy.min_reports and c["people"] >= policy.min_people
         ]
-        for group in ExceptionGroup.objects.filter(pk__in=ready, signal__isnull=True):
-            _maybe_signal(group, policy)
+        # The counts above already passed the threshold: raise each without asking again.
+        owner_id = _leadership_owner()
+        for group_id in ExceptionGroup.objects.filter(
+            pk__in=ready, signal__isnull=True
+        ).values_list("pk", flat=True):
+            _raise_signal(group_id=group_id, board_id=board_id, policy=policy, owner_id=owner_id)
         return (
             ExceptionGroup.objects.filter(board_id=board_id, reports__isnull=False)
             .distinct()

@@ -83,7 +83,7 @@ def _board_context(request, board, tab: str) -> dict:
         "may_manage": services.may_manage(user=request.user, board=board),
         "shared": list(board.shared_with.all()),
         # for the comments' moderation links
-        "moderator": permissions.can(request.user, Action.MODERATE, board.space),
+        "moderator": services.may_moderate(user=request.user, board=board),
         "may_report": not permissions.is_guest(request.user),
         "me": request.user.pk,
         "here": request.get_full_path(),

@@ -66,6 +66,7 @@ class FeedConsumer(AsyncWebsocketConsumer):
         self.user = user
         self.active = permissions.is_active(user)
         self.viewable = set(Space.objects.viewable_by(user).values_list("pk", flat=True))
+        self.page_memo: dict = {}  # what a live page decided about this reader, until now
         self.guest = permissions.is_guest(user)
         self.admin = permissions.is_administrator(user)
 
@@ -183,7 +184,9 @@ class FeedConsumer(AsyncWebsocketConsumer):
 
     def _render_page(self, event) -> str | None:
         with translation.override(self.language):
-            return self.page.render(user=self.user, language=self.language, message=event)
+            return self.page.render(
+                user=self.user, language=self.language, message=event, memo=self.page_memo
+            )
 
     async def notifications_changed(self, event):
         count = await database_sync_to_async(selectors.unread_count)(user=self.user)

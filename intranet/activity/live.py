@@ -79,7 +79,10 @@ def push_notifications(*, user_id: int) -> None:
 class LivePage:
     kind: str
     groups: Callable[..., list[str] | None]  # groups(user=, id=)
-    render: Callable[..., str | None]  # render(user=, language=, message=)
+    # render(user=, language=, message=, memo=): memo is the socket's own dict, emptied when
+    # the user's access changes, where a page keeps what it decided about this reader (may
+    # they see it?) instead of asking the database again for every message.
+    render: Callable[..., str | None]
 
 
 _pages: dict[str, LivePage] = {}

@@ -42,3 +42,15 @@ def flow():
         "home": home,
         "sales_space": sales_space,
     }
+
+
+@pytest.fixture
+def eager_celery():
+    """Tasks queued by handlers run at once, in the test's transaction."""
+    from intranet.celery import app
+
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = False

@@ -55,3 +55,27 @@ async def test_outsiders_cannot_follow_a_board(board, client):
     connected, code = await socket.connect()
     assert not connected and code == 4404
     await sync_to_async(lambda: connection.close())()
+
+
+async def test_a_board_no_longer_shared_stops_reaching_the_other_space(flow, client):
+    """Each socket remembers that its reader may see the board; unsharing makes it ask again."""
+    board, lead, card = flow["board"], flow["lead"], flow["card"]
+    offer, invoice, done = flow["steps"]
+    socket = await connect(
+        await sync_to_async(cookie_for)(client, flow["seller"]), f"board:{board.pk}"
+    )
+    assert (await socket.connect())[0]
+    await sync_to_async(services.move)(
+        actor=lead, card_id=card.pk, to_step_id=invoice.pk, from_step_id=offer.pk
+    )
+    await receive_with(socket, f'id="card-{card.pk}" hx-swap-oob="delete"')
+    await sync_to_async(services.share)(actor=lead, board=board, spaces=[])
+    await sync_to_async(services.move)(
+        actor=lead, card_id=card.pk, to_step_id=done.pk, from_step_id=invoice.pk
+    )
+    for _ in range(5):  # the access notice and the bell may come; the move must not
+        if await socket.receive_nothing(timeout=1):
+            break
+        assert f'id="card-{card.pk}"' not in await socket.receive_from()
+    await socket.disconnect()
+    await sync_to_async(lambda: connection.close())()

@@ -45,7 +45,7 @@ def report(board, person, text=CASE):
 
 
 def test_four_reports_no_signal_five_by_three_people_a_signal(
-    board, director, django_capture_on_commit_callbacks
+    board, director, django_capture_on_commit_callbacks, eager_celery
 ):
     a, b, c = reporters(board, 3)
     for person in (a, b, a, c):

@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "knowledge",
     "processes",
     "gamification",
+    "insights",
 ]
 
 MIDDLEWARE = [
@@ -234,6 +235,11 @@ CELERY_BEAT_SCHEDULE = {
     "digests-plan": {
         "task": "intranet.digests.tasks.plan_digests",
         "schedule": 15 * 60,
+    },
+    # The interaction network and adoption phases: once a day, pages read the snapshot.
+    "insights-refresh": {
+        "task": "insights.tasks.refresh_insights",
+        "schedule": 24 * 60 * 60,
     },
 }
 CELERY_TASK_ALWAYS_EAGER = False

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("knowledge.urls")),
     path("", include("processes.urls")),
     path("", include("gamification.urls")),
+    path("", include("insights.urls")),
     path("", include("intranet.digests.urls")),
     path("api/", include("intranet.governance.api")),
     path("api/", include("intranet.activity.api")),
@@ -30,6 +31,7 @@ urlpatterns = [
     path("api/", include("knowledge.api")),
     path("api/", include("processes.api")),
     path("api/", include("gamification.api")),
+    path("api/", include("insights.api")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

@@ -1,0 +1,194 @@
+"""Insights over the API, read-only, with the same privacy rules as the pages: the minimum
+group size applies to every figure, person-level answers need the organisation's setting and a
+grant and are written in the audit log, opted-out people are never in them. Not allowed is
+404; a bad parameter is 400 with a message."""
+
+from __future__ import annotations
+
+from django.urls import path
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from insights import access, selectors, services
+from insights.models import WINDOWS, Phase
+from intranet.core.api import call_service
+
+
+def _window(request) -> int:
+    raw = request.query_params.get("window", "90")
+    if raw not in {str(w) for w in WINDOWS}:
+        raise ApiValidationError({"window": [_("Choose 30, 90 or 365 days.")]})
+    return int(raw)
+
+
+def _viewer(request) -> None:
+    if not access.may_view(request.user):
+        raise NotFound
+
+
+class DepartmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    members = serializers.IntegerField()
+    active = serializers.IntegerField()
+    internal = serializers.FloatField()
+    external = serializers.FloatField()
+    outside_share = serializers.FloatField(allow_null=True)
+    partners = serializers.IntegerField()
+    silo = serializers.BooleanField()
+    bridge = serializers.BooleanField()
+
+
+class TieSerializer(serializers.Serializer):
+    a = serializers.IntegerField(source="a_id")
+    b = serializers.IntegerField(source="b_id")
+    weight = serializers.FloatField()
+
+
+class NetworkSerializer(serializers.Serializer):
+    window = serializers.IntegerField()
+    computed_at = serializers.DateTimeField(allow_null=True)
+    min_group = serializers.IntegerField()
+    departments = DepartmentSerializer(many=True)
+    ties = TieSerializer(many=True)
+
+
+class NetworkView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("window", int, enum=list(WINDOWS))],
+        responses=NetworkSerializer,
+    )
+    def get(self, request):
+        _viewer(request)
+        window = _window(request)
+        settings = selectors.insight_settings()
+        snapshot = selectors.latest(window=window)
+        return Response(
+            NetworkSerializer(
+                {
+                    "window": window,
+                    "computed_at": snapshot.computed_at if snapshot else None,
+                    "min_group": settings.min_group,
+                    "departments": selectors.shown_departments(
+                        snapshot, min_group=settings.min_group
+                    )
+                    if snapshot
+                    else [],
+                    "ties": selectors.shown_ties(snapshot, min_group=settings.min_group)
+                    if snapshot
+                    else [],
+                }
+            ).data
+        )
+
+
+class CheckSerializer(serializers.Serializer):
+    rule = serializers.CharField(source="rule.key")
+    value = serializers.FloatField(allow_null=True)
+    threshold = serializers.FloatField()
+    met = serializers.BooleanField()
+
+
+class PhaseSerializer(serializers.Serializer):
+    department = serializers.IntegerField(source="department.pk")
+    name = serializers.CharField(source="department.name")
+    phase = serializers.IntegerField()
+    phase_name = serializers.SerializerMethodField()
+    pilot = serializers.BooleanField()
+    checks = CheckSerializer(many=True)
+
+    def get_phase_name(self, row) -> str:
+        return str(Phase(row.phase).label)
+
+
+class PhasesView(APIView):
+    @extend_schema(responses=PhaseSerializer(many=True))
+    def get(self, request):
+        _viewer(request)
+        rows = selectors.phase_table(min_group=selectors.insight_settings().min_group)
+        return Response(PhaseSerializer(rows, many=True).data)
+
+
+class SignalSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField(source="group.title")
+    board = serializers.CharField(source="group.board.name")
+    status = serializers.CharField()
+    owner = serializers.IntegerField(source="owner_id", allow_null=True)
+    created_at = serializers.DateTimeField()
+    due_at = serializers.DateTimeField()
+    responded_at = serializers.DateTimeField(allow_null=True)
+    overdue = serializers.BooleanField(source="is_overdue")
+
+
+class OwnerSerializer(serializers.Serializer):
+    owner = serializers.IntegerField(source="owner_id")
+    name = serializers.CharField()
+    signals = serializers.IntegerField()
+    answered = serializers.IntegerField()
+    in_time = serializers.IntegerField()
+    median_days = serializers.FloatField(allow_null=True)
+    overdue = serializers.IntegerField()
+
+
+class FollowUpSerializer(serializers.Serializer):
+    signals = SignalSerializer(many=True)
+    owners = OwnerSerializer(many=True)
+
+
+class FollowUpView(APIView):
+    @extend_schema(responses=FollowUpSerializer)
+    def get(self, request):
+        _viewer(request)
+        return Response(
+            FollowUpSerializer(
+                {
+                    "signals": selectors.signals(user=request.user),
+                    "owners": selectors.leader_record(user=request.user),
+                }
+            ).data
+        )
+
+
+class PersonSerializer(serializers.Serializer):
+    user = serializers.IntegerField(source="user_id")
+    name = serializers.CharField(source="user.display_name")
+    department = serializers.IntegerField(source="department_id", allow_null=True)
+    ties = serializers.IntegerField()
+    outside_ties = serializers.IntegerField()
+    pagerank = serializers.FloatField()
+    betweenness = serializers.FloatField()
+    spread_hours = serializers.FloatField(allow_null=True)
+    newcomer = serializers.BooleanField()
+
+
+class PeopleView(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("measure", str, enum=list(selectors.MEASURES)),
+            OpenApiParameter("window", int, enum=list(WINDOWS)),
+        ],
+        responses=PersonSerializer(many=True),
+    )
+    def get(self, request):
+        if not access.may_view_people(request.user):
+            raise NotFound
+        window = _window(request)
+        measure = request.query_params.get("measure", "leaders")
+        _snapshot, rows = call_service(
+            lambda: services.open_person_view(actor=request.user, window=window, measure=measure)
+        )
+        return Response(PersonSerializer(rows, many=True).data)
+
+
+urlpatterns = [
+    path("insights/network/", NetworkView.as_view(), name="api-insights-network"),
+    path("insights/phases/", PhasesView.as_view(), name="api-insights-phases"),
+    path("insights/follow-up/", FollowUpView.as_view(), name="api-insights-follow-up"),
+    path("insights/people/", PeopleView.as_view(), name="api-insights-people"),
+]

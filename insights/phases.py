@@ -1,0 +1,243 @@
+"""Adoption phases per department: presence, dialogue, engagement, social business. Each phase
+is a set of rules on figures read from what the apps store; a department is in the highest
+phase whose rules it meets together with those of every phase before it. The thresholds are
+data (InsightSettings.thresholds) that administrators tune; the rules are shown on screen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.utils.translation import gettext_lazy as _
+
+from insights.models import Phase
+
+
+@dataclass(frozen=True)
+class Rule:
+    phase: int
+    key: str  # the threshold's key and the figure it reads
+    label: str  # lazy, for the screen
+    share: bool  # a fraction (shown as a percentage) or a count
+    # No case to judge (no signal was due): the rule holds, nothing was late.
+    holds_without_cases: bool = False
+
+    @property
+    def phase_label(self) -> str:
+        return str(Phase(self.phase).label)
+
+
+RULES = [
+    Rule(Phase.PRESENCE, "signed_in", _("Members who have signed in at least once"), True),
+    Rule(Phase.PRESENCE, "profiled", _("Members with a job title and at least one skill"), True),
+    Rule(Phase.DIALOGUE, "posting", _("Members who posted, asked, answered or commented"), True),
+    Rule(Phase.DIALOGUE, "replied", _("Their questions and posts that got a reply"), True),
+    Rule(
+        Phase.ENGAGEMENT,
+        "cross_answered",
+        _("Questions from this department answered by another department"),
+        False,
+    ),
+    Rule(
+        Phase.ENGAGEMENT,
+        "acted",
+        _("Pain points on its boards and suggestions on its articles acted on"),
+        True,
+    ),
+    Rule(Phase.SOCIAL_BUSINESS, "boards", _("Process boards in use (cards moved)"), False),
+    Rule(
+        Phase.SOCIAL_BUSINESS,
+        "signals_in_time",
+        _("Signals its people own answered before their deadline"),
+        True,
+        holds_without_cases=True,
+    ),
+    Rule(Phase.SOCIAL_BUSINESS, "reused", _("Its success stories reused by other teams"), False),
+]
+
+DEFAULTS = {
+    "signed_in": 0.6,
+    "profiled": 0.5,
+    "posting": 0.3,
+    "replied": 0.5,
+    "cross_answered": 3,
+    "acted": 0.5,
+    "boards": 1,
+    "signals_in_time": 0.8,
+    "reused": 1,
+}
+
+
+@dataclass(frozen=True)
+class Check:
+    rule: Rule
+    value: float | None
+    threshold: float
+    met: bool
+
+
+def evaluate(figures: dict, thresholds: dict) -> tuple[int, list[Check]]:
+    """(phase, every rule's check) for one department's figures."""
+    checks = []
+    for rule in RULES:
+        value = figures.get(rule.key)
+        threshold = float(thresholds.get(rule.key, DEFAULTS[rule.key]))
+        met = rule.holds_without_cases if value is None else value >= threshold
+        checks.append(Check(rule=rule, value=value, threshold=threshold, met=met))
+    phase = Phase.NONE
+    for level in (Phase.PRESENCE, Phase.DIALOGUE, Phase.ENGAGEMENT, Phase.SOCIAL_BUSINESS):
+        if all(c.met for c in checks if c.rule.phase == level):
+            phase = level
+        else:
+            break
+    return int(phase), checks
+
+
+def _t(label: str) -> str:
+    return apps.get_model(label)._meta.db_table
+
+
+def _rows(sql: str, params: dict) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _share(part, whole) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def figures(*, since: datetime, until: datetime) -> dict[int, dict]:
+    """{department id: {members, signed_in, profiled, posting, replied, cross_answered, acted,
+    boards, signals_in_time, reused}} over the window, in eight grouped queries whatever the
+    number of departments."""
+    user_model = apps.get_model("profiles.User")
+    users, skills = _t("profiles.User"), user_model.skills.through._meta.db_table
+    topic, answer, post = _t("forums.Topic"), _t("forums.Answer"), _t("activity.Post")
+    comment = _t("activity.Comment")
+    types = ContentType.objects.get_for_models(
+        apps.get_model("forums.Topic"), apps.get_model("activity.Post")
+    )
+    p = {
+        "since": since,
+        "until": until,
+        "topic_ct": types[apps.get_model("forums.Topic")].pk,
+        "post_ct": types[apps.get_model("activity.Post")].pk,
+    }
+    found: dict[int, dict] = {}
+    for dept, members, signed_in, profiled in _rows(
+        f"""SELECT u.department_id, COUNT(*), COUNT(u.last_login),
+                   COUNT(*) FILTER (WHERE u.job_title <> '' AND EXISTS (
+                       SELECT 1 FROM {skills} s WHERE s.user_id = u.id))
+              FROM {users} u WHERE u.is_active AND u.department_id IS NOT NULL GROUP BY 1""",
+        p,
+    ):
+        found[dept] = {
+            "members": members,
+            "signed_in": _share(signed_in, members),
+            "profiled": _share(profiled, members),
+            "posting": 0.0,
+            "replied": None,
+            "cross_answered": 0,
+            "acted": None,
+            "boards": 0,
+            "signals_in_time": None,
+            "reused": 0,
+        }
+
+    def window(alias: str = "") -> str:
+        column = f"{alias}.created_at" if alias else "created_at"
+        return f"{column} >= %(since)s AND {column} < %(until)s"
+
+    for dept, posters in _rows(
+        f"""SELECT u.department_id, COUNT(DISTINCT x.author) FROM (
+                SELECT author_id AS author FROM {topic} WHERE {window()}
+                UNION ALL SELECT author_id FROM {answer} WHERE {window()}
+                UNION ALL SELECT author_id FROM {post} WHERE {window()}
+                UNION ALL SELECT author_id FROM {comment} WHERE {window()}) x
+              JOIN {users} u ON u.id = x.author AND u.is_active GROUP BY 1""",
+        p,
+    ):
+        if dept in found:
+            found[dept]["posting"] = _share(posters, found[dept]["members"])
+    for dept, total, replied in _rows(
+        f"""SELECT u.department_id, COUNT(*), COUNT(*) FILTER (WHERE x.replied) FROM (
+                SELECT t.author_id AS author, (
+                    EXISTS (SELECT 1 FROM {answer} a
+                             WHERE a.topic_id = t.id AND a.author_id <> t.author_id)
+                    OR EXISTS (SELECT 1 FROM {comment} c WHERE c.content_type_id = %(topic_ct)s
+                                 AND c.object_id = t.id AND c.author_id <> t.author_id)
+                ) AS replied FROM {topic} t WHERE {window("t")}
+                UNION ALL
+                SELECT o.author_id, EXISTS (SELECT 1 FROM {comment} c
+                    WHERE c.content_type_id = %(post_ct)s AND c.object_id = o.id
+                      AND c.author_id <> o.author_id)
+                  FROM {post} o WHERE {window("o")}) x
+              JOIN {users} u ON u.id = x.author GROUP BY 1""",
+        p,
+    ):
+        if dept in found:
+            found[dept]["replied"] = _share(replied, total)
+    for dept, n in _rows(
+        f"""SELECT asker.department_id, COUNT(DISTINCT t.id)
+              FROM {answer} a JOIN {topic} t ON t.id = a.topic_id
+              JOIN {users} asker ON asker.id = t.author_id
+              JOIN {users} helper ON helper.id = a.author_id
+             WHERE {window("a")} AND a.hidden_at IS NULL
+               AND helper.department_id IS DISTINCT FROM asker.department_id
+             GROUP BY 1""",
+        p,
+    ):
+        if dept in found:
+            found[dept]["cross_answered"] = n
+    pain, board, space = _t("processes.PainPoint"), _t("processes.Board"), _t("governance.Space")
+    suggestion, article = _t("knowledge.Suggestion"), _t("knowledge.Article")
+    for dept, total, acted in _rows(
+        f"""SELECT dept, COUNT(*), COUNT(*) FILTER (WHERE acted) FROM (
+                SELECT s.department_id AS dept, p.status <> 'open' AS acted
+                  FROM {pain} p JOIN {board} b ON b.id = p.board_id
+                  JOIN {space} s ON s.id = b.space_id WHERE {window("p")}
+                UNION ALL
+                SELECT u.department_id, g.status <> 'open'
+                  FROM {suggestion} g JOIN {article} r ON r.id = g.article_id
+                  JOIN {users} u ON u.id = r.owner_id WHERE {window("g")}) x
+             WHERE dept IS NOT NULL GROUP BY 1""",
+        p,
+    ):
+        if dept in found:
+            found[dept]["acted"] = _share(acted, total)
+    move = _t("processes.Move")
+    for dept, n in _rows(
+        f"""SELECT s.department_id, COUNT(DISTINCT c.board_id)
+              FROM {move} m JOIN {_t("processes.Card")} c ON c.id = m.card_id
+              JOIN {board} b ON b.id = c.board_id JOIN {space} s ON s.id = b.space_id
+             WHERE m.at >= %(since)s AND m.at < %(until)s GROUP BY 1""",
+        p,
+    ):
+        if dept in found:
+            found[dept]["boards"] = n
+    for dept, due, in_time in _rows(
+        f"""SELECT u.department_id, COUNT(*),
+                   COUNT(*) FILTER (WHERE g.responded_at IS NOT NULL
+                                      AND g.responded_at <= g.due_at)
+              FROM {_t("processes.Signal")} g JOIN {users} u ON u.id = g.owner_id
+             WHERE g.due_at >= %(since)s AND g.due_at < %(until)s GROUP BY 1""",
+        p,
+    ):
+        if dept in found:
+            found[dept]["signals_in_time"] = _share(in_time, due)
+    story, reuse = _t("gamification.Story"), _t("gamification.Reuse")
+    for dept, n in _rows(
+        f"""SELECT u.department_id, COUNT(*)
+              FROM {reuse} r JOIN {story} s ON s.id = r.story_id
+              JOIN {users} u ON u.id = s.author_id
+             WHERE {window("r")} AND r.department_id IS DISTINCT FROM u.department_id
+             GROUP BY 1""",
+        p,
+    ):
+        if dept in found:
+            found[dept]["reused"] = n
+    return found

@@ -1,0 +1,149 @@
+"""Who interacted with whom, read straight from what the apps store: answers to questions,
+comments and reactions on posts, questions, answers, articles, stories and cards, mentions,
+accepted suggestions, cards handed to another department and stories reused by another team.
+One SQL statement gathers them and sums them per pair of people, so 500,000 interactions cross
+the wire as far fewer ties. Nothing here decides who may see what: only aggregates leave
+insights, under its own privacy rules."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+
+# How much one interaction weighs in a tie: helping someone counts more than a reaction.
+WEIGHTS = {
+    "answer": 3.0,
+    "comment": 2.0,
+    "reaction": 1.0,
+    "mention": 2.0,
+    "suggestion": 3.0,
+    "handoff": 2.0,
+    "reuse": 3.0,
+}
+
+# Content people comment on or react to: (model, its author's field, its creation field).
+CONTENT = [
+    ("activity.Post", "author", "created_at"),
+    ("forums.Topic", "author", "created_at"),
+    ("forums.Answer", "author", "created_at"),
+    ("knowledge.Article", "owner", "created_at"),
+    ("gamification.Story", "author", "published_at"),
+    ("processes.Card", "owner", "created_at"),
+]
+
+
+def _table(label: str) -> str:
+    return apps.get_model(label)._meta.db_table
+
+
+def _column(label: str, field: str) -> str:
+    return apps.get_model(label)._meta.get_field(field).column
+
+
+def interactions_sql() -> str:
+    """SELECT actor, target, at, weight, content, content_at: one row per interaction since
+    %(since)s (content and content_at only where it answered or reacted to a piece of
+    content, for how fast a person's content travels)."""
+    types = ContentType.objects.get_for_models(*[apps.get_model(m) for m, _a, _c in CONTENT])
+    parts = [
+        f"""SELECT a.author_id AS actor, t.author_id AS target, a.created_at AS at,
+                   {WEIGHTS["answer"]} AS weight, 'topic:' || t.id AS content,
+                   t.created_at AS content_at
+              FROM {_table("forums.Answer")} a JOIN {_table("forums.Topic")} t ON t.id = a.topic_id
+             WHERE a.created_at >= %(since)s AND a.created_at < %(until)s AND a.hidden_at IS NULL"""
+    ]
+    for label, author, created in CONTENT:
+        ct = types[apps.get_model(label)].pk
+        table, who, when = _table(label), _column(label, author), _column(label, created)
+        key = label.split(".")[1].lower()
+        for source, actor, kind, hidden in (
+            (_table("activity.Comment"), "author_id", "comment", "AND i.hidden_at IS NULL"),
+            (_table("activity.Reaction"), "user_id", "reaction", ""),
+        ):
+            parts.append(
+                f"""SELECT i.{actor}, x.{who}, i.created_at, {WEIGHTS[kind]},
+                           '{key}:' || x.id, x.{when}
+                      FROM {source} i JOIN {table} x ON x.id = i.object_id
+                     WHERE i.content_type_id = {ct} AND i.created_at >= %(since)s
+                       AND i.created_at < %(until)s {hidden}"""
+            )
+    parts.append(
+        f"""SELECT n.actor_id, n.recipient_id, n.created_at, {WEIGHTS["mention"]}, NULL, NULL
+              FROM {_table("activity.Notification")} n
+             WHERE n.kind = 'mention' AND n.created_at >= %(since)s AND n.created_at < %(until)s"""
+    )
+    parts.append(
+        f"""SELECT s.proposer_id, s.decided_by_id, s.decided_at, {WEIGHTS["suggestion"]},
+                   NULL, NULL
+              FROM {_table("knowledge.Suggestion")} s
+             WHERE s.status = 'accepted' AND s.decided_at >= %(since)s
+               AND s.decided_at < %(until)s"""
+    )
+    parts.append(
+        f"""SELECT m.by_id, c.owner_id, m.at, {WEIGHTS["handoff"]}, NULL, NULL
+              FROM {_table("processes.Move")} m JOIN {_table("processes.Card")} c
+                ON c.id = m.card_id
+             WHERE m.from_department_id IS DISTINCT FROM m.to_department_id
+               AND m.at >= %(since)s AND m.at < %(until)s"""
+    )
+    parts.append(
+        f"""SELECT r.user_id, s.author_id, r.created_at, {WEIGHTS["reuse"]}, NULL, NULL
+              FROM {_table("gamification.Reuse")} r JOIN {_table("gamification.Story")} s
+                ON s.id = r.story_id
+             WHERE r.created_at >= %(since)s AND r.created_at < %(until)s"""
+    )
+    return "\nUNION ALL\n".join(parts)
+
+
+def ties(*, since: datetime, until: datetime) -> tuple[list[tuple[int, int, float]], int]:
+    """([(person, person, weight)] per unordered pair, number of interactions)."""
+    sql = f"""
+        WITH i(actor, target, at, weight, content, content_at) AS ({interactions_sql()})
+        SELECT LEAST(actor, target), GREATEST(actor, target), SUM(weight), COUNT(*)
+          FROM i
+         WHERE actor IS NOT NULL AND target IS NOT NULL AND actor <> target
+         GROUP BY 1, 2"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"since": since, "until": until})
+        rows = cursor.fetchall()
+    return [(a, b, float(w)) for a, b, w, _n in rows], sum(n for *_rest, n in rows)
+
+
+def spread_hours(*, since: datetime, until: datetime, at_least: int = 2) -> dict[int, float]:
+    """Per person: the median number of hours until someone from another department first
+    answered, commented on or reacted to a piece of their content (over at least `at_least`
+    pieces that travelled at all)."""
+    users = _table("profiles.User")
+    sql = f"""
+        WITH i(actor, target, at, weight, content, content_at) AS ({interactions_sql()}),
+        firsts AS (
+            SELECT i.target AS author, i.content,
+                   EXTRACT(EPOCH FROM MIN(i.at) - MIN(i.content_at)) / 3600.0 AS hours
+              FROM i
+              JOIN {users} a ON a.id = i.actor
+              JOIN {users} t ON t.id = i.target
+             WHERE i.content IS NOT NULL AND i.actor <> i.target
+               AND a.department_id IS DISTINCT FROM t.department_id
+             GROUP BY i.target, i.content)
+        SELECT author, percentile_cont(0.5) WITHIN GROUP (ORDER BY GREATEST(hours, 0))
+          FROM firsts GROUP BY author HAVING COUNT(*) >= %(at_least)s"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"since": since, "until": until, "at_least": at_least})
+        return {author: float(hours) for author, hours in cursor.fetchall()}
+
+
+def handoffs(*, since: datetime, until: datetime) -> list[tuple[int, int, float]]:
+    """Cards handed from one department to another, per pair: ties between departments even
+    where nobody commented."""
+    sql = f"""
+        SELECT from_department_id, to_department_id, COUNT(*) * {WEIGHTS["handoff"]}
+          FROM {_table("processes.Move")}
+         WHERE from_department_id IS NOT NULL AND to_department_id IS NOT NULL
+           AND from_department_id <> to_department_id AND at >= %(since)s AND at < %(until)s
+         GROUP BY 1, 2"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"since": since, "until": until})
+        return [(a, b, float(w)) for a, b, w in cursor.fetchall()]

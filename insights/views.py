@@ -1,0 +1,371 @@
+"""Insight pages. Thin: selectors read the stored snapshots, services write (settings, grants,
+opt-out) and open the person-level views (audited). What one may not see answers 404."""
+
+from __future__ import annotations
+
+import csv
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from insights import access, charts, phases, selectors, services, tasks
+from insights.models import WINDOWS, Analyst, Phase
+from intranet.core.forms import run
+
+PAGE_ROWS = 25
+EXPORT_ROWS = 100_000
+
+
+def _window(request) -> int:
+    raw = request.GET.get("window", "90")
+    return int(raw) if raw in {str(w) for w in WINDOWS} else 90
+
+
+def _viewer(request) -> None:
+    if not access.may_view(request.user):
+        raise Http404
+
+
+def _csv(filename: str, header: list[str], rows) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    for row in rows:
+        # A cell starting with = + - @ is a formula to a spreadsheet: quote it as text.
+        writer.writerow(["'" + v if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
+    return response
+
+
+def _page(request, template: str, context: dict) -> HttpResponse:
+    """Render with what the tabs need to know about the reader."""
+    can = {
+        "view": access.may_view(request.user),
+        "people": access.may_view_people(request.user),
+        "configure": access.may_configure(request.user),
+    }
+    return render(request, template, {**context, "can": can})
+
+
+def _svg(filename: str, svg: str) -> HttpResponse:
+    response = HttpResponse(
+        '<?xml version="1.0" encoding="UTF-8"?>\n' + svg, content_type="image/svg+xml"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def network(request):
+    _viewer(request)
+    window = _window(request)
+    settings = selectors.insight_settings()
+    snapshot = selectors.latest(window=window)
+    departments = ties = []
+    chart = None
+    if snapshot:
+        departments = selectors.shown_departments(snapshot, min_group=settings.min_group)
+        ties = selectors.shown_ties(snapshot, min_group=settings.min_group)
+        chart = charts.network(
+            departments=departments,
+            ties=ties,
+            title=_("Who works with whom across departments, last %(days)s days")
+            % {"days": window},
+        )
+    export = request.GET.get("export")
+    if export == "departments":
+        return _csv(
+            f"departments-{window}d.csv",
+            [_("Department"), _("Members"), _("Active in the network"), _("Ties inside"),
+             _("Ties outside"), _("Outside share"), _("Partner departments"), _("Silo"),
+             _("Bridge")],
+            ([d["name"], d["members"], d["active"], d["internal"], d["external"],
+              d["outside_share"], d["partners"], d["silo"], d["bridge"]] for d in departments),
+        )  # fmt: skip
+    if export == "ties":
+        return _csv(
+            f"department-ties-{window}d.csv",
+            [_("Department"), _("Department"), _("Weight")],
+            ([t["a"], t["b"], t["weight"]] for t in ties),
+        )
+    if export == "svg" and chart:
+        return _svg(f"network-{window}d.svg", chart)
+    return _page(
+        request,
+        "insights/network.html",
+        {
+            "section": "network",
+            "window": window,
+            "windows": WINDOWS,
+            "snapshot": snapshot,
+            "departments": departments,
+            "ties": ties[:30],
+            "chart": chart,
+            "settings": settings,
+        },
+    )
+
+
+@require_GET
+def adoption(request):
+    _viewer(request)
+    settings = selectors.insight_settings()
+    rows = selectors.phase_table(min_group=settings.min_group)
+    end = timezone.localdate()
+    start = end - timedelta(days=180)
+    history = selectors.timeline(min_group=settings.min_group)
+    chart = (
+        charts.timeline(rows=history, start=start, end=end, title=_("Adoption phase over time"))
+        if history
+        else None
+    )
+    export = request.GET.get("export")
+    if export == "csv":
+        return _csv(
+            "adoption-phases.csv",
+            [_("Department"), _("Phase"), _("Pilot"), _("Members")]
+            + [str(rule.label) for rule in phases.RULES],
+            ([r.department.name, str(Phase(r.phase).label), r.pilot, r.figures.get("members")]
+             + [c.value for c in r.checks] for r in rows),
+        )  # fmt: skip
+    if export == "timeline":
+        return _csv(
+            "adoption-timeline.csv",
+            [_("Department"), _("Since"), _("Phase")],
+            ([str(d), day.isoformat(), str(Phase(p).label)] for d, steps in history.items()
+             for day, p in steps),
+        )  # fmt: skip
+    if export == "svg" and chart:
+        return _svg("adoption-timeline.svg", chart)
+    return _page(
+        request,
+        "insights/adoption.html",
+        {
+            "section": "adoption",
+            "rows": rows,
+            "rules": phases.RULES,
+            "phases": list(Phase)[1:],
+            "thresholds": {**phases.DEFAULTS, **settings.thresholds},
+            "pilot": selectors.pilot_comparison(rows),
+            "chart": chart,
+            "settings": settings,
+        },
+    )
+
+
+@require_GET
+def follow_up(request):
+    _viewer(request)
+    export = request.GET.get("export")
+    # The page lists the first rows (overdue first); the CSV exports have every row.
+    limit = EXPORT_ROWS if export else PAGE_ROWS
+    signals = selectors.signals(user=request.user, limit=limit)
+    pains = selectors.pain_points(user=request.user, limit=limit)
+    leaders = selectors.leader_record(user=request.user)
+    now = timezone.now()
+    if export == "signals":
+        return _csv(
+            "signals.csv",
+            [_("Signal"), _("Board"), _("Status"), _("Owner"), _("Raised"), _("Deadline"),
+             _("Answered"), _("Overdue")],
+            ([s.group.title, s.group.board.name, s.get_status_display(),
+              s.owner.display_name if s.owner else "", s.created_at.isoformat(),
+              s.due_at.isoformat(), s.responded_at.isoformat() if s.responded_at else "",
+              s.is_overdue] for s in signals),
+        )  # fmt: skip
+    if export == "pains":
+        return _csv(
+            "pain-points.csv",
+            [_("Pain point"), _("Board"), _("Status"), _("Me too"), _("Flagged"),
+             _("Status changed")],
+            ([p.what, p.board.name, p.get_status_display(), p.me_too_count,
+              p.created_at.isoformat(),
+              p.status_changed_at.isoformat() if p.status_changed_at else ""] for p in pains),
+        )  # fmt: skip
+    if export == "leaders":
+        return _csv(
+            "signal-owners.csv",
+            [_("Owner"), _("Signals"), _("Answered"), _("In time"), _("Median days"),
+             _("Overdue now")],
+            ([r["name"], r["signals"], r["answered"], r["in_time"], r["median_days"],
+              r["overdue"]] for r in leaders),
+        )  # fmt: skip
+    return _page(
+        request,
+        "insights/follow_up.html",
+        {
+            "section": "follow_up",
+            "signals": signals,
+            "pains": pains,
+            "leaders": leaders,
+            "now": now,
+            "counts": selectors.follow_up_counts(user=request.user),
+        },
+    )
+
+
+@require_GET
+def people(request):
+    """Named people: only with the organisation's setting and a grant; each look audited."""
+    if not access.may_view_people(request.user):
+        raise Http404
+    window = _window(request)
+    measure = request.GET.get("measure", "leaders")
+    if measure not in selectors.MEASURES:
+        measure = "leaders"
+    export = request.GET.get("export") == "csv"
+    (snapshot, rows), _error = run(
+        lambda: services.open_person_view(
+            actor=request.user, window=window, measure=measure, export=export
+        )
+    )
+    if export:
+        return _csv(
+            f"people-{measure}-{window}d.csv",
+            [_("Person"), _("Department"), _("Colleagues"), _("Outside their department"),
+             _("PageRank"), _("Betweenness"), _("Median hours to reach another department")],
+            ([r.user.display_name, r.department.name if r.department else "", r.ties,
+              r.outside_ties, round(r.pagerank, 5), round(r.betweenness, 5), r.spread_hours]
+             for r in rows),
+        )  # fmt: skip
+    return _page(
+        request,
+        "insights/people.html",
+        {
+            "section": "people",
+            "window": window,
+            "windows": WINDOWS,
+            "measure": measure,
+            "measures": [
+                ("leaders", _("Informal leaders")),
+                ("brokers", _("Brokers")),
+                ("spreaders", _("Fast spreaders")),
+                ("newcomers", _("Newcomers to welcome")),
+            ],
+            "snapshot": snapshot,
+            "rows": rows,
+            "settings": selectors.insight_settings(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def mine(request):
+    """Everyone: am I in the person-level views, and leave or rejoin them."""
+    if request.method == "POST":
+        run(lambda: services.set_opt_out(user=request.user, out=request.POST.get("out") == "1"))
+        messages.success(request, _("Saved. This applies to every view from now on."))
+        return redirect("insights:mine")
+    return _page(
+        request,
+        "insights/mine.html",
+        {
+            "section": "mine",
+            "status": selectors.included(user=request.user),
+            "settings": selectors.insight_settings(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def configure(request):
+    if not access.may_configure(request.user):
+        raise Http404
+    settings = selectors.insight_settings()
+    error = threshold_error = None
+    typed = {}
+    if request.method == "POST" and request.POST.get("form") == "settings":
+        _done, error = run(
+            lambda: services.save_settings(
+                actor=request.user,
+                min_group=request.POST.get("min_group"),
+                person_level=request.POST.get("person_level") == "1",
+                purpose=request.POST.get("purpose", ""),
+            )
+        )
+        if error is None:
+            messages.success(request, _("Insight settings saved."))
+            return redirect("insights:configure")
+        typed = request.POST
+    elif request.method == "POST" and request.POST.get("form") == "thresholds":
+        values = {}
+        for rule in phases.RULES:
+            raw = request.POST.get(rule.key, "")
+            try:
+                number = float(raw.replace(",", "."))
+                values[rule.key] = number / 100 if rule.share else number
+            except ValueError:
+                values[rule.key] = raw
+        _done, threshold_error = run(
+            lambda: services.save_thresholds(actor=request.user, values=values)
+        )
+        if threshold_error is None:
+            messages.success(request, _("Thresholds saved. Phases follow them from now on."))
+            return redirect("insights:configure")
+        typed = request.POST
+    thresholds = {**phases.DEFAULTS, **settings.thresholds}
+    return _page(
+        request,
+        "insights/configure.html",
+        {
+            "section": "configure",
+            "settings": settings,
+            "error": error,
+            "threshold_error": threshold_error,
+            "typed": typed,
+            "rules": [
+                (
+                    rule,
+                    typed.get(rule.key)
+                    if typed
+                    else (
+                        round(thresholds[rule.key] * 100) if rule.share else thresholds[rule.key]
+                    ),
+                )
+                for rule in phases.RULES
+            ],
+            "analysts": Analyst.objects.select_related("user", "granted_by").order_by("pk"),
+        },
+    )
+
+
+@require_POST
+def grant(request):
+    if not access.may_configure(request.user):
+        raise Http404
+    raw = request.POST.get("user", "")
+    person = (
+        get_user_model().objects.filter(pk=int(raw), is_active=True).first()
+        if raw.isdigit()
+        else None
+    )
+    if person is None:
+        messages.error(request, _("Choose a person."))
+        return redirect("insights:configure")
+    if request.POST.get("revoke") == "1":
+        run(lambda: services.revoke(actor=request.user, user=person))
+        messages.success(request, _("%(name)s no longer sees named people.") % {
+            "name": person.display_name})  # fmt: skip
+    else:
+        _done, error = run(lambda: services.grant(actor=request.user, user=person))
+        if error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("%(name)s may now open the person-level views.") % {
+                "name": person.display_name})  # fmt: skip
+    return redirect("insights:configure")
+
+
+@require_POST
+def recompute(request):
+    if not access.may_configure(request.user):
+        raise Http404
+    tasks.refresh_insights.delay()
+    messages.success(request, _("Recomputing: the new figures appear in a minute or two."))
+    return redirect("insights:network")

@@ -1,0 +1,175 @@
+"""Privacy by design: no figure about fewer people than the minimum group, person-level views
+only with the organisation's setting and a grant, every look in the audit log, opted-out
+people never shown. Pages, CSV and API alike; what one may not see is 404."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from insights import services
+from insights.models import Analyst, InsightSettings, OptOut
+from intranet.governance.models import AuditEntry
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PURPOSE = "HR-analyse: nieuwe collega's beter verwelkomen (OR-instemming 2026-03)"
+
+
+@pytest.fixture
+def snapshot(org):
+    services.refresh()
+    return org
+
+
+@pytest.fixture
+def analyst(snapshot):
+    services.save_settings(actor=snapshot["admin"], min_group=5, person_level=True,
+                           purpose=PURPOSE)  # fmt: skip
+    person = snapshot["manager"]
+    services.grant(actor=snapshot["admin"], user=person)
+    return person
+
+
+def looks():
+    return AuditEntry.objects.filter(action="insights.person_view").count()
+
+
+def test_a_department_of_three_shows_nowhere(client, snapshot):
+    client.force_login(snapshot["manager"])
+    pages = [
+        client.get("/insights/").content.decode(),
+        client.get("/insights/?export=departments").content.decode(),
+        client.get("/insights/?export=ties").content.decode(),
+        client.get("/insights/?export=svg").content.decode(),
+        client.get("/insights/adoption/").content.decode(),
+        client.get("/insights/adoption/?export=csv").content.decode(),
+        client.get("/api/insights/network/").content.decode(),
+        client.get("/api/insights/phases/").content.decode(),
+    ]
+    assert all("Sales" in page for page in pages[:2])
+    assert not any("Directie" in page for page in pages)
+
+
+def test_person_views_are_off_by_default_even_for_administrators(client, snapshot):
+    for who in (snapshot["admin"], snapshot["manager"]):
+        client.force_login(who)
+        assert client.get("/insights/people/").status_code == 404
+        assert client.get("/insights/people/?export=csv").status_code == 404
+        assert client.get("/api/insights/people/").status_code == 404
+    assert looks() == 0
+
+
+def test_the_setting_alone_is_not_enough_a_grant_is(client, snapshot):
+    services.save_settings(actor=snapshot["admin"], min_group=5, person_level=True,
+                           purpose=PURPOSE)  # fmt: skip
+    client.force_login(snapshot["admin"])  # may configure, but was not granted
+    assert client.get("/insights/people/").status_code == 404
+    assert looks() == 0
+
+
+def test_every_look_is_logged_and_opted_out_or_small_group_people_never_show(
+    client, snapshot, analyst
+):
+    client.force_login(analyst)
+    broker = snapshot["broker"]
+    page = client.get("/insights/people/?measure=brokers")
+    assert page.status_code == 200 and broker.first_name in page.content.decode()
+    assert looks() == 1
+    client.get("/insights/people/?measure=leaders&window=30")
+    csv = client.get("/insights/people/?measure=leaders&export=csv").content.decode()
+    api = client.get("/api/insights/people/?measure=leaders").json()
+    assert looks() == 4
+    entry = AuditEntry.objects.filter(action="insights.person_view").latest("pk")
+    assert entry.actor_id == analyst.pk and entry.after["measure"] == "leaders"
+    assert entry.after["purpose"] == PURPOSE
+    assert broker.first_name in csv and broker.pk in {row["user"] for row in api}
+    for body in (page.content.decode(), csv, str(api)):
+        assert "Dir0" not in body and "Dir1" not in body  # Directie has 3 people
+    # The broker leaves the person-level views: gone from every one at once.
+    client.force_login(broker)
+    assert client.post("/insights/me/", {"out": "1"}).status_code == 302
+    assert OptOut.objects.filter(user=broker).exists()
+    client.force_login(analyst)
+    assert broker.first_name not in client.get("/insights/people/?measure=brokers").content.decode()
+    api = client.get("/api/insights/people/?measure=brokers").json()
+    assert broker.pk not in {row["user"] for row in api}
+    # ... and back in.
+    client.force_login(broker)
+    client.post("/insights/me/", {"out": "0"})
+    assert not OptOut.objects.filter(user=broker).exists()
+
+
+def test_revoking_the_grant_or_the_setting_closes_the_views(client, snapshot, analyst):
+    client.force_login(analyst)
+    assert client.get("/insights/people/").status_code == 200
+    services.save_settings(actor=snapshot["admin"], min_group=5, person_level=False, purpose="")
+    assert client.get("/insights/people/").status_code == 404
+    services.save_settings(actor=snapshot["admin"], min_group=5, person_level=True,
+                           purpose=PURPOSE)  # fmt: skip
+    services.revoke(actor=snapshot["admin"], user=analyst)
+    assert client.get("/api/insights/people/").status_code == 404
+    assert AuditEntry.objects.filter(action="insights.revoke").count() == 1
+
+
+def test_each_person_sees_whether_they_are_included(client, snapshot):
+    client.force_login(snapshot["broker"])
+    page = client.get("/insights/me/")
+    assert page.status_code == 200 and page.context["status"]["windows"] == [30, 90, 365]
+    assert not page.context["status"]["opted_out"]
+    newcomer = UserFactory()
+    client.force_login(newcomer)
+    assert client.get("/insights/me/").context["status"]["windows"] == []
+
+
+def test_settings_refuse_bad_input_and_save_nothing(client, snapshot):
+    admin = snapshot["admin"]
+    client.force_login(admin)
+    for data in (
+        {"form": "settings", "min_group": "2", "purpose": ""},
+        {"form": "settings", "min_group": "vijf", "purpose": ""},
+        {"form": "settings", "min_group": "5", "person_level": "1", "purpose": "kort"},
+    ):
+        page = client.post("/insights/settings/", data)
+        assert page.status_code == 200 and page.context["error"] is not None
+    found = InsightSettings.objects.filter(pk=1).first()
+    assert found is None or (found.min_group == 5 and not found.person_level)
+    with pytest.raises(ValidationError) as refused:
+        services.save_settings(actor=admin, min_group=5, person_level=True, purpose=" ")
+    assert "purpose" in refused.value.message_dict
+    page = client.post("/insights/settings/", {"form": "thresholds", "signed_in": "150",
+                                                "profiled": "50", "reused": "-1"})  # fmt: skip
+    assert page.status_code == 200 and page.context["threshold_error"] is not None
+    found = InsightSettings.objects.filter(pk=1).first()
+    assert found is None or found.thresholds == {}
+    assert not AuditEntry.objects.filter(action__startswith="insights.").exists()
+
+
+def test_settings_are_saved_and_audited(client, snapshot):
+    client.force_login(snapshot["admin"])
+    data = {"form": "settings", "min_group": "8", "person_level": "1", "purpose": PURPOSE}
+    page = client.post("/insights/settings/", data)
+    assert page.status_code == 302
+    found = InsightSettings.objects.get(pk=1)
+    assert found.min_group == 8 and found.person_level and found.purpose == PURPOSE
+    entry = AuditEntry.objects.get(action="insights.settings")
+    assert entry.before["min_group"] == 5 and entry.after["min_group"] == 8
+    # With a minimum of 8, Sales (7) disappears too.
+    client.force_login(snapshot["manager"])
+    assert "Sales" not in client.get("/api/insights/network/").content.decode()
+
+
+def test_grants_only_by_administrators_and_only_to_employees(client, snapshot):
+    manager, admin = snapshot["manager"], snapshot["admin"]
+    client.force_login(manager)
+    assert client.post("/insights/settings/grant/", {"user": manager.pk}).status_code == 404
+    assert client.get("/insights/settings/").status_code == 404
+    assert client.post("/insights/recompute/").status_code == 404
+    assert not Analyst.objects.exists()
+    guest = UserFactory(org_role="guest")
+    client.force_login(admin)
+    client.post("/insights/settings/grant/", {"user": guest.pk})
+    client.post("/insights/settings/grant/", {"user": "nobody"})
+    assert not Analyst.objects.exists()
+    client.post("/insights/settings/grant/", {"user": manager.pk})
+    assert Analyst.objects.filter(user=manager).exists()
+    assert AuditEntry.objects.filter(action="insights.grant", target_id=manager.pk).exists()

@@ -7,14 +7,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import BooleanField, ExpressionWrapper, F, Q
+from django.db.models import Aggregate, BooleanField, ExpressionWrapper, F, FloatField, Q
 from django.utils import timezone
 
 from insights import phases
 from insights.models import InsightSettings, OptOut, PersonScore, PhaseRecord, Snapshot
+from intranet.core.cache import Generation
 from intranet.governance.models import Department, Organisation
 
 SETTINGS_KEY = "insights:settings"
+# Rendered parts of the network and adoption pages are kept this long at most (department
+# names and pilot choices are not written by insights, so they show within this time).
+FRAGMENT_SECONDS = 60
+# Moved on whenever insights writes something a page shows (a snapshot, phases, settings, an
+# opt-out): cached page parts are keyed on it.
+pages = Generation("insights:pages")
+
+
+def fragment_key(*parts) -> str:
+    return pages.key(0, *parts)
 
 
 def insight_settings() -> InsightSettings:
@@ -29,8 +40,13 @@ def insight_settings() -> InsightSettings:
     return found
 
 
-def latest(*, window: int) -> Snapshot | None:
-    return Snapshot.objects.filter(window_days=window).order_by("-computed_at").first()
+def latest(*, window: int, figures: bool = True) -> Snapshot | None:
+    """The newest snapshot of a window; without its figures (the departments and ties) when
+    a page only says when it was computed and from how much."""
+    found = Snapshot.objects.filter(window_days=window).order_by("-computed_at")
+    if not figures:
+        found = found.defer("departments", "department_ties")
+    return found.first()
 
 
 def shown_departments(snapshot: Snapshot, *, min_group: int) -> list[dict]:
@@ -241,35 +257,46 @@ def pain_points(*, user, limit: int = 200):
     )
 
 
+class _Median(Aggregate):
+    """PostgreSQL's median of a number (NULLs left out)."""
+
+    function = "percentile_cont"
+    template = "percentile_cont(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
 def leader_record(*, user) -> list[dict]:
     """Per signal owner: signals, answered, answered in time, median days to answer, overdue
-    now, on boards `user` may see."""
-    import statistics
+    now, on boards `user` may see. One grouped query, however many signals there are."""
+    from django.db.models import Count, Func
 
     from processes.models import Signal
 
     now = timezone.now()
-    per: dict[int, dict] = {}
-    for owner_id, name_first, name_last, email, created, due, responded in (
+    days = Func(
+        F("responded_at") - F("created_at"),
+        template="EXTRACT(EPOCH FROM %(expressions)s) / 86400.0",
+        output_field=FloatField(),
+    )
+    rows = (
         Signal.objects.filter(group__board_id__in=_board_ids(user), owner__isnull=False)
-        .values_list(
-            "owner_id", "owner__first_name", "owner__last_name", "owner__email",
-            "created_at", "due_at", "responded_at",
+        .values("owner_id", "owner__first_name", "owner__last_name", "owner__email")
+        .annotate(
+            signals=Count("pk"),
+            answered=Count("pk", filter=Q(responded_at__isnull=False)),
+            in_time=Count("pk", filter=Q(responded_at__lte=F("due_at"))),
+            overdue=Count("pk", filter=Q(responded_at__isnull=True, due_at__lt=now)),
+            median=_Median(days),
         )
-    ):  # fmt: skip
-        row = per.setdefault(
-            owner_id,
-            {"owner_id": owner_id, "name": f"{name_first} {name_last}".strip() or email,
-             "signals": 0, "answered": 0, "in_time": 0, "overdue": 0, "_days": []},
-        )  # fmt: skip
-        row["signals"] += 1
-        if responded is not None:
-            row["answered"] += 1
-            row["in_time"] += responded <= due
-            row["_days"].append((responded - created).total_seconds() / 86400)
-        elif due < now:
-            row["overdue"] += 1
-    for row in per.values():
-        days = row.pop("_days")
-        row["median_days"] = round(statistics.median(days), 1) if days else None
-    return sorted(per.values(), key=lambda r: (-r["overdue"], r["name"]))
+        .order_by()
+    )
+    found = [
+        {"owner_id": r["owner_id"],
+         "name": f"{r['owner__first_name']} {r['owner__last_name']}".strip()
+         or r["owner__email"],
+         "signals": r["signals"], "answered": r["answered"], "in_time": r["in_time"],
+         "overdue": r["overdue"],
+         "median_days": None if r["median"] is None else round(r["median"], 1)}
+        for r in rows
+    ]  # fmt: skip
+    return sorted(found, key=lambda r: (-r["overdue"], r["name"]))

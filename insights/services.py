@@ -111,6 +111,7 @@ def take_snapshot(*, window: int, now: datetime | None = None) -> Snapshot:
         Snapshot.objects.filter(pk__in=[s.pk for s in old]).delete()
         snapshot.seconds = round(time.perf_counter() - started, 2)
         snapshot.save(update_fields=["seconds"])
+        _changed()
     return snapshot
 
 
@@ -129,6 +130,7 @@ def record_phases(*, now: datetime | None = None, window: int = 90) -> int:
                 day=day,
                 defaults={"phase": phase, "figures": figures},
             )
+        _changed()
     return len(found)
 
 
@@ -155,6 +157,12 @@ def _forget_settings() -> None:
 
     cache.delete(selectors.SETTINGS_KEY)
     transaction.on_commit(lambda: cache.delete(selectors.SETTINGS_KEY))
+    _changed()
+
+
+def _changed() -> None:
+    """Pages show something new: cached page parts are not served again."""
+    selectors.pages.changing(0)
 
 
 def save_settings(*, actor, min_group, person_level: bool, purpose: str) -> InsightSettings:
@@ -250,10 +258,12 @@ def set_opt_out(*, user, out: bool) -> None:
     """Anyone may leave (or rejoin) the person-level views; it applies at once."""
     if not user.is_authenticated or not user.is_active:
         raise PermissionDenied
-    if out:
-        OptOut.objects.get_or_create(user=user)
-    else:
-        OptOut.objects.filter(user=user).delete()
+    with transaction.atomic():
+        if out:
+            OptOut.objects.get_or_create(user=user)
+        else:
+            OptOut.objects.filter(user=user).delete()
+        _changed()
 
 
 def open_person_view(*, actor, window: int, measure: str, export: bool = False):

@@ -4,6 +4,7 @@ opt-out) and open the person-level views (audited). What one may not see answers
 from __future__ import annotations
 
 import csv
+import functools
 from datetime import timedelta
 
 from django.contrib import messages
@@ -61,23 +62,34 @@ def _svg(filename: str, svg: str) -> HttpResponse:
     return response
 
 
+def _once(compute):
+    """A value the template asks for only when its cached part is missing (templates call
+    callables), computed at most once."""
+    return functools.cache(compute)
+
+
 @require_GET
 def network(request):
     _viewer(request)
     window = _window(request)
     settings = selectors.insight_settings()
-    snapshot = selectors.latest(window=window)
-    departments = ties = []
-    chart = None
-    if snapshot:
-        departments = selectors.shown_departments(snapshot, min_group=settings.min_group)
-        ties = selectors.shown_ties(snapshot, min_group=settings.min_group)
-        chart = charts.network(
-            departments=departments,
-            ties=ties,
-            title=_("Who works with whom across departments, last %(days)s days")
-            % {"days": window},
+    # The page says when the snapshot was made; its figures are read only when the cached
+    # part of the page has to be rendered again (or for an export).
+    snapshot = _once(lambda: selectors.latest(window=window, figures=False))
+    figures = _once(lambda: selectors.latest(window=window))
+    min_group = settings.min_group
+    departments = _once(
+        lambda: selectors.shown_departments(figures(), min_group=min_group) if figures() else []
+    )
+    ties = _once(lambda: selectors.shown_ties(figures(), min_group=min_group) if figures() else [])
+    title = _("Who works with whom across departments, last %(days)s days") % {"days": window}
+    chart = _once(
+        lambda: (
+            charts.network(departments=departments(), ties=ties(), title=title)
+            if figures()
+            else None
         )
+    )
     export = request.GET.get("export")
     if export == "departments":
         return _csv(
@@ -86,16 +98,16 @@ def network(request):
              _("Ties outside"), _("Outside share"), _("Partner departments"), _("Silo"),
              _("Bridge")],
             ([d["name"], d["members"], d["active"], d["internal"], d["external"],
-              d["outside_share"], d["partners"], d["silo"], d["bridge"]] for d in departments),
+              d["outside_share"], d["partners"], d["silo"], d["bridge"]] for d in departments()),
         )  # fmt: skip
     if export == "ties":
         return _csv(
             f"department-ties-{window}d.csv",
             [_("Department"), _("Department"), _("Weight")],
-            ([t["a"], t["b"], t["weight"]] for t in ties),
+            ([t["a"], t["b"], t["weight"]] for t in ties()),
         )
-    if export == "svg" and chart:
-        return _svg(f"network-{window}d.svg", chart)
+    if export == "svg" and chart():
+        return _svg(f"network-{window}d.svg", chart())
     return _page(
         request,
         "insights/network.html",
@@ -105,9 +117,11 @@ def network(request):
             "windows": WINDOWS,
             "snapshot": snapshot,
             "departments": departments,
-            "ties": ties[:30],
+            "ties": _once(lambda: ties()[:30]),
             "chart": chart,
             "settings": settings,
+            "fragment": selectors.fragment_key("network", window),
+            "fragment_seconds": selectors.FRAGMENT_SECONDS,
         },
     )
 
@@ -116,14 +130,18 @@ def network(request):
 def adoption(request):
     _viewer(request)
     settings = selectors.insight_settings()
-    rows = selectors.phase_table(min_group=settings.min_group)
+    rows = _once(lambda: selectors.phase_table(min_group=settings.min_group))
     end = timezone.localdate()
     start = end - timedelta(days=180)
-    history = selectors.timeline(min_group=settings.min_group)
-    chart = (
-        charts.timeline(rows=history, start=start, end=end, title=_("Adoption phase over time"))
-        if history
-        else None
+    history = _once(lambda: selectors.timeline(min_group=settings.min_group))
+    chart = _once(
+        lambda: (
+            charts.timeline(
+                rows=history(), start=start, end=end, title=_("Adoption phase over time")
+            )
+            if history()
+            else None
+        )
     )
     export = request.GET.get("export")
     if export == "csv":
@@ -132,17 +150,17 @@ def adoption(request):
             [_("Department"), _("Phase"), _("Pilot"), _("Members")]
             + [str(rule.label) for rule in phases.RULES],
             ([r.department.name, str(Phase(r.phase).label), r.pilot, r.figures.get("members")]
-             + [c.value for c in r.checks] for r in rows),
+             + [c.value for c in r.checks] for r in rows()),
         )  # fmt: skip
     if export == "timeline":
         return _csv(
             "adoption-timeline.csv",
             [_("Department"), _("Since"), _("Phase")],
-            ([str(d), day.isoformat(), str(Phase(p).label)] for d, steps in history.items()
+            ([str(d), day.isoformat(), str(Phase(p).label)] for d, steps in history().items()
              for day, p in steps),
         )  # fmt: skip
-    if export == "svg" and chart:
-        return _svg("adoption-timeline.svg", chart)
+    if export == "svg" and chart():
+        return _svg("adoption-timeline.svg", chart())
     return _page(
         request,
         "insights/adoption.html",
@@ -152,9 +170,11 @@ def adoption(request):
             "rules": phases.RULES,
             "phases": list(Phase)[1:],
             "thresholds": {**phases.DEFAULTS, **settings.thresholds},
-            "pilot": selectors.pilot_comparison(rows),
+            "pilot": _once(lambda: selectors.pilot_comparison(rows())),
             "chart": chart,
             "settings": settings,
+            "fragment": selectors.fragment_key("adoption"),
+            "fragment_seconds": selectors.FRAGMENT_SECONDS,
         },
     )
 

@@ -43,6 +43,27 @@ def test_everyone_may_see_their_own_inclusion_page(client, org):
     assert client.get("/insights/me/").status_code == 200
 
 
+def test_cached_page_parts_follow_new_figures_and_settings_at_once(client, org):
+    services.refresh()
+    client.force_login(org["manager"])
+    assert "Directie" not in client.get("/insights/").content.decode()  # now cached
+    assert "Directie" not in client.get("/insights/adoption/").content.decode()
+    services.save_settings(actor=org["admin"], min_group=3, person_level=False, purpose="")
+    assert "Directie" in client.get("/insights/").content.decode()
+    assert "Directie" in client.get("/insights/adoption/").content.decode()
+    # A new snapshot with a new department shows at once too.
+    from tests.factories import DepartmentFactory
+
+    newcomers = DepartmentFactory(name="Inkoop", slug="inkoop")
+    people = [UserFactory(department=newcomers) for _n in range(3)]
+    post = post_by(people[0], org["space"])
+    react(people[1], post)
+    react(people[2], post)
+    assert "Inkoop" not in client.get("/insights/").content.decode()
+    services.take_snapshot(window=90)
+    assert "Inkoop" in client.get("/insights/").content.decode()
+
+
 def test_the_api_refuses_bad_input(client, org):
     services.refresh()
     client.force_login(org["manager"])
@@ -60,7 +81,7 @@ def test_the_api_refuses_bad_input(client, org):
 def test_before_the_first_snapshot_the_pages_say_so(client, org):
     client.force_login(org["manager"])
     page = client.get("/insights/")
-    assert page.status_code == 200 and page.context["snapshot"] is None
+    assert page.status_code == 200 and page.context["snapshot"]() is None
     assert client.get("/api/insights/network/").json()["departments"] == []
 
 

@@ -18,6 +18,8 @@ from insights import access, selectors, services
 from insights.models import WINDOWS, Phase
 from intranet.core.api import call_service
 
+API_ROWS = 100  # named people per answer, best first
+
 
 def _window(request) -> int:
     raw = request.query_params.get("window", "90")
@@ -181,7 +183,9 @@ class PeopleView(APIView):
         window = _window(request)
         measure = request.query_params.get("measure", "leaders")
         _snapshot, rows = call_service(
-            lambda: services.open_person_view(actor=request.user, window=window, measure=measure)
+            lambda: services.open_person_view(
+                actor=request.user, window=window, measure=measure, limit=API_ROWS
+            )
         )
         return Response(PersonSerializer(rows, many=True).data)
 

@@ -24,8 +24,21 @@ FRAGMENT_SECONDS = 60
 pages = Generation("insights:pages")
 
 
+# Moved on by processes' signal and pain point events (see registrations.py).
+follow_up = Generation("insights:follow-up")
+
+
 def fragment_key(*parts) -> str:
     return pages.key(0, *parts)
+
+
+def follow_up_key(*, user) -> str:
+    """The follow-up page's cached part: the same for everyone who may see the same boards.
+    Deadlines pass without any event, so it is kept at most FRAGMENT_SECONDS."""
+    import hashlib
+
+    boards = ",".join(str(pk) for pk in sorted(_board_ids(user)))
+    return follow_up.key(0, hashlib.sha256(boards.encode()).hexdigest()[:16])
 
 
 def insight_settings() -> InsightSettings:
@@ -85,11 +98,12 @@ def people(*, snapshot: Snapshot, measure: str, min_group: int, limit: int = 50)
     from django.contrib.auth import get_user_model
 
     order = MEASURES[measure]
-    big = [d["id"] for d in snapshot.departments if d["members"] >= min_group]
-    # The top rows first, without joins, so PostgreSQL walks the (snapshot, measure) index and
-    # stops at `limit`; then the people and departments of just those rows.
+    small = [d["id"] for d in snapshot.departments if d["members"] < min_group]
+    # The top rows first, so PostgreSQL walks the (snapshot, measure) index and stops at
+    # `limit`; then the people and departments of just those rows.
     scores = (
-        PersonScore.objects.filter(snapshot=snapshot, department_id__in=big)
+        PersonScore.objects.filter(snapshot=snapshot, department__isnull=False)
+        .exclude(department_id__in=small)
         .exclude(user_id__in=OptOut.objects.values("user_id"))
         .exclude(user_id__in=get_user_model().objects.filter(is_active=False).values("pk"))
     )

@@ -266,25 +266,41 @@ def set_opt_out(*, user, out: bool) -> None:
         _changed()
 
 
-def open_person_view(*, actor, window: int, measure: str, export: bool = False):
+def open_person_view(*, actor, window: int, measure: str, export: bool = False,
+                     limit: int = 25):  # fmt: skip
     """The named people for one measure, for someone who may see them; the look itself goes
     into the audit log (who, which view, which window, how many people were shown)."""
+    _check_person_view(actor=actor, measure=measure)
+    snapshot = selectors.latest(window=window)
+    settings = selectors.insight_settings()
+    rows = (
+        selectors.people(
+            snapshot=snapshot, measure=measure, min_group=settings.min_group, limit=limit
+        )
+        if snapshot
+        else []
+    )
+    record_person_view(actor=actor, window=window, measure=measure, shown=len(rows),
+                       export=export)  # fmt: skip
+    return snapshot, rows
+
+
+def _check_person_view(*, actor, measure: str) -> None:
     if not access.may_view_people(actor):
         raise PermissionDenied
     if measure not in selectors.MEASURES:
         raise ValidationError({"measure": _("Unknown measure.")})
-    snapshot = selectors.latest(window=window)
-    settings = selectors.insight_settings()
-    rows = (
-        selectors.people(snapshot=snapshot, measure=measure, min_group=settings.min_group)
-        if snapshot
-        else []
-    )
+
+
+def record_person_view(*, actor, window: int, measure: str, shown: int,
+                       export: bool = False) -> None:  # fmt: skip
+    """Write down that `actor` looked at `shown` named people (the page renders its rows from
+    a cached part, but every look is recorded)."""
+    _check_person_view(actor=actor, measure=measure)
     audit.record(
         actor=actor,
         action="insights.person_view",
         target=actor,
-        after={"measure": measure, "window": window, "shown": len(rows), "export": export,
-               "purpose": settings.purpose},
+        after={"measure": measure, "window": window, "shown": shown, "export": export,
+               "purpose": selectors.insight_settings().purpose},
     )  # fmt: skip
-    return snapshot, rows

@@ -9,9 +9,13 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -185,9 +189,11 @@ def follow_up(request):
     export = request.GET.get("export")
     # The page lists the first rows (overdue first); the CSV exports have every row.
     limit = EXPORT_ROWS if export else PAGE_ROWS
-    signals = selectors.signals(user=request.user, limit=limit)
-    pains = selectors.pain_points(user=request.user, limit=limit)
-    leaders = selectors.leader_record(user=request.user)
+    user = request.user
+    # Read only when the cached part of the page is rendered again (or for an export).
+    signals = _once(lambda: selectors.signals(user=user, limit=limit))
+    pains = _once(lambda: selectors.pain_points(user=user, limit=limit))
+    leaders = _once(lambda: selectors.leader_record(user=user))
     now = timezone.now()
     if export == "signals":
         return _csv(
@@ -197,7 +203,7 @@ def follow_up(request):
             ([s.group.title, s.group.board.name, s.get_status_display(),
               s.owner.display_name if s.owner else "", s.created_at.isoformat(),
               s.due_at.isoformat(), s.responded_at.isoformat() if s.responded_at else "",
-              s.is_overdue] for s in signals),
+              s.is_overdue] for s in signals()),
         )  # fmt: skip
     if export == "pains":
         return _csv(
@@ -206,7 +212,7 @@ def follow_up(request):
              _("Status changed")],
             ([p.what, p.board.name, p.get_status_display(), p.me_too_count,
               p.created_at.isoformat(),
-              p.status_changed_at.isoformat() if p.status_changed_at else ""] for p in pains),
+              p.status_changed_at.isoformat() if p.status_changed_at else ""] for p in pains()),
         )  # fmt: skip
     if export == "leaders":
         return _csv(
@@ -214,7 +220,7 @@ def follow_up(request):
             [_("Owner"), _("Signals"), _("Answered"), _("In time"), _("Median days"),
              _("Overdue now")],
             ([r["name"], r["signals"], r["answered"], r["in_time"], r["median_days"],
-              r["overdue"]] for r in leaders),
+              r["overdue"]] for r in leaders()),
         )  # fmt: skip
     return _page(
         request,
@@ -225,7 +231,9 @@ def follow_up(request):
             "pains": pains,
             "leaders": leaders,
             "now": now,
-            "counts": selectors.follow_up_counts(user=request.user),
+            "counts": _once(lambda: selectors.follow_up_counts(user=user)),
+            "fragment": selectors.follow_up_key(user=user),
+            "fragment_seconds": selectors.FRAGMENT_SECONDS,
         },
     )
 
@@ -239,13 +247,13 @@ def people(request):
     measure = request.GET.get("measure", "leaders")
     if measure not in selectors.MEASURES:
         measure = "leaders"
-    export = request.GET.get("export") == "csv"
-    (snapshot, rows), _error = run(
-        lambda: services.open_person_view(
-            actor=request.user, window=window, measure=measure, export=export
-        )
-    )
-    if export:
+    if request.GET.get("export") == "csv":
+        (_snapshot, rows), _error = run(
+            lambda: services.open_person_view(
+                actor=request.user, window=window, measure=measure, export=True,
+                limit=EXPORT_ROWS,
+            )
+        )  # fmt: skip
         return _csv(
             f"people-{measure}-{window}d.csv",
             [_("Person"), _("Department"), _("Colleagues"), _("Outside their department"),
@@ -254,6 +262,25 @@ def people(request):
               r.outside_ties, round(r.pagerank, 5), round(r.betweenness, 5), r.spread_hours]
              for r in rows),
         )  # fmt: skip
+    # The rows are the same for everyone granted (opt-outs and new snapshots move the
+    # generation), so they are rendered once per change; every look is still recorded.
+    key = selectors.fragment_key("people", measure, window, get_language())
+    found = cache.get(key)
+    if found is None:
+        snapshot = selectors.latest(window=window)
+        rows = (
+            selectors.people(snapshot=snapshot, measure=measure,
+                             min_group=selectors.insight_settings().min_group, limit=PAGE_ROWS)
+            if snapshot
+            else []
+        )  # fmt: skip
+        html = render_to_string(
+            "insights/_people_rows.html", {"rows": rows, "measure": measure, "window": window}
+        )
+        found = (html, len(rows))
+        cache.set(key, found, selectors.FRAGMENT_SECONDS)
+    html, shown = found
+    services.record_person_view(actor=request.user, window=window, measure=measure, shown=shown)
     return _page(
         request,
         "insights/people.html",
@@ -268,8 +295,7 @@ def people(request):
                 ("spreaders", _("Fast spreaders")),
                 ("newcomers", _("Newcomers to welcome")),
             ],
-            "snapshot": snapshot,
-            "rows": rows,
+            "rows_html": mark_safe(html),  # noqa: S308 - rendered by our template above
             "settings": selectors.insight_settings(),
         },
     )

@@ -182,7 +182,7 @@ class PeopleView(APIView):
             raise NotFound
         window = _window(request)
         measure = request.query_params.get("measure", "leaders")
-        _snapshot, rows = call_service(
+        rows = call_service(
             lambda: services.open_person_view(
                 actor=request.user, window=window, measure=measure, limit=API_ROWS
             )

@@ -94,7 +94,7 @@ MEASURES = {
 
 def people(*, snapshot: Snapshot, measure: str, min_group: int, limit: int = 50):
     """Person scores for one measure, without people who opted out or whose department is
-    smaller than the minimum group. Callers go through services.open_person_view (audited)."""
+    smaller than the minimum group. Callers record each look (services.record_person_view)."""
     from django.contrib.auth import get_user_model
 
     order = MEASURES[measure]
@@ -123,14 +123,28 @@ def people(*, snapshot: Snapshot, measure: str, min_group: int, limit: int = 50)
     return list(found.order_by(order, "user_id"))
 
 
+def named_people(*, window: int, measure: str, limit: int) -> list[PersonScore]:
+    """The best `limit` people for one measure in the window's latest snapshot, under the
+    organisation's minimum group; nobody before the first snapshot."""
+    snapshot = latest(window=window)
+    if snapshot is None:
+        return []
+    return people(snapshot=snapshot, measure=measure,
+                  min_group=insight_settings().min_group, limit=limit)  # fmt: skip
+
+
 def included(*, user) -> dict:
     """For the person themselves: are they in the latest snapshots, did they opt out."""
     opted_out = OptOut.objects.filter(user_id=user.pk).exists()
+    newest = (
+        Snapshot.objects.order_by("window_days", "-computed_at")
+        .distinct("window_days")
+        .values("pk")
+    )
     windows = list(
-        PersonScore.objects.filter(
-            user_id=user.pk,
-            snapshot__in=[s.pk for s in (latest(window=w) for w in (30, 90, 365)) if s],
-        ).values_list("snapshot__window_days", flat=True)
+        PersonScore.objects.filter(user_id=user.pk, snapshot__in=newest).values_list(
+            "snapshot__window_days", flat=True
+        )
     )
     return {"opted_out": opted_out, "windows": sorted(windows)}
 

@@ -267,22 +267,14 @@ def set_opt_out(*, user, out: bool) -> None:
 
 
 def open_person_view(*, actor, window: int, measure: str, export: bool = False,
-                     limit: int = 25):  # fmt: skip
+                     limit: int = 25) -> list:  # fmt: skip
     """The named people for one measure, for someone who may see them; the look itself goes
     into the audit log (who, which view, which window, how many people were shown)."""
     _check_person_view(actor=actor, measure=measure)
-    snapshot = selectors.latest(window=window)
-    settings = selectors.insight_settings()
-    rows = (
-        selectors.people(
-            snapshot=snapshot, measure=measure, min_group=settings.min_group, limit=limit
-        )
-        if snapshot
-        else []
-    )
+    rows = selectors.named_people(window=window, measure=measure, limit=limit)
     record_person_view(actor=actor, window=window, measure=measure, shown=len(rows),
                        export=export)  # fmt: skip
-    return snapshot, rows
+    return rows
 
 
 def _check_person_view(*, actor, measure: str) -> None:

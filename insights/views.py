@@ -248,7 +248,7 @@ def people(request):
     if measure not in selectors.MEASURES:
         measure = "leaders"
     if request.GET.get("export") == "csv":
-        (_snapshot, rows), _error = run(
+        rows, _error = run(
             lambda: services.open_person_view(
                 actor=request.user, window=window, measure=measure, export=True,
                 limit=EXPORT_ROWS,
@@ -267,13 +267,7 @@ def people(request):
     key = selectors.fragment_key("people", measure, window, get_language())
     found = cache.get(key)
     if found is None:
-        snapshot = selectors.latest(window=window)
-        rows = (
-            selectors.people(snapshot=snapshot, measure=measure,
-                             min_group=selectors.insight_settings().min_group, limit=PAGE_ROWS)
-            if snapshot
-            else []
-        )  # fmt: skip
+        rows = selectors.named_people(window=window, measure=measure, limit=PAGE_ROWS)
         html = render_to_string(
             "insights/_people_rows.html", {"rows": rows, "measure": measure, "window": window}
         )

@@ -125,6 +125,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "intranet.core.middleware.UserLanguageMiddleware",
     "intranet.core.middleware.LoginRequiredMiddleware",
+    "intranet.core.middleware.NulBytesMiddleware",
     "intranet.governance.middleware.PilotMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -181,7 +182,10 @@ else:
     _database["CONN_HEALTH_CHECKS"] = True
 if TESTING:
     _database["CONN_MAX_AGE"] = 0
-    _database["TEST"] = {"NAME": os.environ.get("DATABASE_TEST_NAME", "test_plein")}
+    # One test database per database name, so runs against different DATABASE_URLs on one
+    # server (parallel work, CI beside a developer) never drop each other's.
+    _test_name = f"test_plein_{_database.get('NAME') or 'default'}"
+    _database["TEST"] = {"NAME": os.environ.get("DATABASE_TEST_NAME", _test_name)}
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

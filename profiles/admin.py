@@ -32,6 +32,17 @@ class UserAdmin(DjangoUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
 
+    def save_model(self, request, obj, form, change):
+        # Deactivating goes through the service: it audits, and closes the person's sockets.
+        active = obj.is_active
+        if change and "is_active" in form.changed_data:
+            obj.is_active = not active
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data:
+            from intranet.governance.services import set_account_active
+
+            set_account_active(actor=request.user, user=obj, active=active)
+
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):

@@ -11,14 +11,37 @@ from collections.abc import Callable
 _kinds: dict[str, Callable[[list[int]], dict]] = {}
 # target_type -> changed(target_type=, target_id=): a comment on it was hidden or restored
 _changed: dict[str, Callable[..., None]] = {}
+# target_type -> readers(target_id=, user_ids=) -> [(user id, space id)]: of these people, who
+# may read the thing, and through which space (a board shared with other spaces is read
+# through any of them). Without one: everyone who may read the thing's own space.
+_readers: dict[str, Callable[..., list[tuple[int, int]]]] = {}
 
 
 def register(
-    target_type: str, resolve: Callable[[list[int]], dict], *, changed: Callable | None = None
+    target_type: str,
+    resolve: Callable[[list[int]], dict],
+    *,
+    changed: Callable | None = None,
+    readers: Callable[..., list[tuple[int, int]]] | None = None,
 ) -> None:
     _kinds[target_type] = resolve
     if changed is not None:
         _changed[target_type] = changed
+    if readers is not None:
+        _readers[target_type] = readers
+
+
+def readers(target_type: str, *, target_id: int, space, user_ids) -> list[tuple[int, int]]:
+    """Of `user_ids`, who may read the thing commented on, each with the space they read it
+    through: notifications about it are told only to them, and remember that space."""
+    if target_type in _readers:
+        return _readers[target_type](target_id=target_id, user_ids=list(user_ids))
+    from django.contrib.auth import get_user_model
+
+    from intranet.governance import permissions
+
+    people = get_user_model().objects.filter(pk__in=list(user_ids), is_active=True)
+    return [(person.pk, space.pk) for person in people if permissions.can(person, "view", space)]
 
 
 def comment_changed(comment) -> None:

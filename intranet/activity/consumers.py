@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import trans_real
 
 from intranet.activity import live, selectors
-from intranet.activity.models import Activity, Follow
+from intranet.activity.models import Follow
 from intranet.governance import permissions
-from intranet.governance.models import Membership, Space
+from intranet.governance import services as governance_services
+from intranet.governance.selectors import member_space_ids, readable_space_ids
 
 logger = logging.getLogger(__name__)
 CLOSE_NOT_SIGNED_IN = 4401
@@ -36,6 +37,10 @@ class FeedConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_NOT_SIGNED_IN)
             return
         self.user = user
+        if not await database_sync_to_async(governance_services.admitted)(user):
+            # Outside a running pilot: the socket opens no more than the pages do.
+            await self.close(code=CLOSE_NOT_SIGNED_IN)
+            return
         self.language = self._language()
         query = parse_qs(self.scope.get("query_string", b"").decode())
         raw_feed = (query.get("feed") or ["home"])[0]
@@ -62,10 +67,14 @@ class FeedConsumer(AsyncWebsocketConsumer):
     def _load_access(self) -> None:
         """What this user may read, kept in memory and reloaded when access changes, so each
         pushed item is checked without a query (hundreds of sockets per process)."""
-        user = get_user_model().objects.get(pk=self.user.pk)
+        governance_services.forget_local_copies()
+        user = get_user_model().objects.filter(pk=self.user.pk).first()
+        if user is None:  # the account was erased
+            self.active = False
+            return
         self.user = user
-        self.active = permissions.is_active(user)
-        self.viewable = set(Space.objects.viewable_by(user).values_list("pk", flat=True))
+        self.active = governance_services.admitted(user)
+        self.viewable = set(readable_space_ids(user=user))
         self.page_memo: dict = {}  # what a live page decided about this reader, until now
         self.guest = permissions.is_guest(user)
         self.admin = permissions.is_administrator(user)
@@ -80,7 +89,20 @@ class FeedConsumer(AsyncWebsocketConsumer):
         return department_id is None or self.admin or department_id == self.user.department_id
 
     async def access_changed(self, event):
+        """Rights changed: reload them, and close the socket when its person may no longer
+        use Plein (deactivated, outside the pilot) or read what the page follows; a home
+        feed joins and leaves the groups of spaces gained or lost."""
         await self._load_access()
+        groups = await self._groups() if self.active and self.feed is not None else None
+        if groups is None:
+            await self.close(code=CLOSE_NOT_SIGNED_IN if not self.active else CLOSE_NO_ACCESS)
+            return
+        groups.append(live.ACCESS_GROUP)
+        for group in set(self.groups_joined) - set(groups):
+            await self.channel_layer.group_discard(group, self.channel_name)
+        for group in set(groups) - set(self.groups_joined):
+            await self.channel_layer.group_add(group, self.channel_name)
+        self.groups_joined = groups
 
     def _language(self) -> str:
         """The page's language: the user's choice, else the cookie, else the browser's."""
@@ -115,7 +137,7 @@ class FeedConsumer(AsyncWebsocketConsumer):
             return [*groups, f"space.{feed.id}"]
         if feed.kind == "person":
             return [*groups, f"person.{feed.id}"]
-        spaces = Membership.objects.filter(user=user).values_list("space_id", flat=True)
+        spaces = member_space_ids(user=user)
         followed = Follow.objects.filter(follower=user).values_list("followee_id", flat=True)
         groups += [f"space.{pk}" for pk in spaces] + [f"person.{pk}" for pk in followed]
         if not permissions.is_guest(user):
@@ -176,7 +198,7 @@ class FeedConsumer(AsyncWebsocketConsumer):
     async def page_update(self, event):
         """Something changed on the live page this socket follows; its app renders it for
         this user (and checks again that they may see it)."""
-        if self.page is None:
+        if self.page is None or not self.active:
             return
         html = await database_sync_to_async(self._render_page)(event)
         if html:
@@ -189,6 +211,8 @@ class FeedConsumer(AsyncWebsocketConsumer):
             )
 
     async def notifications_changed(self, event):
+        if not self.active:
+            return
         count = await database_sync_to_async(selectors.unread_count)(user=self.user)
         with translation.override(self.language):
             html = render_to_string("activity/_bell_count.html", {"unread": count, "oob": True})
@@ -219,7 +243,8 @@ def _fragment_sync(activity_id: int, language: str) -> str | None:
     process renders it once per language, not once per socket."""
     from django.contrib.auth.models import AnonymousUser
 
-    activity = Activity.objects.filter(pk=activity_id).select_related("actor", "space").first()
+    # The socket checked the item's space against its reader before asking (activity_new).
+    activity = selectors.activity_for_push(activity_id=activity_id)
     if activity is None:
         return None
     item = selectors.hydrate([activity], user=AnonymousUser())[0]

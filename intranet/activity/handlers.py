@@ -44,7 +44,10 @@ def on_comment_added(event: ev.CommentAdded) -> None:
         return
     space, target_url, excerpt = found
     url = f"{target_url.split('#')[0]}#comment-{event.comment_id}"
-    for recipient_id in event.recipient_ids:
+    told = commentable.readers(
+        event.target_type, target_id=event.target_id, space=space, user_ids=event.recipient_ids
+    )
+    for recipient_id, space_id in told:
         services.notify(
             recipient_id=recipient_id,
             kind=NotificationKind.REPLY,
@@ -52,6 +55,7 @@ def on_comment_added(event: ev.CommentAdded) -> None:
             actor_id=event.author_id,
             url=url,
             params={"excerpt": excerpt},
+            space_id=space_id,
         )
     services.notify_mentions(
         mentioned_ids=event.mentioned_ids,
@@ -65,7 +69,7 @@ def on_comment_added(event: ev.CommentAdded) -> None:
 def on_reaction_added(event: ev.ReactionAdded) -> None:
     if event.target_type != "post" or not event.owner_id:
         return
-    post = Post.objects.filter(pk=event.target_id).only("body").first()
+    post = Post.objects.filter(pk=event.target_id).only("body", "space_id").first()
     if post is None:
         return
     services.notify(
@@ -75,6 +79,7 @@ def on_reaction_added(event: ev.ReactionAdded) -> None:
         actor_id=event.user_id,
         url=_post_url(event.target_id),
         params={"excerpt": post.body[:80]},
+        space_id=post.space_id,
     )
 
 
@@ -101,6 +106,7 @@ def on_membership_requested(event: gov.MembershipRequested) -> None:
             actor_id=event.user_id,
             url=reverse("governance:members", args=[space.slug]),
             params={"space": space.name},
+            space_id=space.pk,
         )
 
 
@@ -133,6 +139,7 @@ def register() -> None:
         gov.MemberRoleChanged,
         gov.OrgRoleChanged,
         gov.PersonMovedDepartment,
+        gov.AccountActiveChanged,
     ):
         events.subscribe(event_type, on_membership_changed)
     events.subscribe(gov.SpaceCreated, on_space_created)
@@ -142,6 +149,7 @@ def register() -> None:
         gov.SpaceSettingsChanged,
         gov.SpacePermissionsChanged,
         gov.KindDefaultsChanged,
+        gov.PilotChanged,
     ):
         events.subscribe(event_type, on_access_changed_for_everyone)
     events.subscribe(ev.PostCreated, on_post_created)

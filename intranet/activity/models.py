@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from intranet.governance.access import ReadableQuerySet
+from intranet.governance.constants import Module
 from intranet.moderation.models import Moderated
 
 
@@ -45,6 +47,10 @@ class Activity(models.Model):
         return f"{self.verb} #{self.pk}"
 
 
+class PostQuerySet(ReadableQuerySet):
+    """Posts belong to no module: every space has them."""
+
+
 class Post(models.Model):
     """A short message in a space: the simplest content every space has."""
 
@@ -56,6 +62,8 @@ class Post(models.Model):
     # Rendered once from Markdown and sanitised (nh3) when written, never at read time.
     body_html = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PostQuerySet.as_manager()
 
     class Meta:
         ordering = ["-id"]
@@ -203,6 +211,40 @@ DEFAULT_CHANNELS = {
 }
 
 
+# The module whose content a kind of notification tells about: shown only while that module
+# is switched on in the space where it happened (mentions, replies and reactions name no more
+# than the space, and every space has posts).
+KIND_MODULES = {
+    NotificationKind.ANSWER: Module.FORUMS,
+    NotificationKind.ACCEPTED: Module.FORUMS,
+    NotificationKind.ANSWER_REQUEST: Module.FORUMS,
+    NotificationKind.FOLLOWED: Module.FORUMS,
+    NotificationKind.SUGGESTION: Module.KNOWLEDGE,
+    NotificationKind.SUGGESTION_DECIDED: Module.KNOWLEDGE,
+    NotificationKind.REVIEW: Module.KNOWLEDGE,
+    NotificationKind.HANDOFF: Module.BOARDS,
+    NotificationKind.SIGNAL: Module.BOARDS,
+    NotificationKind.STORY: Module.STORIES,
+}
+
+
+class NotificationQuerySet(models.QuerySet):
+    def readable_by(self, user) -> "NotificationQuerySet":
+        """The user's notifications that they may still read: one whose space (where it
+        happened) they can no longer read, or whose module that space switched off, is not
+        shown, counted, mailed or put in a digest, since its stored text names what happened
+        there."""
+        from intranet.governance.models import Space
+
+        module_on = ~Q(kind__in=list(KIND_MODULES))
+        for module in sorted(set(KIND_MODULES.values())):
+            kinds = [kind for kind, of in KIND_MODULES.items() if of == module]
+            module_on |= Q(kind__in=kinds, space__modules__contains=[module])
+        return self.filter(recipient_id=user.pk).filter(
+            Q(space__isnull=True) | (Q(space__in=Space.objects.viewable_by(user)) & module_on)
+        )
+
+
 class Notification(models.Model):
     """One line in the bell. Unread notifications about the same thing (group_key) are one
     row: ten likes on one post is one notification that says "and 9 others"."""
@@ -223,6 +265,13 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     in_digest = models.BooleanField(default=False)
+    # Where it happened (None: nowhere in particular, e.g. a badge): the notification's text
+    # comes from there, so it is shown only while the recipient may read that space.
+    space = models.ForeignKey(
+        "governance.Space", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at", "-id"]

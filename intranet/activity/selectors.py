@@ -175,6 +175,12 @@ def hydrate_post(*, post, user) -> Activity:
     return hydrate([activity], user=user)[0]
 
 
+def activity_for_push(*, activity_id: int) -> Activity | None:
+    """One new feed item for the live push, which each socket has already checked against
+    its reader's readable spaces (the item's space travels with the message)."""
+    return Activity.objects.filter(pk=activity_id).select_related("actor", "space").first()
+
+
 def pinned_announcements(*, user):
     if permissions.is_guest(user):
         return Announcement.objects.none()
@@ -228,16 +234,21 @@ def notification_channels(*, user) -> dict[str, str]:
 
 
 def unread_count(*, user) -> int:
-    return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+    return Notification.objects.readable_by(user).filter(read_at__isnull=True).count()
 
 
 def notifications(*, user):
-    return Notification.objects.filter(recipient_id=user.pk).select_related("actor")
+    return Notification.objects.readable_by(user).select_related("actor")
 
 
 def post_with_comments(*, user, post_id: int) -> tuple[Post, list[Comment]] | None:
-    post = Post.objects.filter(pk=post_id).select_related("space", "author").first()
-    if post is None or not permissions.can(user, "view", post.space):
+    from django.http import Http404
+
+    from intranet.activity.access import access_post
+
+    try:
+        post = access_post(user=user, post_id=post_id)
+    except Http404:
         return None
     return post, comments_for(target=post, user=user)
 

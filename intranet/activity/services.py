@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -115,11 +116,11 @@ def add_comment(*, author, target, body: str, parent: Comment | None = None) -> 
 def react(*, user, target, kind: str) -> bool:
     """Add a reaction; reacting again with the same kind takes it back. Returns whether the
     reaction is now present."""
-    if kind not in Reaction.Kind.values:
-        raise ValidationError({"kind": _("Choose like, helpful or celebrate.")})
     space = _target_space(target)
     if not permissions.can(user, Action.VIEW, space):
-        raise PermissionDenied
+        raise PermissionDenied  # before the kind is looked at: no answer tells it exists
+    if kind not in Reaction.Kind.values:
+        raise ValidationError({"kind": _("Choose like, helpful or celebrate.")})
     content_type = ContentType.objects.get_for_model(target)
     existing = Reaction.objects.filter(
         content_type=content_type, object_id=target.pk, user=user, kind=kind
@@ -220,9 +221,13 @@ def notify(
     actor_id: int | None,
     url: str,
     params: dict | None = None,
+    space_id: int | None = None,
 ) -> Notification | None:
     """Tell someone, once per thing: an unread notification with the same group_key absorbs
-    the new actor ("Chris and 9 others like your post")."""
+    the new actor ("Chris and 9 others like your post"). `space_id` is where it happened (for
+    a board shared with several spaces: the one the recipient reads it through). Callers tell
+    only people who may read it; the bell, the mail and the digest check again when they show
+    or send it (Notification.objects.readable_by), so access lost later counts too."""
     if recipient_id == actor_id:
         return None
     channel = channel_for(user_id=recipient_id, kind=kind)
@@ -237,6 +242,7 @@ def notify(
         if notification is None:
             notification = Notification.objects.create(
                 recipient_id=recipient_id,
+                space_id=space_id,
                 kind=kind,
                 group_key=group_key,
                 actor_id=actor_id,
@@ -258,6 +264,41 @@ def notify(
     return notification
 
 
+def _about(urls) -> Q:
+    """Notifications about things: they link to them (or to a part: an answer, a comment)."""
+    found = Q(pk__in=[])
+    for url in urls:
+        if "#" in url:  # a part of a page (an answer): exactly that part
+            found |= Q(url=url)
+        else:  # a page: it and every part of it ("/forum/topics/5/#answer-9")
+            found |= Q(url__startswith=url.rstrip("/") + "/") | Q(url=url)
+    return found
+
+
+def notifications_follow(*, urls, space_id: int) -> int:
+    """A thing moved to another space: notifications about it now live there too, so they are
+    shown to the new space's readers only (Notification.objects.readable_by)."""
+    urls = list(urls)
+    return Notification.objects.filter(_about(urls)).update(space_id=space_id) if urls else 0
+
+
+def withdraw_notifications(*, urls, keep_spaces=None, keep_kinds=()) -> int:
+    """What notifications say of a thing that was hidden, or is no longer read through a space
+    (a board unshared), goes: delete those about it, except those in `keep_spaces` (where
+    it still lives) and of `keep_kinds` (the author's "a moderator hid your post")."""
+    urls = list(urls)
+    if not urls:
+        return 0
+    found = Notification.objects.filter(_about(urls)).exclude(kind__in=list(keep_kinds))
+    if keep_spaces is not None:
+        found = found.exclude(space_id__in=list(keep_spaces))
+    recipients = set(found.values_list("recipient_id", flat=True))
+    deleted, _rows = found.delete()
+    for user_id in recipients:
+        events.publish(ev.NotificationsChanged(user_id=user_id))
+    return deleted
+
+
 def notify_mentions(*, mentioned_ids, actor_id, space, url: str, key: str) -> None:
     """Tell people named as @name, but only those who may read the space: a mention must
     not leak what a private space discusses. (Posts, comments, forums use this.)"""
@@ -270,12 +311,13 @@ def notify_mentions(*, mentioned_ids, actor_id, space, url: str, key: str) -> No
                 actor_id=actor_id,
                 url=url,
                 params={"space": space.name},
+                space_id=space.pk,
             )
 
 
 def mark_read(*, user, notification_id: int | None = None) -> int:
     """Mark one notification (or, without an id, all) of `user` as read."""
-    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    unread = Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True)
     if notification_id is not None:
         unread = unread.filter(pk=notification_id)
         if not unread.exists():

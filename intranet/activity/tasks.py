@@ -20,6 +20,11 @@ def email_notification(notification_id: int) -> None:
     if notification is None:
         return
     recipient = notification.recipient
+    if (
+        not recipient.is_active
+        or not Notification.objects.readable_by(recipient).filter(pk=notification.pk).exists()
+    ):
+        return  # what it tells of is no longer theirs to read
     with translation.override(recipient.language or settings.LANGUAGE_CODE):
         context = {"n": notification, "site_url": settings.SITE_URL}
         subject = render_to_string("activity/email/notification_subject.txt", context).strip()

@@ -12,9 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from intranet.activity import selectors, services
+from intranet.activity import access, selectors, services
 from intranet.activity.forms import AnnouncementForm, CommentForm, PostForm, PreferencesForm
-from intranet.activity.models import Post
 from intranet.core.forms import errors_onto
 from intranet.core.redirects import safe_next
 from intranet.governance import permissions
@@ -124,7 +123,9 @@ def post_detail(request, post_id: int):
 
 @require_POST
 def react(request, post_id: int):
-    post = get_object_or_404(Post.objects.select_related("space"), pk=post_id)
+    # Access first: a post one may not read answers 404 whatever kind is sent, so a refusal
+    # below never renders the reactions of something one may not see.
+    post = access.access_post(user=request.user, post_id=post_id)
     try:
         services.react(user=request.user, target=post, kind=request.POST.get("kind", ""))
     except PermissionDenied as error:

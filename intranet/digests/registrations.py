@@ -13,8 +13,8 @@ def unseen_notifications(*, user, since, until, limit):
     from intranet.digests.registry import Item
 
     found = (
-        Notification.objects.filter(
-            recipient=user,
+        Notification.objects.readable_by(user)
+        .filter(
             read_at__isnull=True,
             emailed_at__isnull=True,
             updated_at__gte=since,

@@ -107,3 +107,10 @@ class PilotChanged:
     enabled: bool
     department_ids: list[int]
     actor_id: int
+
+
+@dataclass(frozen=True)
+class AccountActiveChanged:
+    user_id: int
+    active: bool
+    actor_id: int | None

@@ -1,6 +1,6 @@
 from django.shortcuts import render
 
-from intranet.governance import permissions, services
+from intranet.governance import services
 
 # Paths that work for everyone during a pilot: signing in and out, language, health, assets.
 ALWAYS_OPEN = ("/accounts/", "/language/", "/healthz", "/static/", "/invitation/", "/api/me/")
@@ -19,9 +19,8 @@ class PilotMiddleware:
             user is not None
             and user.is_authenticated
             and not request.path_info.startswith(ALWAYS_OPEN)
-            and not permissions.is_administrator(user)
+            and user.is_active
+            and not services.admitted(user)
         ):
-            enabled, departments = services.pilot_state()
-            if enabled and user.department_id not in departments:
-                return render(request, "governance/pilot_closed.html", status=403)
+            return render(request, "governance/pilot_closed.html", status=403)
         return self.get_response(request)

@@ -81,11 +81,14 @@ class SpaceQuerySet(models.QuerySet):
 
         return self.filter(permissions.listed_filter(user))
 
-    def viewable_by(self, user) -> "SpaceQuerySet":
-        """Spaces whose content the user may read."""
+    def viewable_by(self, user, *, module: str | None = None) -> "SpaceQuerySet":
+        """Spaces whose content the user may read: visibility, membership, the space's
+        effective View and (if given) the module switch."""
         from intranet.governance import permissions
 
-        return self.filter(permissions.content_filter(user))
+        return self.filter(permissions.content_filter(user, module=module))
+
+    readable_by = viewable_by
 
 
 class Space(models.Model):

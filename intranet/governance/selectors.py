@@ -42,6 +42,22 @@ def access_module(*, user, slug: str, module: str) -> permissions.SpaceAccess:
     return access
 
 
+def access_membership_request(*, user, request_id) -> MembershipRequest:
+    """A join request or invitation, for the person it is about or someone who manages the
+    space; for anyone else it does not exist (404)."""
+    from intranet.governance.access import object_id
+
+    pending = (
+        MembershipRequest.objects.select_related("space").filter(pk=object_id(request_id)).first()
+    )
+    if pending is None or (
+        pending.user_id != user.pk
+        and not permissions.can(user, Action.MANAGE_MEMBERS, pending.space)
+    ):
+        raise Http404
+    return pending
+
+
 def _with_counts(spaces, *, user):
     member_count = (
         Membership.objects.filter(space=OuterRef("pk"))
@@ -243,3 +259,37 @@ def member_space_ids(*, user) -> set[int]:
             Membership.objects.filter(user_id=user.pk).values_list("space_id", flat=True)
         )
     return user.__dict__["_member_spaces"]
+
+
+def spaces_where(
+    *, user, module: str | None = None, action: str = Action.VIEW, slug: str | None = None
+) -> list[Space]:
+    """Spaces whose content the user may read (with `module` on), by name, where they may
+    `action` too: the choices a page offers ("publish in ...", "share with ..."). Two
+    queries, however many spaces."""
+    spaces = Space.objects.viewable_by(user, module=module).order_by("name")
+    if slug is not None:
+        spaces = spaces.filter(slug=slug)
+    spaces = list(spaces)
+    if action == Action.VIEW or not spaces:
+        return spaces
+    roles = dict(
+        Membership.objects.filter(user_id=user.pk, space__in=spaces).values_list("space_id", "role")
+    )
+    return [
+        space
+        for space in spaces
+        if permissions.access_for(user, space, roles.get(space.pk), role_known=True).can(action)
+    ]
+
+
+def departments() -> list[Department]:
+    """Every department by name (the organisation's structure is not secret)."""
+    return list(Department.objects.order_by("name").only("name", "slug", "color"))
+
+
+def department_by_id(raw) -> Department | None:
+    """A department from a form or query value; None for missing and malformed alike."""
+    if isinstance(raw, bool) or not str(raw).isdigit() or len(str(raw)) > 18:
+        return None
+    return Department.objects.filter(pk=int(raw)).first()

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -52,11 +53,30 @@ def _require_admin(user) -> None:
         raise PermissionDenied
 
 
-def _unique_slug(name: str, slug: str | None) -> str:
+def secret_slug(slug: str) -> str:
+    """A secret space's web address: the wished-for one plus a keyed suffix. Secret spaces so
+    never take the plain address a colleague might want, and creating a space cannot reveal
+    that a secret one of that name exists (its address cannot be guessed either)."""
+    base = slug.removesuffix("-" + _slug_mark(slug.rsplit("-", 1)[0]))
+    return f"{base[:111]}-{_slug_mark(base[:111])}"
+
+
+def _slug_mark(base: str) -> str:
+    return salted_hmac("plein.secret-space-slug", base).hexdigest()[:8]
+
+
+def _unique_slug(
+    name: str, slug: str | None, *, visibility: str, exclude: int | None = None
+) -> str:
     slug = slugify(slug or name)[:120]
     if not slug:
         raise ValidationError({"slug": _("Give the space a name with letters or digits.")})
-    if Space.objects.filter(slug=slug).exists():
+    if visibility == Visibility.SECRET:
+        slug = secret_slug(slug)
+    taken = Space.objects.filter(slug=slug).exclude(pk=exclude)
+    if taken.exists():
+        # Only open and private spaces can be found at a plain address, and those are listed
+        # to every employee who may create a space: saying so reveals nothing.
         raise ValidationError({"slug": _("Another space already uses this web address.")})
     return slug
 
@@ -102,7 +122,7 @@ def create_space(
         space = Space.objects.create(
             kind=kind,
             name=name,
-            slug=_unique_slug(name, slug),
+            slug=_unique_slug(name, slug, visibility=visibility),
             description=description.strip(),
             visibility=visibility,
             closed_reason=closed_reason.strip() if visibility != Visibility.OPEN else "",
@@ -162,9 +182,17 @@ def update_space(
             space.closed_reason = ""
         elif closing:
             space.closed_reason = closed_reason.strip()
+        fields = ["name", "description", "visibility", "closed_reason", "modules"]
+        if visibility == Visibility.SECRET and space.visibility != Visibility.SECRET:
+            # Going secret leaves the plain address free (see secret_slug); members find the
+            # space in their rail, and old links answer 404 like any secret space's.
+            space.slug = _unique_slug(
+                space.slug, space.slug, visibility=visibility, exclude=space.pk
+            )
+            fields.append("slug")
         space.visibility = visibility
         space.modules = modules
-        space.save(update_fields=["name", "description", "visibility", "closed_reason", "modules"])
+        space.save(update_fields=fields)
         after = _space_snapshot(space)
         changed = [key for key in after if after[key] != before[key]]
         if changed:
@@ -557,8 +585,10 @@ def set_kind_defaults(
         audit.record(
             actor=actor, action="defaults.changed", target=policy, before=before, after=after
         )
-        events.publish(ev.KindDefaultsChanged(kind=kind, actor_id=actor.pk))
+        # Forgotten before the event is delivered: its handlers tell open sockets to reload,
+        # and they must read the new defaults.
         transaction.on_commit(permissions.forget_policies)
+        events.publish(ev.KindDefaultsChanged(kind=kind, actor_id=actor.pk))
     # Twice on purpose: now, so the rest of this transaction reads its own change, and on
     # commit, so an outer transaction's rollback cannot leave its values cached for others.
     permissions.forget_policies()
@@ -685,6 +715,34 @@ def set_department_of(*, actor, user, department: Department | None):
     return user
 
 
+def set_account_active(*, actor, user, active: bool):
+    """Deactivate (or reactivate) an account. Its sessions stop at the next request (Django
+    refuses inactive users); its open sockets close through the event's handler."""
+    if actor is not None:
+        _require_admin(actor)
+        if actor.pk == user.pk and not active:
+            raise ValidationError(_("You cannot deactivate your own account."))
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.is_active == active:
+            return user
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        audit.record(
+            actor=actor,
+            action="user.activated" if active else "user.deactivated",
+            target=user,
+            before={"active": not active},
+            after={"active": active},
+        )
+        events.publish(
+            ev.AccountActiveChanged(
+                user_id=user.pk, active=active, actor_id=getattr(actor, "pk", None)
+            )
+        )
+    return user
+
+
 def update_person(*, actor, user, role: str, department: Department | None):
     """One row of the people page: role and department together, or neither."""
     with transaction.atomic():
@@ -712,10 +770,10 @@ def set_pilot(*, actor, enabled: bool, departments: list[Department]) -> Organis
         org.pilot_departments.set(departments)
         after = {"enabled": enabled, "departments": sorted(d.pk for d in departments)}
         audit.record(actor=actor, action="pilot.changed", target=org, before=before, after=after)
+        transaction.on_commit(forget_pilot)  # before the event: sockets reload on it
         events.publish(
             ev.PilotChanged(enabled=enabled, department_ids=after["departments"], actor_id=actor.pk)
         )
-        transaction.on_commit(forget_pilot)
     forget_pilot()  # now and on commit, as with the permission policies above
     return org
 
@@ -723,10 +781,29 @@ def set_pilot(*, actor, enabled: bool, departments: list[Department]) -> Organis
 _local_pilot: tuple[float, tuple] | None = None
 
 
+def forget_local_copies() -> None:
+    """Drop this process's short-lived copies of the pilot and the permission defaults (not
+    Redis's): an open socket told that access changed must not decide on a stale copy."""
+    global _local_pilot
+    _local_pilot = None
+    permissions.forget_local_policies()
+
+
 def forget_pilot() -> None:
     global _local_pilot
     _local_pilot = None
     cache.delete(PILOT_CACHE_KEY)
+
+
+def admitted(user) -> bool:
+    """May this signed-in person use Plein now: active, and in the pilot while one runs
+    (administrators always). Requests and open sockets both ask this."""
+    if not permissions.is_active(user):
+        return False
+    if permissions.is_administrator(user):
+        return True
+    enabled, departments = pilot_state()
+    return not enabled or user.department_id in departments
 
 
 def pilot_state() -> tuple[bool, frozenset[int]]:

@@ -170,14 +170,9 @@ def request_membership(request, slug: str):
 
 @require_POST
 def decide(request, request_id: int):
-    pending = get_object_or_404(MembershipRequest.objects.select_related("space"), pk=request_id)
+    pending = selectors.access_membership_request(user=request.user, request_id=request_id)
     accept = request.POST.get("decision") == "accept"
     space = pending.space
-    # Only the invitee or someone who manages the space learns this request exists.
-    if pending.user_id != request.user.pk and not permissions.can(
-        request.user, Action.MANAGE_MEMBERS, space
-    ):
-        raise Http404
     if _message_errors(
         request,
         lambda: services.decide_request(actor=request.user, request_id=pending.pk, accept=accept),
@@ -450,7 +445,7 @@ def admin_roles(request):
             "q": query,
             "role": role,
             "roles": OrgRole.choices,
-            "departments": list(Department.objects.only("name")),
+            "departments": selectors.departments(),
         },
     )
 

@@ -25,6 +25,7 @@ def on_reported(event: ev.ContentReported) -> None:
             actor_id=event.reporter_id,
             url=space_queue_url(space.slug),
             params={"space": space.name},
+            space_id=space.pk,
         )
 
 
@@ -42,10 +43,18 @@ def _tell_author(event, state: str) -> None:
         actor_id=event.actor_id,
         url=event.url,
         params={"state": state, "reason": event.reason},
+        space_id=event.space_id,
     )
 
 
 def on_hidden(event: ev.ContentHidden) -> None:
+    # What others were told of it (its title, an excerpt) goes with it; the author's and the
+    # moderators' own notices stay.
+    from intranet.activity.models import NotificationKind
+
+    activity.withdraw_notifications(
+        urls=[event.url], keep_kinds=[NotificationKind.MODERATION, NotificationKind.REPORT]
+    )
     _tell_author(event, "hidden")
 
 

@@ -85,9 +85,58 @@ async def test_a_member_removed_after_connecting_gets_nothing_more(team):
     socket = await connect(cookie, feed=f"space:{space.pk}")
     assert (await socket.connect())[0]
     await sync_to_async(governance.remove_member)(actor=owner, space=space, user=reader)
+    # The space feed is no longer theirs: the socket closes, as one opened now would not open.
+    closed = await socket.receive_output(timeout=5)
+    assert closed == {"type": "websocket.close", "code": 4404}
     await sync_to_async(services.create_post)(author=author, space=space, body="Na vertrek")
     assert await socket.receive_nothing(timeout=1)
     await socket.disconnect()
+
+
+async def test_a_home_feed_leaves_a_space_its_reader_was_removed_from(team):
+    space, author, reader, cookie = team
+    space.visibility = "private"
+    await sync_to_async(space.save)()
+    owner = await sync_to_async(UserFactory)()
+    await sync_to_async(MembershipFactory)(space=space, user=owner, role="owner")
+    socket = await connect(cookie)
+    assert (await socket.connect())[0]
+    await sync_to_async(governance.remove_member)(actor=owner, space=space, user=reader)
+    await sync_to_async(services.create_post)(author=author, space=space, body="Na vertrek")
+    assert await socket.receive_nothing(timeout=1)
+    await socket.disconnect()
+
+
+async def test_a_deactivated_person_s_sockets_close(team):
+    space, author, reader, cookie = team
+    admin = await sync_to_async(UserFactory)(org_role="administrator")
+    home = await connect(cookie)
+    assert (await home.connect())[0]
+    await sync_to_async(governance.set_account_active)(actor=admin, user=reader, active=False)
+    closed = await home.receive_output(timeout=5)
+    assert closed == {"type": "websocket.close", "code": 4401}
+    await sync_to_async(services.create_post)(author=author, space=space, body="Na vertrek")
+    assert await home.receive_nothing(timeout=1)
+    # And a new one does not open for the old session.
+    again = await connect(cookie)
+    connected, code = await again.connect()
+    assert not connected and code == 4401
+
+
+async def test_leaving_the_pilot_closes_the_socket(team):
+    from tests.factories import DepartmentFactory
+
+    *_people, cookie = team
+    admin = await sync_to_async(UserFactory)(org_role="administrator")
+    pilot = await sync_to_async(DepartmentFactory)()
+    home = await connect(cookie)
+    assert (await home.connect())[0]
+    await sync_to_async(governance.set_pilot)(actor=admin, enabled=True, departments=[pilot])
+    closed = await home.receive_output(timeout=5)
+    assert closed == {"type": "websocket.close", "code": 4401}
+    again = await connect(cookie)
+    connected, code = await again.connect()
+    assert not connected and code == 4401
 
 
 async def test_reconnect_catches_up_on_everything_missed(team):

@@ -192,3 +192,43 @@ def test_notification_and_preferences_api(client, space_with, django_capture_on_
     assert client.get("/api/feed/", {"before": "x"}).status_code == 400
     client.logout()
     assert client.get("/api/notifications/").status_code == 403
+
+
+def test_a_notification_from_a_space_one_left_is_no_longer_shown_counted_or_digested(
+    client, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from intranet.digests.registrations import unseen_notifications
+
+    secret = SpaceFactory(name="Overname", visibility="secret")
+    owner = UserFactory()
+    MembershipFactory(space=secret, user=owner, role="owner")
+    author = UserFactory(language="en")
+    MembershipFactory(space=secret, user=author)
+    post = services.create_post(author=author, space=secret, body="Bod op Jansen BV ZQXNOTE")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.react(user=owner, target=post, kind="like")
+    assert Notification.objects.get(recipient=author).space == secret
+    client.force_login(author)
+    link = reverse("activity:post", args=[post.pk])
+    assert link in client.get(reverse("activity:notifications")).content.decode()
+
+    governance.remove_member(actor=owner, space=secret, user=author)
+    page = client.get(reverse("activity:notifications")).content.decode()
+    assert link not in page
+    from intranet.activity import selectors
+
+    assert selectors.unread_count(user=author) == 0
+    now = timezone.now()
+    items = unseen_notifications(
+        user=author, since=now - timedelta(days=1), until=now + timedelta(minutes=1), limit=10
+    )
+    assert items == []
+    # Nor does a later one about it reach the bell.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.react(user=owner, target=post, kind="celebrate")
+    assert selectors.unread_count(user=author) == 0
+    assert link not in client.get(reverse("activity:notifications")).content.decode()

@@ -440,3 +440,62 @@ def test_guests_do_not_see_the_organisation(client):
     client.force_login(UserFactory(org_role="guest"))
     assert client.get(reverse("governance:org_chart")).status_code == 404
     assert b'href="/organisation/"' not in client.get(reverse("home")).content
+
+
+# --- No oracle for secret names -------------------------------------------------------------
+
+
+def test_creating_a_space_does_not_tell_whether_a_secret_one_of_that_name_exists(employee, client):
+    owner = UserFactory()
+    secret = services.create_space(
+        actor=owner, kind="project", name="Overname Jansen", visibility="secret",
+        closed_reason="Onderhandelingen",
+    )  # fmt: skip
+    assert secret.slug != "overname-jansen" and secret.slug.startswith("overname-jansen-")
+    form = {"kind": "project", "name": "Overname Jansen", "visibility": "open"}
+    response = client.post(reverse("governance:create"), form, **EN)
+    # Created like any new name, at the plain address: nothing says the secret one exists.
+    assert response.status_code == 302
+    assert response["Location"] == reverse("governance:space", args=["overname-jansen"])
+    # The secret space's address cannot be guessed from its name.
+    assert client.get(reverse("governance:space", args=[secret.slug])).status_code == 404
+    # An open space's address that is taken is said plainly (everyone can see that one).
+    again = client.post(reverse("governance:create"), form, **EN)
+    assert again.status_code == 400
+    assert "Another space already uses this web address." in again.content.decode()
+    assert Space.objects.filter(name="Overname Jansen").count() == 2
+
+
+def test_a_space_that_turns_secret_leaves_its_plain_address(employee, client):
+    space = services.create_space(actor=employee, kind="team", name="Loonoverleg")
+    assert space.slug == "loonoverleg"
+    services.update_space(
+        actor=employee, space=space, name=space.name, description="", visibility="secret",
+        closed_reason="Vertrouwelijk",
+    )  # fmt: skip
+    space.refresh_from_db()
+    assert space.slug.startswith("loonoverleg-") and len(space.slug) == len("loonoverleg-") + 8
+    assert client.get(reverse("governance:space", args=[space.slug])).status_code == 200
+    # Back to open and secret again: the address does not grow.
+    for visibility in ("open", "secret"):
+        services.update_space(
+            actor=employee, space=space, name=space.name, description="",
+            visibility=visibility, closed_reason="Vertrouwelijk",
+        )  # fmt: skip
+    space.refresh_from_db()
+    assert len(space.slug) == len("loonoverleg-") + 8
+
+
+def test_secret_spaces_made_before_keyed_addresses_move_off_the_plain_one(db):
+    from importlib import import_module
+
+    from django.apps import apps as global_apps
+
+    secret = SpaceFactory(name="Oud geheim", slug="oud-geheim", visibility="secret")
+    open_space = SpaceFactory(name="Open", slug="open-plein")
+    migration = import_module("intranet.governance.migrations.0006_secret_space_addresses")
+    migration.move_secret_spaces_off_plain_addresses(global_apps, None)
+    secret.refresh_from_db()
+    open_space.refresh_from_db()
+    assert secret.slug == services.secret_slug("oud-geheim") != "oud-geheim"
+    assert open_space.slug == "open-plein"

@@ -409,3 +409,23 @@ def test_every_governance_service_announces_a_serialisable_event(
     assert published[5]["removed"] is True and published[-1]["removed"] is False
     # Every one of them wrote its audit entry as well.
     assert AuditEntry.objects.count() >= len(published) - 2
+
+
+def test_deactivating_an_account_is_audited_published_and_only_for_administrators(
+    captured_events,
+):
+    admin, person = AdminFactory(), UserFactory()
+    with pytest.raises(PermissionDenied):
+        services.set_account_active(actor=UserFactory(), user=person, active=False)
+    with pytest.raises(ValidationError):
+        services.set_account_active(actor=admin, user=admin, active=False)
+    with captured_events() as seen:
+        services.set_account_active(actor=admin, user=person, active=False)
+    person.refresh_from_db()
+    assert person.is_active is False
+    assert seen == [
+        {"type": "AccountActiveChanged", "user_id": person.pk, "active": False,
+         "actor_id": admin.pk}
+    ]  # fmt: skip
+    entry = AuditEntry.objects.get(action="user.deactivated")
+    assert entry.target_id == person.pk and entry.after == {"active": False}

@@ -12,10 +12,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from forums import selectors, services
+from forums.access import access_answer, access_topic, forum_space
 from intranet.core.api import call_service
 from intranet.governance import permissions
-from intranet.governance.constants import Action
-from intranet.governance.models import Space
+from intranet.governance.constants import Action, Module
+from intranet.governance.selectors import access_module
 
 
 class TopicSerializer(serializers.Serializer):
@@ -51,10 +52,13 @@ class AnswerSerializer(serializers.Serializer):
 
 
 def _topic_access(request, topic_id: int):
-    found = selectors.readable_topic(user=request.user, topic_id=topic_id)
-    if found is None:
-        raise NotFound
-    return found
+    """(topic, access), or 404 (forums.access: missing, forbidden, malformed alike)."""
+    return access_topic(user=request.user, topic_id=topic_id)
+
+
+def _forum(request, slug: str):
+    """A space's forum the user may read (module on, View), or 404 (as the pages)."""
+    return access_module(user=request.user, slug=slug, module=Module.FORUMS)
 
 
 def _topic(request, topic_id: int):
@@ -67,9 +71,7 @@ class SpaceTopicsView(APIView):
         responses=TopicSerializer(many=True),
     )
     def get(self, request, slug: str):
-        space = Space.objects.filter(slug=slug).first()
-        if space is None or not permissions.access_for(request.user, space).can(Action.VIEW):
-            raise NotFound
+        space = _forum(request, slug).space
         scope = request.query_params.get("show", "all")
         if scope not in ("all", "unanswered"):
             raise ApiValidationError({"show": [_("Use all or unanswered.")]})
@@ -82,9 +84,7 @@ class SpaceTopicsView(APIView):
 
     @extend_schema(request=serializers.DictField(), responses={201: TopicSerializer})
     def post(self, request, slug: str):
-        space = Space.objects.filter(slug=slug).first()
-        if space is None:
-            raise NotFound
+        space = _forum(request, slug).space
         if not isinstance(request.data, dict):
             raise ApiValidationError({"detail": [_("Send an object.")]})
         data = request.data
@@ -131,6 +131,8 @@ class AnswersView(APIView):
 class VoteView(APIView):
     @extend_schema(request=serializers.DictField(), responses={200: AnswerSerializer})
     def post(self, request, answer_id: int):
+        # Access first: a forbidden or missing answer is 404 whatever the value.
+        access_answer(user=request.user, answer_id=answer_id)
         raw = request.data.get("value") if isinstance(request.data, dict) else None
         value = raw if isinstance(raw, int) and not isinstance(raw, bool) else 99
         answer = call_service(
@@ -144,10 +146,7 @@ class AnswerView(APIView):
     @extend_schema(request=serializers.DictField(), responses={200: AnswerSerializer})
     def patch(self, request, answer_id: int):
         """Edit an answer (its author or a moderator); the previous text is kept."""
-        topic_id = selectors.topic_of_answer(answer_id)
-        if topic_id is None:
-            raise NotFound
-        _topic(request, topic_id)
+        access_answer(user=request.user, answer_id=answer_id)
         body = str(request.data.get("body", "")) if isinstance(request.data, dict) else ""
         answer = call_service(
             lambda: services.edit_answer(actor=request.user, answer_id=answer_id, body=body)
@@ -218,8 +217,9 @@ class SearchView(APIView):
             errors["language"] = [_("Use nl or en.")]
         space = None
         if params.get("space"):
-            space = Space.objects.filter(slug=params["space"]).first()
-            if space is None or not permissions.access_for(request.user, space).can(Action.VIEW):
+            # Only spaces whose forum the user may read: the same answer for unknown ones.
+            space = forum_space(user=request.user, slug=params["space"])
+            if space is None:
                 errors["space"] = [_("There is no such space.")]
         if errors:
             raise ApiValidationError(errors)

@@ -37,6 +37,7 @@ def _unanswered(*, since, until):
 
 def open_questions(*, user, since, until, limit):
     from intranet.digests import registry
+    from intranet.governance.constants import Module
     from intranet.governance.selectors import member_space_ids, readable_space_ids
 
     questions = registry.shared("forums.unanswered", since=since, until=until, load=_unanswered)
@@ -47,16 +48,20 @@ def open_questions(*, user, since, until, limit):
             user.ask_me_about.values_list("slug", flat=True)
         )
     )
+    # Spaces whose forum the person may read now (module on, View not narrowed away): the
+    # same answer as the forum's pages and lists (forums.access).
+    readable = readable_space_ids(user=user, module=Module.FORUMS)
     expert = []
     if known:
         expert = registry.pick(
-            questions, user=user, since=since, spaces=readable_space_ids(user=user),
+            questions, user=user, since=since, spaces=readable,
             limit=limit, keep=lambda q: not q.tags.isdisjoint(known), score=3,
         )  # fmt: skip
-    # Members may read their spaces (open, private or secret): membership is the check.
+    # Then their own spaces, of those they may read.
     seen = {item.url for item in expert}
+    mine = member_space_ids(user=user).intersection(readable)
     rest = registry.pick(
-        questions, user=user, since=since, spaces=member_space_ids(user=user), limit=limit,
+        questions, user=user, since=since, spaces=mine, limit=limit,
         keep=lambda q: q.url not in seen, score=2,
     )  # fmt: skip
     return [*expert, *rest]

@@ -2,19 +2,27 @@
 mentioned colleagues and followers of the topic or its tags about new answers, and accepted
 answers count as expertise on the question's tags."""
 
+from django.http import Http404
 from django.urls import reverse
 
+from forums import access, expertise, live
 from forums import events as ev
-from forums import live
 from forums.models import TagFollow, Topic, TopicFollow
 from intranet import events
 from intranet.activity import services as activity
 from intranet.activity.models import NotificationKind
-from intranet.governance import permissions
 
 
 def _topic(topic_id: int) -> Topic | None:
     return Topic.objects.select_related("space").filter(pk=topic_id).first()
+
+
+def _may_read(person, topic: Topic) -> bool:
+    try:
+        access.topic_access(user=person, topic=topic)
+    except Http404:
+        return False
+    return True
 
 
 def _url(topic_id: int, answer_id: int | None = None) -> str:
@@ -55,6 +63,7 @@ def on_answer_posted(event: ev.AnswerPosted) -> None:
         actor_id=event.author_id,
         url=url,
         params={"title": topic.title},
+        space_id=topic.space_id,
     )
     _mentions(topic=topic, actor_id=event.author_id, mentioned_ids=event.mentioned_ids, url=url)
     # Followers of the topic or of one of its tags, who may still read the space.
@@ -64,7 +73,7 @@ def on_answer_posted(event: ev.AnswerPosted) -> None:
     from django.contrib.auth import get_user_model
 
     for person in get_user_model().objects.filter(pk__in=followers, is_active=True):
-        if permissions.access_for(person, topic.space).can("view"):
+        if _may_read(person, topic):
             activity.notify(
                 recipient_id=person.pk,
                 kind=NotificationKind.FOLLOWED,
@@ -72,6 +81,7 @@ def on_answer_posted(event: ev.AnswerPosted) -> None:
                 actor_id=event.author_id,
                 url=url,
                 params={"title": topic.title},
+                space_id=topic.space_id,
             )
 
 
@@ -93,12 +103,11 @@ def on_answer_requested(event: ev.AnswerRequested) -> None:
             actor_id=event.actor_id,
             url=_url(topic.pk),
             params={"title": topic.title},
+            space_id=topic.space_id,
         )
 
 
 def on_answer_accepted(event: ev.AnswerAccepted) -> None:
-    from profiles import services as profiles
-
     topic = _topic(event.topic_id)
     title = topic.title if topic else ""
     if event.answer_author_id is not None:
@@ -109,19 +118,11 @@ def on_answer_accepted(event: ev.AnswerAccepted) -> None:
             actor_id=event.actor_id,
             url=_url(event.topic_id, event.answer_id),
             params={"title": title},
+            space_id=topic.space_id if topic else None,
         )
-    for tag in event.tags:
-        if event.answer_author_id is not None:
-            profiles.record_evidence(
-                person_id=event.answer_author_id,
-                topic=tag,
-                source="answers",
-                example={"title": title, "url": _url(event.topic_id)},
-            )
-        if event.previous_answer_author_id is not None:
-            profiles.record_evidence(
-                person_id=event.previous_answer_author_id, topic=tag, source="answers", delta=-1
-            )
+    # Evidence on the question's tags, recomputed from the accepted answers themselves: it
+    # keeps the question's space and follows it when hidden, moved or merged (forums.expertise).
+    expertise.refresh_people({event.answer_author_id, event.previous_answer_author_id})
 
 
 def register() -> None:

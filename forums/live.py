@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.template.loader import render_to_string
 
 from forums import selectors
+from forums.access import answer_access
 from forums.models import Answer
 from intranet.activity import live
-from intranet.governance import permissions
-from intranet.governance.constants import Action
 
 
 def group(topic_id: int) -> str:
@@ -26,14 +26,18 @@ def render(*, user, language: str, message: dict, memo: dict | None = None) -> s
         .filter(pk=message.get("answer_id"))
         .first()
     )
-    # Asked again for every message: access may have changed since the page opened.
-    if answer is None or not permissions.access_for(user, answer.topic.space).can(Action.VIEW):
+    if answer is None:
+        return None
+    # Asked again for every message: access may have changed since the page opened (left the
+    # space, forum switched off, View narrowed, topic or answer hidden).
+    try:
+        access = answer_access(user=user, answer=answer)
+    except Http404:
         return None
     if message.get("event") == "vote":
         return render_to_string("forums/_score.html", {"answer": answer, "oob": True})
     if message.get("event") == "answer" and answer.author_id != user.pk:
         topic = answer.topic
-        access = permissions.access_for(user, topic.space)
         answer.my_vote = 0
         return render_to_string(
             "forums/_answer_live.html",

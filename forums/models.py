@@ -9,7 +9,29 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from intranet.governance.access import ReadableQuerySet
+from intranet.governance.constants import Module
 from intranet.moderation.models import Moderated
+
+
+class TopicQuerySet(ReadableQuerySet):
+    """`Topic.objects.readable_by(user)`: topics in spaces the user may read with the forum
+    switched on (a narrowed View counts), not hidden by a moderator."""
+
+    module = Module.FORUMS
+    hidden_path = "hidden_at"
+
+
+class AnswerQuerySet(ReadableQuerySet):
+    """`Answer.objects.readable_by(user)`: answers readable with their topic, neither of the
+    two hidden."""
+
+    module = Module.FORUMS
+    space_path = "topic__space"
+    hidden_path = "topic__hidden_at"
+
+    def readable_by(self, user):
+        return super().readable_by(user).filter(hidden_at__isnull=True)
 
 
 class Tag(models.Model):
@@ -64,6 +86,8 @@ class Topic(Moderated):
     # for Dutch), kept by the services (forums.services.index_topic).
     search = SearchVectorField(null=True, editable=False)
 
+    objects = TopicQuerySet.as_manager()
+
     class Meta:
         ordering = ["-pinned", "-last_activity_at", "-pk"]
         verbose_name = _("topic")
@@ -104,6 +128,8 @@ class Answer(Moderated):
     score = models.IntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AnswerQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -14,6 +14,7 @@ from django.db.models import Case, F, IntegerField, Prefetch, Q, Value, When
 from django.db.models.functions import Lower
 
 from forums.models import Answer, Tag, Topic, Vote
+from intranet.governance.constants import Module
 from intranet.search import fulltext
 from intranet.search.highlight import highlighted  # noqa: F401 - views use it
 
@@ -171,30 +172,25 @@ def may_manage(*, user, access, author_id: int) -> bool:
     return user.pk == author_id or access.can(Action.MODERATE)
 
 
-def readable_topic(*, user, topic_id: int):
-    """(topic, the user's access to its space) when the topic exists, its space has the
-    forum switched on and the user may read it (and, if hidden, moderates it or wrote it);
-    else None. Pages, API and sockets ask this."""
-    from intranet.governance import permissions
-    from intranet.governance.constants import Action, Module
+def readable_topic(*, user, topic_id):
+    """(topic, the user's access to its space), or None where forums.access.access_topic
+    answers 404 (missing, forbidden, malformed, forum switched off, hidden from this user).
+    For callers outside the forums that want a None rather than a 404."""
+    from django.http import Http404
 
-    topic = topic_for(topic_id=topic_id)
-    if topic is None or Module.FORUMS not in (topic.space.modules or []):
+    from forums.access import access_topic
+
+    try:
+        return access_topic(user=user, topic_id=topic_id)
+    except Http404:
         return None
-    access = permissions.access_for(user, topic.space)
-    if not access.can(Action.VIEW):
-        return None
-    # A hidden topic is still there for the moderators of its space and for its author (who
-    # sees why); for everyone else it is gone.
-    if topic.is_hidden and not (topic.author_id == user.pk or access.can(Action.MODERATE)):
-        return None
-    return topic, access
 
 
 def load_topics(ids: list[int]) -> dict[int, Topic]:
-    """Feed items about topics (activity.targets); hidden ones are left out of feeds."""
+    """Feed items about topics (activity.targets); hidden ones, and those of a space whose
+    forum is switched off, are left out of feeds (the feed checked the space itself)."""
     return (
-        Topic.objects.filter(hidden_at__isnull=True)
+        Topic.objects.filter(hidden_at__isnull=True, space__modules__contains=[Module.FORUMS])
         .only("id", "title", "kind", "body_html", "answer_count")
         .in_bulk(ids)
     )
@@ -202,24 +198,29 @@ def load_topics(ids: list[int]) -> dict[int, Topic]:
 
 def load_answers(ids: list[int]) -> dict[int, Answer]:
     return (
-        Answer.objects.filter(hidden_at__isnull=True, topic__hidden_at__isnull=True)
+        Answer.objects.filter(
+            hidden_at__isnull=True,
+            topic__hidden_at__isnull=True,
+            topic__space__modules__contains=[Module.FORUMS],
+        )
         .select_related("topic")
         .only("id", "body_html", "topic__id", "topic__title")
         .in_bulk(ids)
     )
 
 
-def answer_in(*, topic: Topic, answer_id: int) -> Answer:
-    return Answer.objects.select_related("author").get(pk=answer_id, topic=topic)
-
-
-def revisions_of(*, topic: Topic):
-    """Earlier versions of the topic and of each of its answers, newest first."""
+def revisions_of(*, topic: Topic, moderator: bool = False):
+    """Earlier versions of the topic and of each of its answers, newest first. What a
+    moderator hid stays hidden here too: only moderators see earlier versions of hidden
+    posts (an edit must not bring back, as history, the text a moderator took away)."""
     from forums.models import Revision
 
-    return Revision.objects.filter(Q(topic=topic) | Q(answer__topic=topic)).select_related(
-        "editor", "answer__author"
-    )
+    revisions = Revision.objects.filter(Q(topic=topic) | Q(answer__topic=topic))
+    if not moderator:
+        revisions = revisions.filter(Q(answer__isnull=True) | Q(answer__hidden_at__isnull=True))
+        if topic.is_hidden:
+            revisions = revisions.filter(topic__isnull=True)
+    return revisions.select_related("editor", "answer__author")
 
 
 def topic_of_answer(answer_id: int) -> int | None:
@@ -233,9 +234,11 @@ SIMILAR_CANDIDATES = 200
 
 
 def _readable(user):
-    from intranet.governance.models import Space
+    """Listed topics the user may read: forums.access decides (module switch, effective View,
+    hidden), merged duplicates left out."""
+    from forums.access import readable_topics
 
-    return Topic.objects.filter(LISTED, space__in=Space.objects.viewable_by(user))
+    return readable_topics(user=user).filter(LISTED)
 
 
 def _query(text: str):
@@ -331,12 +334,13 @@ SUGGESTED_EXPERTS = 3
 
 
 def unanswered_for(*, user):
-    """Questions without an answer in the spaces I am a member of, oldest first."""
+    """Questions without an answer in the spaces I am a member of (and may read, with the
+    forum on), oldest first."""
     from intranet.governance.models import Membership
 
     return (
-        Topic.objects.filter(
-            LISTED,
+        _readable(user)
+        .filter(
             kind=Topic.Kind.QUESTION,
             answer_count=0,
             space_id__in=Membership.objects.filter(user_id=user.pk).values("space_id"),
@@ -482,7 +486,7 @@ def move_targets(*, user, topic: Topic) -> list:
     """Other spaces with a forum where `user` moderates as a member: offered where a topic
     may move. (Organisation-wide moderators may also type any other space's address.)"""
     from intranet.governance import permissions
-    from intranet.governance.constants import Action, Module
+    from intranet.governance.constants import Action
     from intranet.governance.models import Membership
 
     memberships = (

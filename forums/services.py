@@ -9,16 +9,18 @@ from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
+from django.http import Http404
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from forums import cache, selectors
+from forums import access, cache, expertise, selectors
 from forums import events as ev
 from forums.models import Answer, Revision, Tag, TagFollow, Topic, TopicFollow, Vote
 from intranet import events
 from intranet.activity import feed_cache, text
 from intranet.governance import audit, permissions
+from intranet.governance.access import object_id
 from intranet.governance.constants import Action, Module
 from intranet.moderation import ratelimit
 
@@ -179,21 +181,46 @@ def _locked(model, pk: int):
 
 
 def _visible_topic(user, topic_id: int, *, lock: bool = False) -> Topic:
+    """The topic when `user` may read it (forums.access decides: module, matrix, hidden);
+    missing, malformed and forbidden alike are refused before anything is validated."""
+    try:
+        pk = object_id(topic_id)
+    except Http404 as error:
+        raise PermissionDenied from error
     if lock:
-        topic = _locked(Topic, topic_id)
+        topic = _locked(Topic, pk)
     else:
-        topic = Topic.objects.select_related("space").filter(pk=topic_id).first()
-    if topic is None or not permissions.access_for(user, topic.space).can(Action.VIEW):
+        topic = Topic.objects.select_related("space").filter(pk=pk).first()
+    if topic is None:
         raise PermissionDenied
+    try:
+        access.topic_access(user=user, topic=topic)
+    except Http404 as error:
+        raise PermissionDenied from error
     return topic
 
 
+def _readable_answer(user, answer_id, *, lock: bool = False) -> tuple[Answer, object]:
+    """(answer, access) when `user` may read the answer and its topic; refused otherwise."""
+    try:
+        pk = object_id(answer_id)
+        target = _locked(Answer, pk) if lock else None
+        if lock and target is None:
+            raise Http404
+        found, space_access = access.access_answer(user=user, answer_id=pk)
+    except Http404 as error:
+        raise PermissionDenied from error
+    if target is not None:
+        target.topic = found.topic
+    return (target or found), space_access
+
+
 def answer(*, author, topic: Topic, body: str) -> Answer:
-    body = _clean_body(body, required=True)
-    mentioned = [p for p in text.mentioned_users(body) if p.pk != author.pk]
     with transaction.atomic():
         topic = _visible_topic(author, topic.pk, lock=True)
         _access(author, topic.space, Action.ANSWER)
+        body = _clean_body(body, required=True)
+        mentioned = [p for p in text.mentioned_users(body) if p.pk != author.pk]
         if topic.merged_into_id:
             raise ValidationError({"body": _("This topic is merged into another: answer there.")})
         if topic.locked:
@@ -228,19 +255,19 @@ def answer(*, author, topic: Topic, body: str) -> Answer:
 
 
 def vote(*, user, answer_id: int, value: int) -> Answer:
-    """+1, -1, or 0 to take a vote back. One vote per person per answer; never one's own."""
-    if value not in (-1, 0, 1):
-        raise ValidationError({"value": _("Vote up, down or take your vote back.")})
+    """+1, -1, or 0 to take a vote back. One vote per person per answer; never one's own.
+    Access first, the value after: whatever is sent, an answer one may not read is refused
+    the same way as one that does not exist."""
     with transaction.atomic():
-        target = Answer.objects.select_related("topic", "topic__space").filter(pk=answer_id).first()
-        if target is None or not permissions.access_for(user, target.topic.space).can(Action.VIEW):
+        target, _space_access = _readable_answer(user, answer_id)
+        if permissions.is_guest(user):
             raise PermissionDenied
+        if value not in (-1, 0, 1) or isinstance(value, bool):
+            raise ValidationError({"value": _("Vote up, down or take your vote back.")})
         if target.author_id == user.pk:
             raise ValidationError({"value": _("You cannot vote on your own answer.")})
         if target.is_hidden or target.topic.is_hidden:
             raise ValidationError({"value": _("This answer is hidden: votes are closed.")})
-        if permissions.is_guest(user):
-            raise PermissionDenied
         existing = Vote.objects.select_for_update().filter(answer=target, user=user).first()
         before = existing.value if existing else 0
         if value == 0 and existing:
@@ -270,8 +297,8 @@ def accept(*, actor, topic: Topic, answer_id: int | None) -> Topic:
     """The asker or a moderator of the space accepts one answer (None: no accepted answer)."""
     with transaction.atomic():
         topic = _visible_topic(actor, topic.pk, lock=True)
-        access = permissions.access_for(actor, topic.space)
-        if not selectors.may_manage(user=actor, access=access, author_id=topic.author_id):
+        space_access = permissions.access_for(actor, topic.space)
+        if not selectors.may_manage(user=actor, access=space_access, author_id=topic.author_id):
             raise PermissionDenied
         if not topic.is_question:
             raise ValidationError({"answer": _("Only questions have an accepted answer.")})
@@ -307,9 +334,11 @@ def edit_topic(*, actor, topic: Topic, title: str, body: str, tags) -> Topic:
     """Authors edit their own topic, moderators any; the previous text is kept."""
     with transaction.atomic():
         topic = _visible_topic(actor, topic.pk, lock=True)
-        access = permissions.access_for(actor, topic.space)
-        if not selectors.may_manage(user=actor, access=access, author_id=topic.author_id):
+        space_access = permissions.access_for(actor, topic.space)
+        if not selectors.may_manage(user=actor, access=space_access, author_id=topic.author_id):
             raise PermissionDenied
+        if not access.may_edit(user=actor, access=space_access, post=topic):
+            raise ValidationError({"title": _hidden_refusal()})
         values = _clean_topic(
             kind=topic.kind, title=title, body=body, tags=tags, language=topic.language
         )
@@ -321,20 +350,25 @@ def edit_topic(*, actor, topic: Topic, title: str, body: str, tags) -> Topic:
         topic.tags.set(tags_named(values["tags"]))
         index_topic(topic_id=topic.pk)
         cache.topics_changing(space_id=topic.space_id)
+        # The tags may have changed: the accepted answer's evidence follows them.
+        expertise.refresh_people(expertise.answerers_of([topic.pk]))
     return topic
 
 
+def _hidden_refusal() -> str:
+    return _("A moderator hid this post: it cannot be edited until a moderator restores it.")
+
+
 def edit_answer(*, actor, answer_id: int, body: str) -> Answer:
-    body = _clean_body(body, required=True)
+    """Authors edit their answer, moderators any; the previous text is kept in the history.
+    A hidden answer stays as the moderator left it: only moderators may edit it."""
     with transaction.atomic():
-        target = _locked(Answer, answer_id)
-        if target is None:
+        target, space_access = _readable_answer(actor, answer_id, lock=True)
+        if not selectors.may_manage(user=actor, access=space_access, author_id=target.author_id):
             raise PermissionDenied
-        access = permissions.access_for(actor, target.topic.space)
-        if not access.can(Action.VIEW) or not selectors.may_manage(
-            user=actor, access=access, author_id=target.author_id
-        ):
-            raise PermissionDenied
+        if not access.may_edit(user=actor, access=space_access, post=target):
+            raise ValidationError({"body": _hidden_refusal()})
+        body = _clean_body(body, required=True)
         Revision.objects.create(answer=target, editor=actor, body=target.body)
         target.body, target.body_html = body, text.render(body)
         target.edited_at = timezone.now()
@@ -348,6 +382,8 @@ def request_answer(*, actor, topic: Topic, person) -> None:
     topic = _visible_topic(actor, topic.pk)
     if permissions.is_guest(actor):
         raise PermissionDenied
+    if topic.is_hidden:
+        raise ValidationError({"person": _("This topic is hidden: nobody can be asked now.")})
     if person.pk == actor.pk:
         raise ValidationError({"person": _("Ask someone else.")})
     if not person.is_active or not permissions.access_for(person, topic.space).can(Action.VIEW):
@@ -363,15 +399,20 @@ def follow_topic(*, user, topic: Topic, follow: bool = True) -> None:
         TopicFollow.objects.filter(user=user, topic=topic).delete()
 
 
-def follow_tag(*, user, tag_slug: str, follow: bool = True) -> Tag:
-    tag = Tag.objects.filter(slug=tag_slug).first()
-    if tag is None:
-        raise ValidationError({"tag": _("There is no such tag.")})
+def follow_tag(*, user, tag_slug: str, follow: bool = True) -> str:
+    """Follow (or stop following) a tag by its address: any well-formed tag, used yet or not,
+    so the answer never tells whether a tag exists (one used only in a secret space would
+    otherwise be found by trying). News about it reaches only those who may read the topic.
+    Returns the tag as shown to the follower: what they asked for, nothing stored."""
+    slug = str(tag_slug or "")
+    if not TAG.match(slug) or slugify(slug, allow_unicode=True) != slug:
+        raise ValidationError({"tag": _("That is not a tag.")})
     if follow:
+        tag = Tag.objects.get_or_create(slug=slug, defaults={"name": slug})[0]
         TagFollow.objects.get_or_create(user=user, tag=tag)
     else:
-        TagFollow.objects.filter(user=user, tag=tag).delete()
-    return tag
+        TagFollow.objects.filter(user=user, tag__slug=slug).delete()
+    return slug
 
 
 # --- Moderation of topics ----------------------------------------------------------------------
@@ -415,6 +456,11 @@ def _retarget_activity(*, topic: Topic, space_id: int) -> None:
         Q(target_type="topic", target_id=topic.pk)
         | Q(target_type="answer", target_id__in=answer_ids)
     ).update(space_id=space_id)
+    # And so do notifications about them (answers, follows, mentions, comments: all link
+    # to the topic's page): the old space's readers are no longer shown its title.
+    from intranet.activity import services as activity
+
+    activity.notifications_follow(urls=[topic.get_absolute_url()], space_id=space_id)
 
 
 def move(*, actor, topic: Topic, to_space) -> Topic:
@@ -432,6 +478,8 @@ def move(*, actor, topic: Topic, to_space) -> Topic:
         topic.space = to_space
         topic.save(update_fields=["space"])
         _retarget_activity(topic=topic, space_id=to_space.pk)
+        # Evidence from its accepted answer moves with it (and is shown to the new readers).
+        expertise.refresh_people(expertise.answerers_of([topic.pk]))
         audit.record(actor=actor, action="forums.move", target=topic,
                      before={"space": old_space_id}, after={"space": to_space.pk})  # fmt: skip
 
@@ -454,14 +502,19 @@ def merge(*, actor, topic: Topic, into_id: int) -> Topic:
         if duplicate.merged_into_id:
             raise ValidationError({"into": _("This topic is merged already.")})
         original = _locked(Topic, into_id)
-        if original is None or not permissions.access_for(actor, original.space).can(
-            Action.MODERATE
+        if (
+            original is None
+            or Module.FORUMS not in (original.space.modules or [])
+            or not permissions.access_for(actor, original.space).can(Action.MODERATE)
         ):
             raise ValidationError({"into": _("Choose a topic you moderate.")})
         if original.pk == duplicate.pk:
             raise ValidationError({"into": _("A topic cannot be merged into itself.")})
         if original.merged_into_id or original.is_hidden:
             raise ValidationError({"into": _("That topic is merged or hidden itself.")})
+        # The duplicate's accepted answer no longer counts as evidence: it is not accepted on
+        # the original.
+        expertise.refresh_people(expertise.answerers_of([duplicate.pk]))
         moved = list(Answer.objects.filter(topic=duplicate).values_list("pk", flat=True))
         Answer.objects.filter(pk__in=moved).update(topic=original)
         if original.space_id != duplicate.space_id:
@@ -500,6 +553,12 @@ def moderation_changed(target) -> None:
     """After a topic or answer is hidden or restored (moderation calls this inside its
     transaction): the counts and the accepted answer follow what readers can see."""
     topic = target if isinstance(target, Topic) else target.topic
+    # Evidence made from an accepted answer here is withdrawn while it is hidden (and comes
+    # back when restored).
+    people = expertise.answerers_of([topic.pk])
+    if isinstance(target, Answer):
+        people.add(target.author_id)
+    expertise.refresh_people(people)
     if isinstance(target, Answer):
         fields = ["answer_count"]
         topic.answer_count = _visible_answers(topic)

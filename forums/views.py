@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from forums import cache, selectors, services
+from forums.access import access_answer, access_topic, forum_space, may_edit
 from forums.forms import AnswerForm, TopicForm
 from forums.models import Topic
 from intranet.core.forms import errors_onto
@@ -32,10 +33,8 @@ def _forum_access(request, slug: str):
 
 
 def _topic_access(request, topic_id: int):
-    found = selectors.readable_topic(user=request.user, topic_id=topic_id)
-    if found is None:
-        raise Http404
-    return found
+    """(topic, access), or 404 for missing, forbidden and malformed alike (forums.access)."""
+    return access_topic(user=request.user, topic_id=topic_id)
 
 
 def _submit(form, call):
@@ -161,7 +160,7 @@ def topic(request, topic_id: int):
         "may_accept": topic.is_question and may_manage,
         "may_article": Module.KNOWLEDGE in (topic.space.modules or [])
         and access.can(Action.WRITE_ARTICLE),
-        "may_edit": may_manage,
+        "may_edit": may_edit(user=request.user, access=access, post=topic),
         "here": topic.get_absolute_url(),
         "me": request.user.pk,
         "tags": list(topic.tags.all()),
@@ -221,6 +220,9 @@ def _answers_block(request, context: dict) -> dict:
 
 @require_POST
 def vote(request, answer_id: int):
+    # Access first: an answer one may not read answers 404 whatever the value sent, and
+    # a refusal below never shows the score of something one may not see.
+    access_answer(user=request.user, answer_id=answer_id)
     raw = request.POST.get("value", "")
     try:
         value = int(raw)
@@ -273,8 +275,10 @@ def accept(request, topic_id: int):
 
 @require_http_methods(["GET", "POST"])
 def edit(request, topic_id: int):
-    topic, access = _topic_access(request, topic_id)
-    if not selectors.may_manage(user=request.user, access=access, author_id=topic.author_id):
+    topic, space_access = _topic_access(request, topic_id)
+    if not selectors.may_manage(
+        user=request.user, access=space_access, author_id=topic.author_id
+    ) or not may_edit(user=request.user, access=space_access, post=topic):
         raise Http404
     initial = {
         "kind": topic.kind,
@@ -302,20 +306,26 @@ def edit(request, topic_id: int):
     return render(
         request,
         "forums/edit.html",
-        {"space": topic.space, "access": access, "tab": "forum", "form": form, "topic": topic},
+        {
+            "space": topic.space,
+            "access": space_access,
+            "tab": "forum",
+            "form": form,
+            "topic": topic,
+        },
         status=status,
     )
 
 
 @require_http_methods(["GET", "POST"])
 def edit_answer(request, answer_id: int):
-    """Authors edit their answer, moderators any; the previous text is kept in the history."""
-    topic_id = selectors.topic_of_answer(answer_id)
-    if topic_id is None:
-        raise Http404
-    topic, access = _topic_access(request, topic_id)
-    answer = selectors.answer_in(topic=topic, answer_id=answer_id)
-    if not selectors.may_manage(user=request.user, access=access, author_id=answer.author_id):
+    """Authors edit their answer, moderators any; the previous text is kept in the history.
+    An answer a moderator hid is not for its author to rewrite: 404 until it is restored."""
+    answer, space_access = access_answer(user=request.user, answer_id=answer_id)
+    topic = answer.topic
+    if not selectors.may_manage(
+        user=request.user, access=space_access, author_id=answer.author_id
+    ) or not may_edit(user=request.user, access=space_access, post=answer):
         raise Http404
     form = AnswerForm(request.POST or None, initial={"body": answer.body})
     status = 200
@@ -332,8 +342,8 @@ def edit_answer(request, answer_id: int):
     return render(
         request,
         "forums/edit_answer.html",
-        {"space": topic.space, "access": access, "tab": "forum", "form": form, "topic": topic,
-         "answer": answer},
+        {"space": topic.space, "access": space_access, "tab": "forum", "form": form,
+         "topic": topic, "answer": answer},
         status=status,
     )  # fmt: skip
 
@@ -341,14 +351,14 @@ def edit_answer(request, answer_id: int):
 @require_GET
 def history(request, topic_id: int):
     """Every earlier version of the question and of its answers."""
-    topic, access = _topic_access(request, topic_id)
-    revisions = selectors.revisions_of(topic=topic)
+    topic, space_access = _topic_access(request, topic_id)
+    revisions = selectors.revisions_of(topic=topic, moderator=space_access.can(Action.MODERATE))
     return render(
         request,
         "forums/history.html",
         {
             "space": topic.space,
-            "access": access,
+            "access": space_access,
             "tab": "forum",
             "topic": topic,
             "revisions": revisions,
@@ -406,15 +416,15 @@ def follow(request, topic_id: int):
 
 @require_POST
 def follow_tag(request, slug: str):
+    """Follow a tag by its address: the same answer for every well-formed tag, used or not,
+    readable or not (a malformed one is 404), so nobody learns which tags exist."""
     following = request.POST.get("action") != "unfollow"
     try:
         tag = services.follow_tag(user=request.user, tag_slug=slug, follow=following)
     except ValidationError as error:
         raise Http404 from error
     if following:
-        messages.success(
-            request, _("You will hear about new answers on %(tag)s.") % {"tag": tag.name}
-        )
+        messages.success(request, _("You will hear about new answers on %(tag)s.") % {"tag": tag})
     return redirect(safe_next(request, reverse("forums:unanswered")))
 
 
@@ -453,9 +463,9 @@ def moderate(request, topic_id: int):
             services.set_flags(actor=request.user, topic=topic, pinned=action == "pin")
             done = _("Pinned to the top.") if action == "pin" else _("Unpinned.")
         elif action == "move":
-            from intranet.governance.models import Space
-
-            to_space = Space.objects.filter(slug=request.POST.get("space", "")).first()
+            to_space = forum_space(
+                user=request.user, slug=request.POST.get("space", ""), action=Action.MODERATE
+            )
             if to_space is None:
                 raise ValidationError(
                     {"space": _("Choose a space with a forum that you moderate.")}

@@ -3,8 +3,14 @@
 Each kind of evidence (a stated skill, an endorsement, an accepted answer, an article) is a
 `Provider`: a source name, a weight, a sentence that explains it and, optionally, a way to
 rebuild all its rows. Profiles registers its own two; forums and knowledge register theirs in
-their AppConfig.ready() and keep their rows current with `services.record_evidence()`, so
-profiles never imports them.
+their AppConfig.ready() and keep their rows current (`services.refresh_evidence()` recomputes
+the rows of a few people from the provider's own data, `services.record_evidence()` adds or
+takes back one), so profiles never imports them.
+
+Evidence made from content remembers where it came from: a provider with a `module` gives each
+row the space of the content it was made from (one row per person, topic and space), and
+recomputes the rows when that content is hidden, moved or deleted. The finder counts such rows
+and shows their examples only to readers of that space with that module switched on.
 
 The finder does not scan posts: it sums precomputed `Evidence` rows for one topic, weighting
 each source and discounting old evidence (half the weight per year since the latest)."""
@@ -28,6 +34,8 @@ class EvidenceRow:
     count: int
     last_at: datetime
     examples: list[dict]
+    # The space of the content it was made from (None: personal evidence, such as a skill).
+    space_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +45,11 @@ class Provider:
     # describe(count, examples, topic name) -> the "why" a person sees, in the active language
     describe: Callable[[int, list[dict], str], str]
     rebuild: Callable[[], Iterable[EvidenceRow]] | None = None
+    # The rows of these people only, recomputed (after their content changed).
+    refresh: Callable[[list[int]], Iterable[EvidenceRow]] | None = None
+    # The governance module its content belongs to: rows carry their space and count only for
+    # readers of that space with the module switched on. None: personal evidence, no space.
+    module: str | None = None
 
 
 _providers: dict[str, Provider] = {}

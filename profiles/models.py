@@ -275,13 +275,21 @@ class Endorsement(models.Model):
 class Evidence(models.Model):
     """Precomputed expertise: what one person has shown on one topic, per source ("skill",
     "endorsement", and whatever forums and knowledge register). The finder reads these rows
-    instead of scanning posts; providers keep them current."""
+    instead of scanning posts; providers keep them current.
+
+    Evidence made from content remembers the space it came from (one row per space): the
+    finder counts and shows it only to readers of that space, and the provider recomputes
+    it when the content is hidden, moved or deleted. Personal evidence (a stated skill, an
+    endorsement) has no space."""
 
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="evidence"
     )
     topic = models.SlugField(max_length=60)
     source = models.CharField(max_length=30)
+    space = models.ForeignKey(
+        "governance.Space", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     count = models.PositiveIntegerField(default=0)
     last_at = models.DateTimeField(default=timezone.now)
     # Up to three recent examples: [{"title": ..., "url": ...}], shown as the "why".
@@ -290,12 +298,14 @@ class Evidence(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["topic", "person", "source"], name="one_evidence_row_per_source"
+                fields=["topic", "person", "source", "space"],
+                nulls_distinct=False,
+                name="one_evidence_row_per_source_and_space",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.person_id} {self.topic} {self.source} ×{self.count}"
+        return f"{self.person_id} {self.topic} {self.source} ×{self.count} ({self.space_id})"
 
 
 class MentoringRole(models.TextChoices):

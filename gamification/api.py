@@ -13,11 +13,10 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from gamification import selectors, services
+from gamification import access, selectors, services
 from gamification.models import Period
 from intranet.core.api import call_service
-from intranet.governance.constants import Module
-from intranet.governance.models import Department, Space
+from intranet.governance.selectors import department_by_id, spaces_where
 
 
 class EntrySerializer(serializers.Serializer):
@@ -137,7 +136,9 @@ class MyBadgesView(APIView):
 class BadgesView(APIView):
     @extend_schema(responses=BadgeSerializer(many=True))
     def get(self, request):
-        return Response(BadgeSerializer(selectors.badges_overview(), many=True).data)
+        return Response(
+            BadgeSerializer(selectors.badges_overview(user=request.user), many=True).data
+        )
 
 
 def _period(request) -> str:
@@ -165,17 +166,14 @@ class LeaderboardView(APIView):
         if raw_department:
             if not raw_department.isdigit():
                 raise ApiValidationError({"department": [_("A number.")]})
-            department = Department.objects.filter(pk=int(raw_department)).first()
+            department = department_by_id(raw_department)
             if department is None:
                 raise NotFound
         if request.query_params.get("space"):
-            space = (
-                Space.objects.viewable_by(request.user)
-                .filter(slug=request.query_params["space"])
-                .first()
-            )
-            if space is None:
+            found = spaces_where(user=request.user, slug=request.query_params["space"])
+            if not found:
                 raise NotFound
+            space = found[0]
         board = selectors.leaderboard(
             viewer=request.user, period=period, department=department, space=space, limit=50
         )
@@ -205,13 +203,7 @@ class StoriesView(APIView):
         incoming = StorySerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        space = (
-            Space.objects.viewable_by(request.user)
-            .filter(slug=data["space"]["slug"], modules__contains=[Module.STORIES])
-            .first()
-        )
-        if space is None:
-            raise NotFound
+        space = access.story_space(user=request.user, slug=data["space"]["slug"])
         story = call_service(
             lambda: services.publish_story(
                 author=request.user,
@@ -224,17 +216,14 @@ class StoriesView(APIView):
                 team_ids=data.get("teams", []),
             )
         )
-        story = selectors.readable_story(user=request.user, story_id=story.pk)
+        story = access.access_story(user=request.user, story_id=story.pk)
         data = StorySerializer(story).data
         data["people"] = list(story.people.values_list("pk", flat=True))
         return Response(data, status=status.HTTP_201_CREATED)
 
 
 def _story(request, story_id: int):
-    story = selectors.readable_story(user=request.user, story_id=story_id)
-    if story is None:
-        raise NotFound
-    return story
+    return access.access_story(user=request.user, story_id=story_id)
 
 
 class StoryView(APIView):

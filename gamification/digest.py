@@ -25,13 +25,15 @@ def _published(*, since, until):
 
 
 def stories(*, user, since, until, limit):
-    from gamification.selectors import _story_space_ids
+    from gamification.access import story_space_ids
     from intranet.digests import registry
 
     found = registry.shared("gamification.stories", since=since, until=until, load=_published)
     if not found:
         return []
-    return registry.pick(found, user=user, since=since, spaces=_story_space_ids(user), limit=limit)
+    return registry.pick(
+        found, user=user, since=since, spaces=story_space_ids(user=user), limit=limit
+    )
 
 
 def _earned(*, since, until):
@@ -61,6 +63,7 @@ def recognition(*, user, since, until, limit):
     from gamification.services import game_settings
     from intranet.digests import registry
     from intranet.digests.registry import Item
+    from intranet.governance.selectors import readable_space_ids
 
     if not game_settings().points_on:
         return []
@@ -77,9 +80,16 @@ def recognition(*, user, since, until, limit):
                 score=1,
             )
         )
+    readable = None
     for when, badge_id, tier in awards.get(user.pk, ()):
         if when < since or badge_id not in badges or len(items) >= limit:
             continue
+        if badges[badge_id].space_id is not None:
+            # A badge of one space names that space's work: only while one may read it.
+            if readable is None:
+                readable = set(readable_space_ids(user=user))
+            if badges[badge_id].space_id not in readable:
+                continue
         items.append(
             Item(
                 title=_("New badge: %(badge)s (%(tier)s)")

@@ -160,6 +160,7 @@ def _story_credit(
             actor_id=by,
             url=url,
             params={"title": title, "state": state},
+            space_id=space_id,
         )
 
 
@@ -209,6 +210,8 @@ def on_badge_earned(event) -> None:
         actor_id=None,
         url=reverse("gamification:badge", args=[event.badge_id]),
         params={"badge": badge.name, "badge_nl": badge.name_nl, "tier": event.tier},
+        # A badge earned only within one space names that space's work.
+        space_id=badge.space_id,
     )
 
 

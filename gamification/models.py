@@ -14,6 +14,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from intranet.core.models import StoredFile
+from intranet.governance.access import ReadableQuerySet
+from intranet.governance.constants import Module
 
 
 class RuleKey(models.TextChoices):
@@ -193,6 +195,15 @@ class Tier(models.IntegerChoices):
     GOLD = 3, _("Gold")
 
 
+class BadgeQuerySet(models.QuerySet):
+    def readable_by(self, user):
+        """Badges a user may see: organisation-wide ones, and those limited to a space they
+        may read (such a badge's name and holders speak of that space's work)."""
+        from intranet.governance.selectors import readable_space_ids
+
+        return self.filter(Q(space__isnull=True) | Q(space_id__in=readable_space_ids(user=user)))
+
+
 class Badge(models.Model):
     """A badge is data: which deed it counts, how many for bronze, silver and gold, optionally
     only within the last N days or in one space. Names in both languages (content, not UI)."""
@@ -216,6 +227,8 @@ class Badge(models.Model):
     )
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = BadgeQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -255,7 +268,10 @@ class BadgeAward(models.Model):
         return f"{self.user_id} {self.badge_id} {self.tier}"
 
 
-class StoryQuerySet(models.QuerySet):
+class StoryQuerySet(ReadableQuerySet):
+    module = Module.STORIES
+    hidden_path = "hidden_at"
+
     def published(self):
         return self.filter(hidden_at__isnull=True)
 

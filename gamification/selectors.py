@@ -33,7 +33,6 @@ from gamification.models import (
 )
 from gamification.services import ALL_TIME, game_settings, period_starts
 from intranet.governance import permissions
-from intranet.governance.constants import Module
 
 # Departments with fewer people on the leaderboard than this are not shown on the department
 # board: a sum over two people tells each what the other earned.
@@ -79,7 +78,7 @@ def visible_q(prefix: str = "", *, default: bool | None = None) -> Q:
     choice = Q(**{f"{prefix}game_privacy__visible": True})
     if default:
         choice |= Q(**{f"{prefix}game_privacy__isnull": True})
-    return choice & Q(**{f"{prefix}is_active": True}) & ~Q(**{f"{prefix}org_role": "guest"})
+    return choice & permissions.colleague_filter(prefix)
 
 
 def chooses_visible(user) -> bool:
@@ -97,9 +96,7 @@ def shown(*, person, viewer) -> bool:
     points are on); colleagues only when the person shows them."""
     if not game_settings().points_on or not permissions.is_active(viewer):
         return False
-    return person.pk == viewer.pk or (
-        person.is_active and person.org_role != "guest" and chooses_visible(person)
-    )
+    return person.pk == viewer.pk or (permissions.is_colleague(person) and chooses_visible(person))
 
 
 def leaderboards_open(viewer) -> bool:
@@ -137,7 +134,9 @@ def profile_panel(*, person, viewer) -> dict | None:
         return None
     total = total_of(user_id=person.pk)
     badges = list(
-        BadgeAward.objects.filter(user=person).select_related("badge").order_by("-tier", "-pk")[:8]
+        BadgeAward.objects.filter(user=person, badge__in=Badge.objects.readable_by(viewer))
+        .select_related("badge")
+        .order_by("-tier", "-pk")[:8]
     )
     return {
         "total": total,
@@ -251,10 +250,12 @@ def _department_rows(*, period: str) -> list[dict]:
 # --- Badges -------------------------------------------------------------------------------------
 
 
-def badges_overview() -> list[Badge]:
-    """Every active badge with how many people hold it (any tier). One query."""
+def badges_overview(*, user) -> list[Badge]:
+    """Every active badge the user may see with how many people hold it (any tier). One
+    query."""
     return list(
-        Badge.objects.filter(active=True)
+        Badge.objects.readable_by(user)
+        .filter(active=True)
         .select_related("space")
         .annotate(holders=Count("awards__user", distinct=True))
         .order_by("name")
@@ -276,7 +277,12 @@ def badge_holders(*, badge: Badge, limit: int = 60) -> dict[int, list]:
 
 
 def badges_of(*, user) -> list[BadgeAward]:
-    return list(BadgeAward.objects.filter(user=user).select_related("badge"))
+    """One's own badges, as far as one may still read the spaces they were earned in."""
+    return list(
+        BadgeAward.objects.filter(
+            user=user, badge__in=Badge.objects.readable_by(user)
+        ).select_related("badge")
+    )
 
 
 def badge_progress(*, user, badges) -> dict[int, int]:
@@ -302,15 +308,9 @@ def badge_progress(*, user, badges) -> dict[int, int]:
 # --- Stories ------------------------------------------------------------------------------------
 
 
-def _story_space_ids(user) -> list[int]:
-    from intranet.governance.selectors import readable_space_ids
-
-    return readable_space_ids(user=user, module=Module.STORIES)
-
-
 def stories_visible_to(*, user):
     """Stories in spaces the user may read, with the stories module on; not hidden."""
-    return Story.objects.published().filter(space_id__in=_story_space_ids(user))
+    return Story.objects.readable_by(user)
 
 
 def _listed(stories):
@@ -330,15 +330,6 @@ def story_list(*, user, department=None, space=None, limit: int = 50) -> list[St
 
 def featured_stories(*, user, limit: int = 3) -> list[Story]:
     return list(_listed(stories_visible_to(user=user).filter(featured=True))[:limit])
-
-
-def readable_story(*, user, story_id: int) -> Story | None:
-    return (
-        stories_visible_to(user=user)
-        .select_related("space", "author", "author__department")
-        .filter(pk=story_id)
-        .first()
-    )
 
 
 def story_page(*, story: Story, user) -> dict:
@@ -363,8 +354,13 @@ def reuse_summary(*, stories) -> dict:
 
 
 def load_stories(ids: list[int]) -> dict[int, Story]:
+    """Feed items about stories (activity.targets): not those of a space whose stories are
+    switched off (the feed checked the space itself)."""
+    from intranet.governance.constants import Module
+
     return (
         Story.objects.published()
+        .filter(space__modules__contains=[Module.STORIES])
         .only("id", "title", "challenge_html", "result_html", "reuse_count")
         .in_bulk(ids)
     )
@@ -426,8 +422,7 @@ def not_yet_active(*, viewer, days: int = 90, limit: int = 200) -> dict | None:
     since = timezone.now() - datetime.timedelta(days=days)
     quiet = (
         get_user_model()
-        .objects.filter(is_active=True)
-        .exclude(org_role="guest")
+        .objects.filter(permissions.colleague_filter())
         .exclude(pk__in=Activity.objects.filter(created_at__gte=since).values("actor_id"))
     )
     counts = dict(quiet.values("department").annotate(n=Count("pk")).values_list("department", "n"))

@@ -820,9 +820,7 @@ def record_reuse(*, user, story: Story, kind: str, note: str = "") -> Reuse:
 
 
 def may_appoint(user) -> bool:
-    return permissions.is_administrator(user) or (
-        permissions.is_active(user) and user.org_role == "community_manager"
-    )
+    return permissions.may_appoint_ambassadors(user)
 
 
 def appoint_ambassador(*, actor, user, department=None) -> Ambassador:

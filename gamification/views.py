@@ -11,14 +11,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gamification import selectors, services
+from gamification import access, selectors, services
 from gamification.models import Badge, Challenge, DeedKind, Period, PointRule, ReuseKind
 from intranet.core import files
 from intranet.core.forms import run
 from intranet.governance import permissions
 from intranet.governance.constants import Action, Module
-from intranet.governance.models import Department, Space
-from intranet.governance.selectors import access_module, access_space
+from intranet.governance.selectors import (
+    access_module,
+    access_space,
+    department_by_id,
+    departments,
+    spaces_where,
+)
 
 
 def _int(raw) -> int | None:
@@ -41,8 +46,10 @@ def leaderboard(request):
         raise Http404
     period = request.GET.get("period") if request.GET.get("period") in Period.values else "month"
     department = space = None
-    if _int(request.GET.get("department")):
-        department = get_object_or_404(Department, pk=_int(request.GET.get("department")))
+    if request.GET.get("department"):
+        department = department_by_id(request.GET.get("department"))
+        if department is None:
+            raise Http404
     elif request.GET.get("space"):
         access = access_space(user=request.user, slug=request.GET["space"])
         if not access.can(Action.VIEW):
@@ -73,7 +80,7 @@ def mine(request):
     """My points, level, history, badges and progress, and my privacy choice."""
     settings = services.game_settings()
     points = selectors.my_points(user=request.user) if settings.points_on else None
-    badges = selectors.badges_overview()
+    badges = selectors.badges_overview(user=request.user)
     earned = {}
     for award_row in selectors.badges_of(user=request.user):
         earned[award_row.badge_id] = max(earned.get(award_row.badge_id, 0), award_row.tier)
@@ -170,7 +177,7 @@ def badges(request):
         request,
         "gamification/badges.html",
         {
-            "badges": selectors.badges_overview(),
+            "badges": selectors.badges_overview(user=request.user),
             "may_edit": permissions.is_administrator(request.user),
         },
     )
@@ -178,7 +185,7 @@ def badges(request):
 
 @require_GET
 def badge(request, badge_id: int):
-    found = get_object_or_404(Badge.objects.select_related("space"), pk=badge_id, active=True)
+    found = access.access_badge(user=request.user, badge_id=badge_id)
     return render(
         request,
         "gamification/badge.html",
@@ -210,7 +217,7 @@ def edit_badge(request, badge_id: int | None = None):
             "error": error,
             "values": request.POST if request.method == "POST" else None,
             "deeds": DeedKind.choices,
-            "spaces": Space.objects.order_by("name").only("name"),
+            "spaces": spaces_where(user=request.user),
         },
         status=400 if error else 200,
     )
@@ -220,18 +227,17 @@ def edit_badge(request, badge_id: int | None = None):
 
 
 def _story(request, story_id: int):
-    found = selectors.readable_story(user=request.user, story_id=story_id)
-    if found is None:
-        raise Http404
-    return found
+    return access.access_story(user=request.user, story_id=story_id)
 
 
 @require_GET
 def stories(request):
     """Every story one may read; by department; with where one may publish."""
     department = None
-    if _int(request.GET.get("department")):
-        department = get_object_or_404(Department, pk=_int(request.GET.get("department")))
+    if request.GET.get("department"):
+        department = department_by_id(request.GET.get("department"))
+        if department is None:
+            raise Http404
     found = selectors.story_list(user=request.user, department=department)
     return render(
         request,
@@ -239,16 +245,10 @@ def stories(request):
         {
             "stories": found,
             "department": department,
-            "departments": Department.objects.order_by("name").only("name"),
+            "departments": departments(),
             "summary": selectors.reuse_summary(stories=[s.pk for s in found]),
             "kinds": dict(ReuseKind.choices),
-            "publish_in": [
-                space
-                for space in Space.objects.viewable_by(request.user)
-                .filter(modules__contains=[Module.STORIES])
-                .order_by("name")
-                if permissions.access_for(request.user, space).can(Action.PUBLISH_STORY)
-            ],
+            "publish_in": access.publishing_spaces(user=request.user),
         },
     )
 
@@ -310,11 +310,10 @@ def new_story(request, slug: str):
             "chosen_people": {_int(pk) for pk in request.POST.getlist("people")},
             "chosen_teams": {_int(pk) for pk in request.POST.getlist("teams")},
             "people": get_user_model()
-            .objects.filter(is_active=True)
-            .exclude(org_role="guest")
+            .objects.filter(permissions.colleague_filter())
             .order_by("first_name", "last_name")
             .only("first_name", "last_name", "email"),
-            "teams": Department.objects.order_by("name").only("name"),
+            "teams": departments(),
         },
         status=400 if error else 200,
     )
@@ -386,10 +385,9 @@ def ambassadors(request):
             "ambassadors": selectors.ambassadors(),
             "may_appoint": may_appoint,
             "quiet": selectors.not_yet_active(viewer=request.user),
-            "departments": Department.objects.order_by("name").only("name") if may_appoint else [],
+            "departments": departments() if may_appoint else [],
             "people": get_user_model()
-            .objects.filter(is_active=True)
-            .exclude(org_role="guest")
+            .objects.filter(permissions.colleague_filter())
             .order_by("first_name", "last_name")
             .only("first_name", "last_name", "email")
             if may_appoint
@@ -405,7 +403,7 @@ def appoint(request):
     if not services.may_appoint(request.user):
         raise Http404
     person = get_user_model().objects.filter(pk=_int(request.POST.get("user"))).first()
-    department = Department.objects.filter(pk=_int(request.POST.get("department"))).first()
+    department = department_by_id(request.POST.get("department"))
     if person is None:
         messages.error(request, _("Choose a colleague."))
         return redirect("gamification:ambassadors")

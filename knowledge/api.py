@@ -13,11 +13,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from intranet.core.api import call_service
-from intranet.governance.constants import Action, Module
-from intranet.governance.models import Space
+from intranet.governance.constants import Module
 from intranet.search import fulltext
+from knowledge import access as knowledge_access
 from knowledge import diff, selectors, services
-from knowledge.models import Suggestion
 
 
 class ArticleSerializer(serializers.Serializer):
@@ -57,6 +56,10 @@ class SuggestionSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+def _space(request, slug: str):
+    return knowledge_access.access_knowledge(user=request.user, slug=slug)
+
+
 def _data(request) -> dict:
     if not isinstance(request.data, dict):
         raise ApiValidationError({"detail": [_("Send an object.")]})
@@ -64,10 +67,8 @@ def _data(request) -> dict:
 
 
 def _article(request, article_id: int):
-    found = selectors.readable_article(user=request.user, article_id=article_id)
-    if found is None:
-        raise NotFound
-    return found
+    # Http404 answers as DRF's NotFound.
+    return knowledge_access.access_article(user=request.user, article_id=article_id)
 
 
 def _number(value, field: str) -> int:
@@ -79,21 +80,13 @@ def _number(value, field: str) -> int:
 class SpaceArticlesView(APIView):
     @extend_schema(responses=ArticleSerializer(many=True))
     def get(self, request, slug: str):
-        space = Space.objects.filter(slug=slug).first()
-        if space is None or Module.KNOWLEDGE not in (space.modules or []):
-            raise NotFound
-        from intranet.governance import permissions
-
-        if not permissions.access_for(request.user, space).can(Action.VIEW):
-            raise NotFound
+        space = _space(request, slug).space
         articles = selectors.articles_in(space=space).select_related("space")[:200]
         return Response(ArticleSerializer(articles, many=True).data)
 
     @extend_schema(request=serializers.DictField(), responses={201: ArticleDetailSerializer})
     def post(self, request, slug: str):
-        space = Space.objects.filter(slug=slug).first()
-        if space is None:
-            raise NotFound
+        space = _space(request, slug).space
         data = _data(request)
         article = call_service(
             lambda: services.publish(
@@ -204,11 +197,11 @@ class SuggestionsView(APIView):
 class DecideView(APIView):
     @extend_schema(request=serializers.DictField(), responses={200: SuggestionSerializer})
     def post(self, request, suggestion_id: int):
+        # Access first: a bad decision on a suggestion one may not see answers 404 too.
+        knowledge_access.access_suggestion(user=request.user, suggestion_id=suggestion_id)
         data = _data(request)
         if data.get("decision") not in ("accept", "decline"):
             raise ApiValidationError({"decision": [_("Use accept or decline.")]})
-        if not Suggestion.objects.filter(pk=suggestion_id).exists():
-            raise NotFound
         edited = "body" in data
         decided = call_service(
             lambda: services.decide(

@@ -25,13 +25,13 @@ def _changed(*, since, until):
 
 def new_articles(*, user, since, until, limit):
     from intranet.digests import registry
-    from knowledge.selectors import _knowledge_space_ids
+    from knowledge.selectors import knowledge_space_ids
 
     articles = registry.shared("knowledge.changed", since=since, until=until, load=_changed)
     if not articles:
         return []
     return registry.pick(
-        articles, user=user, since=since, spaces=_knowledge_space_ids(user), limit=limit
+        articles, user=user, since=since, spaces=knowledge_space_ids(user), limit=limit
     )
 
 

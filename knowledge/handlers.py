@@ -12,35 +12,42 @@ from knowledge import events as ev
 from knowledge.models import Article
 
 
-def _title(article_id: int) -> str:
-    return Article.objects.filter(pk=article_id).values_list("title", flat=True).first() or ""
+def _origin(article_id: int) -> dict:
+    """The article's title for the text, and its space: the notification is shown only while
+    the recipient may read that space."""
+    row = Article.objects.filter(pk=article_id).values_list("title", "space_id").first()
+    return {"params": {"title": row[0] if row else ""}, "space_id": row[1] if row else None}
+
+
+def _notify(*, article_id: int, extra: dict | None = None, **fields) -> None:
+    origin = _origin(article_id)
+    activity.notify(
+        **fields, params={**origin["params"], **(extra or {})}, space_id=origin["space_id"]
+    )
 
 
 def on_suggestion_made(event: ev.SuggestionMade) -> None:
     url = reverse("knowledge:suggestions", args=[event.article_id])
     for owner_id in event.owner_ids:
-        activity.notify(
+        _notify(
+            article_id=event.article_id,
             recipient_id=owner_id,
             kind=NotificationKind.SUGGESTION,
             group_key=f"suggestion:{event.article_id}",
             actor_id=event.proposer_id,
             url=url,
-            params={"title": _title(event.article_id)},
         )
 
 
 def _decided(event, accepted: bool) -> None:
-    activity.notify(
+    _notify(
+        article_id=event.article_id,
         recipient_id=event.proposer_id,
         kind=NotificationKind.SUGGESTION_DECIDED,
         group_key=f"suggestion-decided:{event.suggestion_id}",
         actor_id=event.decided_by_id,
         url=reverse("knowledge:article", args=[event.article_id]),
-        params={
-            "title": _title(event.article_id),
-            "accepted": accepted,
-            "reason": getattr(event, "reason", ""),
-        },
+        extra={"accepted": accepted, "reason": getattr(event, "reason", "")},
     )
 
 
@@ -54,25 +61,26 @@ def on_suggestion_declined(event: ev.SuggestionDeclined) -> None:
 
 def on_flagged(event: ev.ArticleFlagged) -> None:
     for owner_id in event.owner_ids:
-        activity.notify(
+        _notify(
+            article_id=event.article_id,
             recipient_id=owner_id,
             kind=NotificationKind.SUGGESTION,
             group_key=f"outdated:{event.article_id}",
             actor_id=event.user_id,
             url=reverse("knowledge:article", args=[event.article_id]),
-            params={"title": _title(event.article_id), "flag": True},
+            extra={"flag": True},
         )
 
 
 def on_review_due(event: ev.ReviewDue) -> None:
     for owner_id in event.owner_ids:
-        activity.notify(
+        _notify(
+            article_id=event.article_id,
             recipient_id=owner_id,
             kind=NotificationKind.REVIEW,
             group_key=f"review:{event.article_id}",
             actor_id=None,
             url=reverse("knowledge:article", args=[event.article_id]),
-            params={"title": _title(event.article_id)},
         )
 
 

@@ -11,7 +11,22 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from intranet.core.models import StoredFile
+from intranet.governance.access import ReadableQuerySet
+from intranet.governance.constants import Module
 from intranet.moderation.models import Moderated
+
+
+class ArticleQuerySet(ReadableQuerySet):
+    module = Module.KNOWLEDGE
+    hidden_path = "hidden_at"
+
+
+class ArticlePartQuerySet(ReadableQuerySet):
+    """Revisions, suggestions and files: readable with their article."""
+
+    module = Module.KNOWLEDGE
+    space_path = "article__space"
+    hidden_path = "article__hidden_at"
 
 
 class Collection(models.Model):
@@ -86,6 +101,8 @@ class Article(Moderated):
     updated_at = models.DateTimeField(default=timezone.now)
     search = SearchVectorField(null=True, editable=False)
 
+    objects = ArticleQuerySet.as_manager()
+
     class Meta:
         ordering = ["title", "pk"]
         verbose_name = _("article")
@@ -134,6 +151,8 @@ class Revision(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = ArticlePartQuerySet.as_manager()
+
     class Meta:
         ordering = ["-number"]
         constraints = [
@@ -168,6 +187,8 @@ class Suggestion(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ArticlePartQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -225,6 +246,8 @@ class Attachment(StoredFile):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=_attachment_path, max_length=300)
+
+    objects = ArticlePartQuerySet.as_manager()
 
     class Meta(StoredFile.Meta):
         pass

@@ -26,14 +26,11 @@ def _with_tags(articles):
 
 def readable(user):
     """Articles in spaces the user may read, with the knowledge module on; not hidden."""
+    return Article.objects.readable_by(user)
 
-    return Article.objects.filter(space_id__in=_knowledge_space_ids(user), hidden_at__isnull=True)
 
-
-def _knowledge_space_ids(user) -> list[int]:
-    """Readable spaces with the knowledge base, once per request. As ids, not a subquery: the
-    planner misjudges how many spaces have the module and walks every space's articles
-    instead of using the text index."""
+def knowledge_space_ids(user) -> list[int]:
+    """Readable spaces with the knowledge base, once per request (kept on the user)."""
     from intranet.governance.constants import Module
     from intranet.governance.selectors import readable_space_ids
 
@@ -54,26 +51,6 @@ def collections_of(*, space) -> list[Collection]:
     return list(
         Collection.objects.filter(space=space, parent__isnull=True).prefetch_related("children")
     )
-
-
-def readable_article(*, user, article_id: int):
-    """(article, access) when the user may read it (hidden: moderators and its owner)."""
-    from intranet.governance import permissions
-    from intranet.governance.constants import Action, Module
-
-    article = (
-        Article.objects.select_related("space", "space__department", "owner", "collection")
-        .filter(pk=article_id)
-        .first()
-    )
-    if article is None or Module.KNOWLEDGE not in (article.space.modules or []):
-        return None
-    access = permissions.access_for(user, article.space)
-    if not access.can(Action.VIEW):
-        return None
-    if article.is_hidden and not (article.owner_id == user.pk or access.can(Action.MODERATE)):
-        return None
-    return article, access
 
 
 def article_page(*, article: Article, user) -> dict:
@@ -121,21 +98,9 @@ def citing_questions(*, article: Article, user, limit: int = 5):
     ids = list(cited[:100])
     if not ids:
         return []
-    topics = Topic.objects.filter(
-        pk__in=ids, space_id__in=_viewable_space_ids(user), hidden_at__isnull=True
-    )
+    # Forums' own list: a space with its forum off, a narrowed View, a hidden topic: not shown.
+    topics = Topic.objects.readable_by(user).filter(pk__in=ids, merged_into__isnull=True)
     return list(topics.only("id", "title").order_by("-pk")[:limit])
-
-
-def _viewable_space_ids(user) -> list[int]:
-    """Ids of the spaces the user may read, once per request (kept on the user object)."""
-    from intranet.governance.models import Space
-
-    if "_viewable_space_ids" not in user.__dict__:
-        user.__dict__["_viewable_space_ids"] = list(
-            Space.objects.viewable_by(user).values_list("pk", flat=True)
-        )
-    return user.__dict__["_viewable_space_ids"]
 
 
 RELATED_TTL = 300
@@ -152,7 +117,7 @@ def related(*, article: Article, user, tags, limit: int = 5) -> list[Article]:
     if candidates is None:
         candidates = _related_candidates(article=article, tags=tags)
         cache.set(key, candidates, timeout=RELATED_TTL)
-    readable_ids = set(_knowledge_space_ids(user))
+    readable_ids = set(knowledge_space_ids(user))
     return [
         Article(pk=pk, title=title, space_id=space_id)
         for pk, title, space_id in candidates
@@ -288,8 +253,12 @@ def search_source(*, user, q: str, limit: int):
 
 
 def load_articles(ids: list[int]) -> dict[int, Article]:
+    """Feed items about articles (activity.targets); hidden ones, and those of a space whose
+    knowledge base is switched off, are left out of feeds (the feed checked the space)."""
+    from intranet.governance.constants import Module
+
     return (
-        Article.objects.filter(hidden_at__isnull=True)
+        Article.objects.filter(hidden_at__isnull=True, space__modules__contains=[Module.KNOWLEDGE])
         .only("id", "title", "body_html", "revision_count")
         .in_bulk(ids)
     )

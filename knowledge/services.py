@@ -428,13 +428,15 @@ def remind_reviews(*, days_before: int = 14) -> int:
 
 def from_answer(*, actor, answer_id: int, space, collection: Collection | None = None) -> Article:
     """Turn an accepted forum answer into an article that links back to the question."""
-    from forums import selectors as forum
+    from django.http import Http404
 
-    topic_id = forum.topic_of_answer(answer_id)
-    found = forum.readable_topic(user=actor, topic_id=topic_id) if topic_id else None
-    if found is None:
-        raise PermissionDenied
-    topic, _access = found
+    from forums.access import access_answer
+
+    try:
+        answer, _access = access_answer(user=actor, answer_id=answer_id)
+    except Http404 as missing:  # missing, hidden or not readable: the same refusal
+        raise PermissionDenied from missing
+    topic = answer.topic
     if topic.accepted_answer_id != answer_id:
         raise ValidationError({"answer": _("Only an accepted answer can become an article.")})
     answer = topic.accepted_answer

@@ -15,22 +15,18 @@ from intranet.core.forms import errors_onto
 from intranet.core.forms import run as _call
 from intranet.governance import permissions
 from intranet.governance.constants import Action, Module
-from intranet.governance.selectors import access_module
 from intranet.search import fulltext
+from knowledge import access as knowledge_access
 from knowledge import diff, selectors, services
 from knowledge.forms import ArticleForm, SuggestionForm
-from knowledge.models import Collection, Suggestion
 
 
 def _space(request, slug: str):
-    return access_module(user=request.user, slug=slug, module=Module.KNOWLEDGE)
+    return knowledge_access.access_knowledge(user=request.user, slug=slug)
 
 
 def _article(request, article_id: int):
-    found = selectors.readable_article(user=request.user, article_id=article_id)
-    if found is None:
-        raise Http404
-    return found
+    return knowledge_access.access_article(user=request.user, article_id=article_id)
 
 
 def _may_edit(request, article, access) -> bool:
@@ -72,9 +68,9 @@ def space_knowledge(request, slug: str):
 @require_POST
 def new_collection(request, slug: str):
     access = _space(request, slug)
-    parent = Collection.objects.filter(
-        space=access.space, pk=_int(request.POST.get("parent")) or 0
-    ).first()
+    parent = knowledge_access.collection_in(
+        space=access.space, collection_id=request.POST.get("parent")
+    )
     made, error = _call(
         lambda: services.create_collection(
             actor=request.user,
@@ -269,10 +265,9 @@ def suggestions(request, article_id: int):
 @require_http_methods(["GET", "POST"])
 def decide(request, suggestion_id: int):
     """Accept or decline (POST); GET: edit the suggested text before accepting it."""
-    found = Suggestion.objects.filter(pk=suggestion_id).select_related("proposer").first()
-    if found is None:
-        raise Http404
-    article, access = _article(request, found.article_id)
+    article, access, found = knowledge_access.access_suggestion(
+        user=request.user, suggestion_id=suggestion_id
+    )
     if not _may_edit(request, article, access):
         raise Http404
     if request.method == "GET":
@@ -389,20 +384,17 @@ def helpful(request, article_id: int):
 @require_POST
 def from_answer(request, answer_id: int):
     """An accepted answer becomes an article in a space where the user may write."""
-    from forums import selectors as forum
+    from forums.access import access_answer
 
-    topic_id = forum.topic_of_answer(answer_id)
-    found = forum.readable_topic(user=request.user, topic_id=topic_id) if topic_id else None
-    if found is None:
-        raise Http404
-    slug = request.POST.get("space") or found[0].space.slug
+    answer, _access = access_answer(user=request.user, answer_id=answer_id)
+    slug = request.POST.get("space") or answer.topic.space.slug
     access = _space(request, slug)
     made, error = _call(
         lambda: services.from_answer(actor=request.user, answer_id=answer_id, space=access.space)
     )
     if error is not None:
         messages.error(request, " ".join(error.messages))
-        return redirect(found[0].get_absolute_url())
+        return redirect(answer.topic.get_absolute_url())
     messages.success(request, _("The answer is an article now: improve it together."))
     return redirect(made.get_absolute_url())
 
@@ -463,12 +455,9 @@ def attachment(request, article_id: int, attachment_id: int, name: str):
 
 @require_POST
 def remove_attachment(request, attachment_id: int):
-    from knowledge.models import Attachment
-
-    found = Attachment.objects.filter(pk=attachment_id).first()
-    if found is None:
-        raise Http404
-    article, _access = _article(request, found.article_id)
+    article, _access, found = knowledge_access.access_attachment_by_id(
+        user=request.user, attachment_id=attachment_id
+    )
     _call(lambda: services.detach(actor=request.user, attachment_id=found.pk))
     messages.success(request, _("The file is removed."))
     return redirect(f"{article.get_absolute_url()}#files")
@@ -503,10 +492,9 @@ def export_article(request, article_id: int, fmt: str):
 
 @require_GET
 def export_collection(request, slug: str, collection_id: int, fmt: str):
-    access = _space(request, slug)
-    collection = Collection.objects.filter(space=access.space, pk=collection_id).first()
-    if collection is None:
-        raise Http404
+    access, collection = knowledge_access.access_collection(
+        user=request.user, slug=slug, collection_id=collection_id
+    )
     articles = list(selectors.collection_articles(collection=collection))
     return _export(request, articles=articles, title=collection.name, name=collection.name,
                    fmt=fmt, space=access.space, access=access)  # fmt: skip

@@ -3,6 +3,7 @@ A stale move answers 409 with where the card is now."""
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -13,8 +14,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from intranet.core.api import call_service
-from processes import selectors, services
-from processes.models import ExceptionReport
+from intranet.governance.constants import Action
+from processes import access, selectors, services
+from processes.models import Board, ExceptionReport
 
 
 class StepSerializer(serializers.Serializer):
@@ -43,8 +45,14 @@ class BoardSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     description = serializers.CharField()
-    space = serializers.CharField(source="space.slug")
+    space = serializers.SerializerMethodField(
+        help_text="The owning space's slug; null when the reader may not know it exists."
+    )
     url = serializers.CharField(source="get_absolute_url")
+
+    def get_space(self, board) -> str | None:
+        # Set by the views from processes.access: a secret space is never named to others.
+        return board.space.slug if getattr(board, "owner_listed", False) else None
 
 
 class PainSerializer(serializers.Serializer):
@@ -79,11 +87,22 @@ class SignalSerializer(serializers.Serializer):
     overdue = serializers.BooleanField(source="is_overdue")
 
 
-def _board(request, board_id: int):
-    board = selectors.readable_board(user=request.user, board_id=board_id)
-    if board is None:
-        raise NotFound
+def _board(request, board_id: int, action: str = Action.VIEW):
+    """The board, if the reader may `action` on it; else 404, before any input is read."""
+    try:
+        board = access.access_board(user=request.user, board_id=board_id, action=action)
+    except Http404 as missing:
+        raise NotFound from missing
+    home, _shared = access.places(user=request.user, board=board)
+    board.owner_listed = home is not None
     return board
+
+
+def _found(load):
+    try:
+        return load()
+    except Http404 as missing:
+        raise NotFound from missing
 
 
 def _data(request) -> dict:
@@ -101,7 +120,9 @@ def _id(value, field: str) -> int:
 class BoardsView(APIView):
     @extend_schema(responses=BoardSerializer(many=True))
     def get(self, request):
-        boards = selectors.viewable_boards(user=request.user).select_related("space")
+        boards = access.with_owner_listed(
+            Board.objects.readable_by(request.user).select_related("space"), user=request.user
+        )
         return Response(BoardSerializer(boards.order_by("name", "pk")[:200], many=True).data)
 
 
@@ -123,7 +144,7 @@ class BoardView(APIView):
 class BoardCardsView(APIView):
     @extend_schema(request=serializers.DictField(), responses={201: CardSerializer})
     def post(self, request, board_id: int):
-        board = _board(request, board_id)
+        board = _board(request, board_id, Action.MOVE_CARD)
         data = _data(request)
         step = None
         if data.get("step") is not None:
@@ -148,9 +169,9 @@ class MoveView(APIView):
     def post(self, request, card_id: int):
         """Move a card: `to_step`, and `from_step` where you saw it. 409 when someone moved
         it meanwhile (with its current step), 400 when refused (WIP limit, another board)."""
-        card = selectors.readable_card(user=request.user, card_id=card_id)
-        if card is None:
-            raise NotFound
+        card = _found(
+            lambda: access.access_card(user=request.user, card_id=card_id, action=Action.MOVE_CARD)
+        )
         data = _data(request)
         to_step, from_step = (
             _id(data.get("to_step"), "to_step"),
@@ -185,7 +206,7 @@ class PainsView(APIView):
 
     @extend_schema(request=serializers.DictField(), responses={201: PainSerializer})
     def post(self, request, board_id: int):
-        board = _board(request, board_id)
+        board = _board(request, board_id, access.REPORT)
         data = _data(request)
         step = card = None
         if data.get("step") is not None:
@@ -209,6 +230,7 @@ class PainsView(APIView):
 class MeTooView(APIView):
     @extend_schema(request=None, responses={200: PainSerializer})
     def post(self, request, pain_id: int):
+        _found(lambda: access.access_pain(user=request.user, pain_id=pain_id))
         pain = call_service(lambda: services.me_too(actor=request.user, pain_point_id=pain_id))
         return Response(PainSerializer(pain).data)
 
@@ -221,7 +243,7 @@ class ExceptionsView(APIView):
 
     @extend_schema(request=serializers.DictField(), responses={201: ExceptionSerializer})
     def post(self, request, board_id: int):
-        board = _board(request, board_id)
+        board = _board(request, board_id, access.REPORT)
         data = _data(request)
         step = None
         if data.get("step") is not None:
@@ -248,16 +270,17 @@ class SignalsView(APIView):
 class SignalView(APIView):
     @extend_schema(responses=SignalSerializer)
     def get(self, request, signal_id: int):
-        found = selectors.readable_signal(user=request.user, signal_id=signal_id)
-        if found is None:
-            raise NotFound
+        found = _found(lambda: access.access_signal(user=request.user, signal_id=signal_id))
         return Response(SignalSerializer(found).data)
 
     @extend_schema(request=serializers.DictField(), responses={200: SignalSerializer})
     def patch(self, request, signal_id: int):
         """The owner (or an administrator) answers: `status` and `response`."""
-        if selectors.readable_signal(user=request.user, signal_id=signal_id) is None:
-            raise NotFound
+        _found(
+            lambda: access.access_signal(
+                user=request.user, signal_id=signal_id, action=access.RESPOND
+            )
+        )
         data = _data(request)
         signal = call_service(
             lambda: services.respond(

@@ -64,15 +64,14 @@ def _changes(*, since, until):
 def taking_part(*, user, since, until, limit):
     from intranet.digests import registry
     from intranet.digests.registry import Item
-    from processes import selectors
-    from processes.models import PainPoint, Signal
+    from processes.models import Board, PainPoint, Signal
 
     changes = registry.shared("processes.changes", since=since, until=until, load=_changes)
     mine = [c for c in changes if user.pk in c.people and c.when >= since]
     if not mine:
         return []
     visible = set(
-        selectors.viewable_boards(user=user)
+        Board.objects.readable_by(user)
         .filter(pk__in={c.board_id for c in mine})
         .values_list("pk", flat=True)
     )

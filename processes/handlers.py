@@ -1,4 +1,7 @@
-"""What follows board events: a hand-off tells the receiving department."""
+"""What follows board events: a hand-off tells the receiving department, a move the card's
+watchers, a signal its owner and its reporters. Each of them only when they may read the board
+now (processes.access, the same predicate as the pages), and the notification remembers the
+space through which they read it, so it is shown and sent only while they still may."""
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -7,14 +10,25 @@ from intranet import events
 from intranet.activity import live as activity_live
 from intranet.activity import services as activity
 from intranet.activity.models import NotificationKind
+from processes import access, live
 from processes import events as ev
-from processes import live
-from processes.models import Card
+from processes.models import Card, Signal
 from processes.tasks import notify_signal_raised
 
 
+def _card(card_id: int) -> Card | None:
+    return (
+        Card.objects.select_related("board__space", "step")
+        .prefetch_related("board__shared_with")
+        .filter(pk=card_id)
+        .first()
+    )
+
+
 def on_handed_off(event: ev.CardHandedOff) -> None:
-    card = Card.objects.select_related("board__space", "step").filter(pk=event.card_id).first()
+    """The receiving department hears of the card: those in it who may read the board (a
+    secret board's card titles stay with its readers)."""
+    card = _card(event.card_id)
     if card is None:
         return
     people = (
@@ -22,7 +36,7 @@ def on_handed_off(event: ev.CardHandedOff) -> None:
         .objects.filter(department_id=event.to_department_id, is_active=True)
         .values_list("pk", flat=True)
     )
-    for person_id in people:
+    for person_id, space_id in access.readers(user_ids=list(people), board=card.board):
         activity.notify(
             recipient_id=person_id,
             kind=NotificationKind.HANDOFF,
@@ -30,6 +44,7 @@ def on_handed_off(event: ev.CardHandedOff) -> None:
             actor_id=event.actor_id,
             url=card.get_absolute_url(),
             params={"title": card.title, "step": card.step.name},
+            space_id=space_id,
         )
 
 
@@ -39,10 +54,11 @@ def on_moved(event: ev.CardMoved) -> None:
                     from_step_id=event.from_step_id)  # fmt: skip
     if not event.watcher_ids:
         return
-    card = Card.objects.select_related("step").filter(pk=event.card_id).first()
+    card = _card(event.card_id)
     if card is None:
         return
-    for person_id in event.watcher_ids:
+    # Watchers who lost access to the board since they started watching hear nothing.
+    for person_id, space_id in access.readers(user_ids=event.watcher_ids, board=card.board):
         activity.notify(
             recipient_id=person_id,
             kind=NotificationKind.HANDOFF,
@@ -50,6 +66,7 @@ def on_moved(event: ev.CardMoved) -> None:
             actor_id=event.actor_id,
             url=card.get_absolute_url(),
             params={"title": card.title, "step": card.step.name, "watched": True},
+            space_id=space_id,
         )
 
 
@@ -68,19 +85,39 @@ def on_signal_raised(event: ev.SignalRaised) -> None:
         notify_signal_raised.delay(signal_id=event.signal_id, owner_id=event.owner_id)
 
 
-def tell_signal_owner(*, signal_id: int, owner_id: int) -> None:
-    activity.notify(
-        recipient_id=owner_id,
-        kind=NotificationKind.SIGNAL,
-        group_key=f"signal:{signal_id}:raised",
-        actor_id=None,
-        url=_signal_url(signal_id),
-        params={"state": "raised"},
+def _signal_board(signal_id: int):
+    signal = (
+        Signal.objects.select_related("group__board__space")
+        .prefetch_related("group__board__shared_with")
+        .filter(pk=signal_id)
+        .first()
     )
+    return None if signal is None else signal.group.board
+
+
+def tell_signal_owner(*, signal_id: int, owner_id: int) -> None:
+    """The owner hears of the signal when they may read its board (checked when the worker
+    runs: access may have changed since it was raised)."""
+    board = _signal_board(signal_id)
+    if board is None:
+        return
+    for person_id, space_id in access.readers(user_ids=[owner_id], board=board):
+        activity.notify(
+            recipient_id=person_id,
+            kind=NotificationKind.SIGNAL,
+            group_key=f"signal:{signal_id}:raised",
+            actor_id=None,
+            url=_signal_url(signal_id),
+            params={"state": "raised"},
+            space_id=space_id,
+        )
 
 
 def on_signal_answered(event: ev.SignalAnswered) -> None:
-    for reporter_id in event.reporter_ids:
+    board = _signal_board(event.signal_id)
+    if board is None:
+        return
+    for reporter_id, space_id in access.readers(user_ids=event.reporter_ids, board=board):
         activity.notify(
             recipient_id=reporter_id,
             kind=NotificationKind.SIGNAL,
@@ -88,12 +125,24 @@ def on_signal_answered(event: ev.SignalAnswered) -> None:
             actor_id=event.actor_id,
             url=_signal_url(event.signal_id),
             params={"state": event.status},
+            space_id=space_id,
         )
 
 
 def on_sharing_changed(event: ev.BoardSharingChanged) -> None:
     # Open boards remember per socket whether their reader may see them: make them ask again.
     activity_live.access_changed()
+    # Hand-offs and watch notices told through a space the board is no longer shared with
+    # named its cards to that space's readers: they go.
+    from processes.models import Board
+
+    board = Board.objects.filter(pk=event.board_id).first()
+    if board is None:
+        return
+    spaces = [board.space_id, *board.shared_with.values_list("pk", flat=True)]
+    activity.withdraw_notifications(
+        urls=[card.get_absolute_url() for card in board.cards.only("pk")], keep_spaces=spaces
+    )
 
 
 def register() -> None:

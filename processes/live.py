@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from intranet.activity import live
-from processes import selectors, services
+from processes import access, selectors
 from processes.models import Board
 
 
@@ -25,7 +26,11 @@ def group(board_id: int) -> str:
 
 
 def groups(*, user, id: int) -> list[str] | None:
-    return None if selectors.readable_board(user=user, board_id=id) is None else [group(id)]
+    try:
+        access.access_board(user=user, board_id=id)
+    except Http404:
+        return None
+    return [group(id)]
 
 
 @lru_cache(maxsize=256)
@@ -69,7 +74,7 @@ def render(*, user, language: str, message: dict, memo: dict | None = None) -> s
     memo = {} if memo is None else memo
     allowed = memo.get(("board", board.pk))
     if allowed is None:
-        allowed = memo[("board", board.pk)] = services.may_view(user=user, board=board)
+        allowed = memo[("board", board.pk)] = access.may_view(user=user, board=board)
     if not allowed:
         return None
     key = (

@@ -12,6 +12,28 @@ from django.utils.translation import gettext_lazy as _
 from intranet.core.models import StoredFile
 
 
+class BoardRowQuerySet(models.QuerySet):
+    """`readable_by(user)`: the rows of boards `user` may read. Unlike most content
+    (governance.access.ReadableQuerySet) a board is read through its own space or any space
+    it is shared with, so processes.access decides (the module switch and the space's
+    effective View count)."""
+
+    board_path = "board"
+
+    def readable_by(self, user):
+        from processes.access import readable_board_ids
+
+        return self.filter(**{f"{self.board_path}__in": readable_board_ids(user)})
+
+
+class BoardQuerySet(BoardRowQuerySet):
+    board_path = "pk"
+
+
+class SignalQuerySet(BoardRowQuerySet):
+    board_path = "group__board"
+
+
 class Board(models.Model):
     space = models.ForeignKey("governance.Space", on_delete=models.CASCADE, related_name="boards")
     name = models.CharField(_("name"), max_length=120)
@@ -24,6 +46,8 @@ class Board(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = BoardQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "pk"]
@@ -94,6 +118,8 @@ class Card(models.Model):
     labels = ArrayField(models.CharField(max_length=30), default=list, blank=True, size=8)
     # Done with: off the board, kept with its history (flow metrics still count its moves).
     archived_at = models.DateTimeField(null=True, blank=True)
+
+    objects = BoardRowQuerySet.as_manager()
 
     class Meta:
         ordering = ["entered_step_at", "pk"]
@@ -221,6 +247,8 @@ class PainPoint(models.Model):
     # When the owning department last changed the status (digests tell who takes part).
     status_changed_at = models.DateTimeField(null=True, blank=True)
 
+    objects = BoardRowQuerySet.as_manager()
+
     class Meta:
         ordering = ["-me_too_count", "-created_at"]
         constraints = [
@@ -280,6 +308,8 @@ class ExceptionGroup(models.Model):
     confirmed = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = BoardRowQuerySet.as_manager()
+
     def __str__(self) -> str:
         return self.title
 
@@ -304,6 +334,8 @@ class ExceptionReport(models.Model):
         ExceptionGroup, null=True, on_delete=models.SET_NULL, related_name="reports"
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = BoardRowQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -338,6 +370,8 @@ class Signal(models.Model):
     responded_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField()
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = SignalQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_at", "pk"]

@@ -14,6 +14,19 @@ def _places(model):
     return resolve
 
 
+def _readers(model):
+    """For activity.commentable: who of some people may read a card or pain point, and through
+    which of its board's spaces (the board may be shared with theirs)."""
+
+    def readers(*, target_id, user_ids):
+        from processes import access
+
+        row = model.objects.select_related("board__space").filter(pk=target_id).first()
+        return access.readers(user_ids=user_ids, board=row.board) if row else []
+
+    return readers
+
+
 def register() -> None:
     from intranet.activity import commentable
     from intranet.governance import tabs
@@ -35,8 +48,8 @@ def register() -> None:
             order=30,
         )
     )
-    commentable.register("card", _places(Card))
-    commentable.register("painpoint", _places(PainPoint))
+    commentable.register("card", _places(Card), readers=_readers(Card))
+    commentable.register("painpoint", _places(PainPoint), readers=_readers(PainPoint))
     search.register(
         search.Source(
             key="boards",

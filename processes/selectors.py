@@ -10,8 +10,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from intranet.governance.constants import Module
-from processes import services
+from processes import access
 from processes.models import (
     Board,
     Card,
@@ -28,17 +27,15 @@ PAGE_SIZE = 50
 
 
 def viewable_boards(*, user):
-    """Boards `user` may see: of a space they may read, or shared with one, where that space
-    has process boards switched on."""
-    from intranet.governance.models import Space
-
-    spaces = Space.objects.viewable_by(user).filter(modules__contains=[Module.BOARDS])
-    ids = Board.objects.filter(Q(space__in=spaces) | Q(shared_with__in=spaces)).values("pk")
-    return Board.objects.filter(pk__in=ids)
+    """Boards `user` may read (processes.access decides: a space they read, or one the board
+    is shared with, with process boards switched on). Kept for other apps' callers."""
+    return Board.objects.readable_by(user)
 
 
-def boards_of_space(*, space):
-    """The boards a space owns and those shared with it, with their card counts."""
+def boards_of_space(*, space, user):
+    """The boards a space owns and those shared with it, with their card counts, as far as
+    `user` may read them; `owner_listed` says whether they may know the owning space exists
+    (a board shared into this space may come from a secret one)."""
     cards = (
         Card.objects.filter(board=OuterRef("pk"), archived_at__isnull=True)
         .order_by()
@@ -46,25 +43,14 @@ def boards_of_space(*, space):
         .annotate(n=Count("pk"))
         .values("n")
     )
+    boards = Board.objects.readable_by(user).filter(Q(space=space) | Q(shared_with=space))
     return (
-        Board.objects.filter(Q(space=space) | Q(shared_with=space))
+        access.with_owner_listed(boards, user=user)
         .distinct()
         .select_related("space")
         .annotate(card_count=Coalesce(Subquery(cards), 0))
         .order_by("name", "pk")
     )
-
-
-def readable_board(*, user, board_id: int) -> Board | None:
-    board = (
-        Board.objects.select_related("space")
-        .prefetch_related("shared_with")
-        .filter(pk=board_id)
-        .first()
-    )
-    if board is None or not services.may_view(user=user, board=board):
-        return None
-    return board
 
 
 def _card_counts(cards):
@@ -149,18 +135,6 @@ def columns(*, board: Board) -> list[Step]:
     return steps
 
 
-def readable_card(*, user, card_id: int) -> Card | None:
-    card = (
-        Card.objects.select_related("board__space", "step__department", "owner")
-        .prefetch_related("board__shared_with")
-        .filter(pk=card_id)
-        .first()
-    )
-    if card is None or not services.may_view(user=user, board=card.board):
-        return None
-    return card
-
-
 def card_page(*, card: Card) -> dict:
     """What the card page shows besides the card: checklist, files, its journey through the
     steps (hand-offs marked), its pain points and watchers."""
@@ -184,18 +158,6 @@ def pain_points(*, board: Board, status: str = ""):
     elif status in PainPoint.Status.values:
         pains = pains.filter(status=status)
     return pains
-
-
-def readable_pain(*, user, pain_id: int) -> PainPoint | None:
-    pain = (
-        PainPoint.objects.select_related("board__space", "author", "step", "card")
-        .prefetch_related("board__shared_with")
-        .filter(pk=pain_id)
-        .first()
-    )
-    if pain is None or not services.may_view(user=user, board=pain.board):
-        return None
-    return pain
 
 
 def my_me_toos(*, user, pain_ids) -> set[int]:
@@ -227,7 +189,7 @@ def exception_groups(*, board: Board, limit: int = 100) -> list[ExceptionGroup]:
 def signals_for(*, user, state: str = ""):
     """Signals of boards `user` may see: overdue first, then by deadline."""
     signals = (
-        Signal.objects.filter(group__board__in=viewable_boards(user=user))
+        Signal.objects.readable_by(user)
         .select_related("group__board__space", "owner")
         .annotate(
             report_count=Count("group__reports", distinct=True),
@@ -247,22 +209,10 @@ def signals_for(*, user, state: str = ""):
     return signals
 
 
-def readable_signal(*, user, signal_id: int) -> Signal | None:
-    signal = (
-        Signal.objects.select_related("group__board__space", "owner")
-        .prefetch_related("group__board__shared_with")
-        .filter(pk=signal_id)
-        .first()
-    )
-    if signal is None or not services.may_view(user=user, board=signal.group.board):
-        return None
-    return signal
-
-
 def search_source(*, user, q: str, limit: int):
     """Boards, cards and exceptions for the top bar search: by words in their titles and
     text, among the boards `user` may see. One query (a union of the three)."""
-    from django.db.models import CharField, F, IntegerField, Value
+    from django.db.models import Case, CharField, F, IntegerField, Value, When
     from django.db.models.functions import Substr
     from django.urls import reverse
     from django.utils.translation import gettext as _
@@ -272,7 +222,7 @@ def search_source(*, user, q: str, limit: int):
     q = " ".join((q or "").split())[:100]
     if len(q) < 2:
         return []
-    boards = viewable_boards(user=user)
+    boards = Board.objects.readable_by(user)
     text, number = CharField(), IntegerField()
     columns = ("kind", "ident", "label", "where", "step_name", "extra")
     found_boards = (
@@ -281,7 +231,11 @@ def search_source(*, user, q: str, limit: int):
             kind=Value("board", text),
             ident=F("pk"),
             label=F("name"),
-            where=F("space__name"),
+            # The owning space by name only to those who may know it exists.
+            where=Case(
+                When(space__in=access.listed_space_ids(user), then=F("space__name")),
+                default=Value("", text),
+            ),
             step_name=Value("", text),
             extra=Value(0, number),
         )
@@ -289,7 +243,7 @@ def search_source(*, user, q: str, limit: int):
         .values_list(*columns)[:limit]
     )
     found_cards = (
-        Card.objects.filter(board__in=boards)
+        Card.objects.readable_by(user)
         .filter(Q(title__icontains=q) | Q(description__icontains=q))
         .annotate(
             kind=Value("card", text),
@@ -303,7 +257,8 @@ def search_source(*, user, q: str, limit: int):
         .values_list(*columns)[:limit]
     )
     found_reports = (
-        ExceptionReport.objects.filter(board__in=boards, text__icontains=q)
+        ExceptionReport.objects.readable_by(user)
+        .filter(text__icontains=q)
         .annotate(
             kind=Value("exception", text),
             ident=F("board_id"),
@@ -321,7 +276,9 @@ def search_source(*, user, q: str, limit: int):
     ):
         if kind == "board":
             url = reverse("processes:board", args=[ident])
-            meta = _("Process board · %(space)s") % {"space": where}
+            meta = (
+                _("Process board · %(space)s") % {"space": where} if where else _("Process board")
+            )
         elif kind == "card":
             url = reverse("processes:card", args=[ident])
             meta = _("Card · %(board)s · %(step)s") % {"board": where, "step": step}
@@ -399,3 +356,9 @@ def flow(*, board: Board, weeks: int = 8) -> Flow:
         handoffs=dict(handoffs),
         throughput=dict(sorted(throughput.items())),
     )
+
+
+def signal_of_group(*, group_id: int) -> Signal | None:
+    """The signal a group of exceptions became, if it did (for the reporter's message: they
+    just reported on this board, so they may read it)."""
+    return Signal.objects.filter(group_id=group_id).first()

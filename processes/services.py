@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from intranet import events
 from intranet.governance import permissions
 from intranet.governance.constants import Action, Module
-from processes import cache, live
+from processes import access, cache, live
 from processes import events as ev
 from processes.models import (
     Board,
@@ -38,52 +38,17 @@ class StaleMove(ValidationError):
 
 
 def _can(user, board: Board, action: str) -> bool:
-    """May `user` do `action` on `board`: in its own space, or in a space it is shared with."""
-    return space_for(user=user, board=board, action=action) is not None
+    """May `user` do `action` on `board` (processes.access decides)."""
+    return access.may(user=user, board=board, action=action)
 
 
-def may_view(*, user, board: Board) -> bool:
-    return _can(user, board, Action.VIEW)
-
-
-def may_work(*, user, board: Board) -> bool:
-    """Move cards, add and edit them: "move card" in the board's space or a shared one."""
-    return _can(user, board, Action.MOVE_CARD)
-
-
-def may_answer_pain(*, user, board: Board) -> bool:
-    """The owning department answers pain points: who may move cards in the board's space."""
-    return _access(user, board, board.space).can(Action.MOVE_CARD)
-
-
-def may_manage(*, user, board: Board) -> bool:
-    """Change steps, WIP limits and sharing: who may create boards in the board's space."""
-    return _access(user, board, board.space).can(Action.CREATE_BOARD)
-
-
-def may_moderate(*, user, board: Board) -> bool:
-    return _access(user, board, board.space).can(Action.MODERATE)
-
-
-def _access(user, board: Board, space):
-    """The user's rights in one of the board's spaces, read once per board object: a board
-    page asks four questions of the same membership, and a change pushed to open boards reads
-    the board once for every socket. (Board objects live for one request or one change.)"""
-    memo = board.__dict__.setdefault("_access_memo", {})
-    key = (user.pk, space.pk)
-    if key not in memo:
-        memo[key] = permissions.access_for(user, space)
-    return memo[key]
-
-
-def space_for(*, user, board: Board, action: str):
-    """The space through which `user` may do `action` on the board (its own first), or
-    None. Comments on cards run under that space's rights, so colleagues of a space the board
-    is shared with can comment on a board in a space they are not members of."""
-    for space in (board.space, *board.shared_with.all()):
-        if Module.BOARDS in (space.modules or []) and _access(user, board, space).can(action):
-            return space
-    return None
+# Who may do what on a board is decided in processes.access; these names stay for callers.
+may_view = access.may_view
+may_work = access.may_work
+may_answer_pain = access.may_answer_pain
+may_manage = access.may_manage
+may_moderate = access.may_moderate
+space_for = access.space_for
 
 
 def _clean_wip(wip) -> int | None:
@@ -160,12 +125,12 @@ def _clean_owner(owner, board: Board):
 
 
 def set_wip_limit(*, actor, step: Step, wip_limit) -> Step:
-    limit = _clean_wip(wip_limit)
     with transaction.atomic():
         steps = Step.objects.select_for_update(of=("self",)).select_related("board__space")
         step = steps.get(pk=step.pk)
         if not permissions.can(actor, Action.CREATE_BOARD, step.board.space):
             raise PermissionDenied
+        limit = _clean_wip(wip_limit)
         step.wip_limit = limit
         step.save(update_fields=["wip_limit"])
         cache.board_changing(board_id=step.board_id)
@@ -233,11 +198,25 @@ def save_steps(*, actor, board: Board, rows: list[dict]) -> list[Step]:
 
 
 def share(*, actor, board: Board, spaces) -> None:
-    """Let other departments' spaces take part in the board."""
+    """Let other departments' spaces take part in the board: `spaces` is the new set, as far
+    as the actor can see. A space the actor may not know of or read (or without process
+    boards) is refused like one that does not exist; shares with spaces the actor cannot
+    read (made by someone who could) are kept, neither shown nor undone."""
     if not permissions.can(actor, Action.CREATE_BOARD, board.space):
         raise PermissionDenied
+    wanted = {s.pk for s in spaces} - {board.space_id}
+    allowed = set(
+        access.share_candidates(user=actor, board=board)
+        .filter(pk__in=wanted)
+        .values_list("pk", flat=True)
+    )
+    if wanted - allowed:
+        raise PermissionDenied
     with transaction.atomic():
-        board.shared_with.set([s for s in spaces if s.pk != board.space_id])
+        # What the settings page did not offer stays as it is: only offered spaces change.
+        offered = access.share_candidates(user=actor, board=board).values("pk")
+        kept = board.shared_with.exclude(pk__in=offered)
+        board.shared_with.set(wanted | set(kept.values_list("pk", flat=True)))
         events.publish(ev.BoardSharingChanged(board_id=board.pk, actor_id=actor.pk))
 
 
@@ -471,7 +450,7 @@ def move(*, actor, card_id: int, to_step_id: int, from_step_id: int) -> Card:
 def flag_pain(*, actor, board: Board, what: str, frequency: str, impact: str,
               step: Step | None = None, card: Card | None = None) -> PainPoint:  # fmt: skip
     """Anyone who can see the board flags what hurts, on a step or a card."""
-    if not may_view(user=actor, board=board) or permissions.is_guest(actor):
+    if not _can(actor, board, access.REPORT):
         raise PermissionDenied
     errors = {}
     what = " ".join((what or "").split())
@@ -521,15 +500,16 @@ def me_too(*, actor, pain_point_id: int) -> PainPoint:
 
 
 def set_pain_status(*, actor, pain_point_id: int, status: str) -> PainPoint:
-    """The owning department (members of the board's space who may move cards) answers."""
-    if status not in PainPoint.Status.values:
-        raise ValidationError({"status": _("Choose one of the offered states.")})
+    """The owning department (members of the board's space who may move cards) answers.
+    Who may is asked before the status is: a refusal never tells that the pain point exists."""
     with transaction.atomic():
         pain = PainPoint.objects.select_for_update().filter(pk=pain_point_id).first()
         if pain is None or not may_view(user=actor, board=pain.board):
             raise PermissionDenied
-        if not permissions.can(actor, Action.MOVE_CARD, pain.board.space):
+        if not may_answer_pain(user=actor, board=pain.board):
             raise PermissionDenied
+        if status not in PainPoint.Status.values:
+            raise ValidationError({"status": _("Choose one of the offered states.")})
         pain.status, pain.status_changed_at = status, timezone.now()
         pain.save(update_fields=["status", "status_changed_at"])
         events.publish(
@@ -594,7 +574,7 @@ def report_exception(*, reporter, board: Board, category: str, text: str,
                      step: Step | None = None) -> ExceptionReport:  # fmt: skip
     """A case that did not fit the process: short and fast to report. Plein puts it with
     similar reports of the board and raises a signal when the group keeps coming back."""
-    if not may_view(user=reporter, board=board) or permissions.is_guest(reporter):
+    if not _can(reporter, board, access.REPORT):
         raise PermissionDenied
     errors = {}
     text = " ".join((text or "").split())

@@ -22,26 +22,21 @@ from intranet.core import files
 from intranet.core.forms import run
 from intranet.governance import permissions
 from intranet.governance.constants import Action, Module
-from intranet.governance.models import Department, Space
 from intranet.governance.selectors import access_module
-from processes import charts, selectors, services
+from intranet.governance.selectors import departments as governance_departments
+from processes import access, charts, selectors, services
 from processes.models import CardAttachment, ExceptionReport, PainPoint, Signal
 
 STEP_ROWS = 8
 
 
-def _board(request, board_id: int):
-    board = selectors.readable_board(user=request.user, board_id=board_id)
-    if board is None:
-        raise Http404
-    return board
+def _board(request, board_id: int, action: str = Action.VIEW):
+    """The board, if the reader may `action` on it; else 404 (before any input is read)."""
+    return access.access_board(user=request.user, board_id=board_id, action=action)
 
 
-def _card(request, card_id: int):
-    card = selectors.readable_card(user=request.user, card_id=card_id)
-    if card is None:
-        raise Http404
-    return card
+def _card(request, card_id: int, action: str = Action.VIEW):
+    return access.access_card(user=request.user, card_id=card_id, action=action)
 
 
 def _int(raw) -> int | None:
@@ -76,14 +71,17 @@ def _person(raw: str):
 
 
 def _board_context(request, board, tab: str) -> dict:
+    # The board's spaces, named only to those who may know they exist.
+    owner, shared = access.places(user=request.user, board=board)
     return {
         "board": board,
         "tab": tab,
-        "may_work": services.may_work(user=request.user, board=board),
-        "may_manage": services.may_manage(user=request.user, board=board),
-        "shared": list(board.shared_with.all()),
+        "may_work": access.may_work(user=request.user, board=board),
+        "may_manage": access.may_manage(user=request.user, board=board),
+        "home_place": owner,
+        "shared_places": shared,
         # for the comments' moderation links
-        "moderator": services.may_moderate(user=request.user, board=board),
+        "moderator": access.may_moderate(user=request.user, board=board),
         "may_report": not permissions.is_guest(request.user),
         "me": request.user.pk,
         "here": request.get_full_path(),
@@ -95,26 +93,26 @@ def _board_context(request, board, tab: str) -> dict:
 
 @require_GET
 def space_boards(request, slug: str):
-    access = access_module(user=request.user, slug=slug, module=Module.BOARDS)
+    space_access = access_module(user=request.user, slug=slug, module=Module.BOARDS)
     return render(
         request,
         "processes/space.html",
         {
-            "space": access.space,
-            "access": access,
+            "space": space_access.space,
+            "access": space_access,
             "tab": "boards",
-            "boards": list(selectors.boards_of_space(space=access.space)),
-            "may_create": access.can(Action.CREATE_BOARD),
+            "boards": list(selectors.boards_of_space(space=space_access.space, user=request.user)),
+            "may_create": space_access.can(Action.CREATE_BOARD),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def new_board(request, slug: str):
-    access = access_module(user=request.user, slug=slug, module=Module.BOARDS)
-    if not access.can(Action.CREATE_BOARD):
+    space_access = access_module(user=request.user, slug=slug, module=Module.BOARDS)
+    if not space_access.can(Action.CREATE_BOARD):
         raise Http404
-    departments = list(Department.objects.order_by("name"))
+    departments = governance_departments()
     rows = [{"name": "", "department": None, "wip_limit": ""} for _i in range(STEP_ROWS)]
     error = None
     if request.method == "POST":
@@ -130,7 +128,7 @@ def new_board(request, slug: str):
         board, error = run(
             lambda: services.create_board(
                 actor=request.user,
-                space=access.space,
+                space=space_access.space,
                 name=request.POST.get("name", ""),
                 description=request.POST.get("description", ""),
                 steps=[r for r in rows if r["name"].strip()],
@@ -143,8 +141,8 @@ def new_board(request, slug: str):
         request,
         "processes/new_board.html",
         {
-            "space": access.space,
-            "access": access,
+            "space": space_access.space,
+            "access": space_access,
             "tab": "boards",
             "departments": departments,
             "rows": rows,
@@ -180,17 +178,15 @@ def board(request, board_id: int):
 
 @require_http_methods(["GET", "POST"])
 def board_settings(request, board_id: int):
-    board = _board(request, board_id)
-    if not services.may_manage(user=request.user, board=board):
-        raise Http404
+    board = _board(request, board_id, Action.CREATE_BOARD)
     steps = list(board.steps.select_related("department"))
-    candidates = list(
-        Space.objects.filter(modules__contains=[Module.BOARDS])
-        .exclude(pk=board.space_id)
-        .order_by("name")
-    )
-    departments = list(Department.objects.order_by("name"))
+    # Only spaces the manager may know of and read: never every secret space's name.
+    candidates = list(access.share_candidates(user=request.user, board=board))
+    departments = governance_departments()
     if request.method == "POST":
+        chosen = {_int(v) for v in request.POST.getlist("share")}
+        if not chosen <= {s.pk for s in candidates}:
+            raise Http404  # a space one may not share with is one that does not exist
         by_id = {d.pk: d for d in departments}
         rows = [
             {
@@ -210,7 +206,6 @@ def board_settings(request, board_id: int):
         if error is not None:
             _refused(request, error)
             return redirect("processes:settings", board_id=board.pk)
-        chosen = {_int(v) for v in request.POST.getlist("share")}
         run(
             lambda: services.share(
                 actor=request.user, board=board, spaces=[s for s in candidates if s.pk in chosen]
@@ -222,7 +217,7 @@ def board_settings(request, board_id: int):
     context.update(
         steps=steps,
         candidates=candidates,
-        shared_ids={s.pk for s in context["shared"]},
+        shared_ids={s.pk for s in board.shared_with.all()},
         departments=departments,
         new_rows=range(2),
     )
@@ -234,7 +229,7 @@ def board_settings(request, board_id: int):
 
 @require_POST
 def add_card(request, board_id: int):
-    board = _board(request, board_id)
+    board = _board(request, board_id, Action.MOVE_CARD)
     step = board.steps.filter(pk=_int(request.POST.get("step")) or 0).first()
     try:
         owner = _person(request.POST.get("owner", ""))
@@ -266,7 +261,7 @@ def move(request, card_id: int):
     """Drag and drop, the keyboard and the card page's form all post here. htmx gets the
     board's fragments back (the card in its place now, both steps' headers) and, when the
     move was refused, the reason; a plain form goes back to where it came from."""
-    card = _card(request, card_id)
+    card = _card(request, card_id, Action.MOVE_CARD)
     _moved, error = run(
         lambda: services.move(
             actor=request.user,
@@ -309,8 +304,7 @@ def card(request, card_id: int):
     context.update(
         card=card,
         comments=comments_for(target=card, user=request.user),
-        may_comment=services.space_for(user=request.user, board=board, action=Action.COMMENT)
-        is not None,
+        may_comment=access.may(user=request.user, board=board, action=Action.COMMENT),
         watching=request.user.pk in context["watcher_ids"],
         may_pain=not permissions.is_guest(request.user),
         frequencies=PainPoint.Frequency.choices,
@@ -323,9 +317,7 @@ def card(request, card_id: int):
 
 @require_http_methods(["GET", "POST"])
 def edit_card(request, card_id: int):
-    card = _card(request, card_id)
-    if not services.may_work(user=request.user, board=card.board):
-        raise Http404
+    card = _card(request, card_id, Action.MOVE_CARD)
     error = None
     if request.method == "POST":
         try:
@@ -356,7 +348,7 @@ def edit_card(request, card_id: int):
 @require_POST
 def checklist(request, card_id: int):
     """Add an item, tick one off or take it back, remove one."""
-    card = _card(request, card_id)
+    card = _card(request, card_id, Action.MOVE_CARD)
     action = request.POST.get("action", "")
     item_id = _int(request.POST.get("item")) or 0
     if action == "add":
@@ -396,7 +388,7 @@ def watch(request, card_id: int):
 
 @require_POST
 def archive(request, card_id: int):
-    card = _card(request, card_id)
+    card = _card(request, card_id, Action.MOVE_CARD)
     on = request.POST.get("on") == "1"
     _done, error = run(lambda: services.archive(actor=request.user, card=card, on=on))
     if error is not None:
@@ -423,7 +415,7 @@ def archived(request, board_id: int):
 
 @require_POST
 def upload(request, card_id: int):
-    card = _card(request, card_id)
+    card = _card(request, card_id, Action.MOVE_CARD)
     _made, error = run(
         lambda: services.attach(actor=request.user, card=card, upload=request.FILES.get("file"))
     )
@@ -448,7 +440,7 @@ def remove_attachment(request, attachment_id: int):
     found = CardAttachment.objects.filter(pk=attachment_id).first()
     if found is None:
         raise Http404
-    card = _card(request, found.card_id)
+    card = _card(request, found.card_id, Action.MOVE_CARD)
     run(lambda: services.detach(actor=request.user, attachment_id=found.pk))
     messages.success(request, _("The file is removed."))
     return redirect(f"{card.get_absolute_url()}#files")
@@ -456,7 +448,7 @@ def remove_attachment(request, attachment_id: int):
 
 @require_POST
 def comment(request, card_id: int):
-    card = _card(request, card_id)
+    card = _card(request, card_id, Action.COMMENT)
     made, error = run(
         lambda: services.comment(author=request.user, target=card, body=request.POST.get("body"))
     )
@@ -484,7 +476,7 @@ def pains(request, board_id: int):
         frequencies=PainPoint.Frequency.choices,
         impacts=PainPoint.Impact.choices,
         may_pain=not permissions.is_guest(request.user),
-        may_answer=services.may_answer_pain(user=request.user, board=board),
+        may_answer=access.may_answer_pain(user=request.user, board=board),
     )
     return render(request, "processes/pains.html", context)
 
@@ -515,24 +507,22 @@ def flag_pain(request, board_id: int):
 
 @require_GET
 def pain(request, pain_id: int):
-    found = selectors.readable_pain(user=request.user, pain_id=pain_id)
-    if found is None:
-        raise Http404
+    found = access.access_pain(user=request.user, pain_id=pain_id)
     context = _board_context(request, found.board, "pains")
     context.update(
         pain=found,
         mine=selectors.my_me_toos(user=request.user, pain_ids=[found.pk]),
         comments=comments_for(target=found, user=request.user),
-        may_comment=services.space_for(user=request.user, board=found.board, action=Action.COMMENT)
-        is not None,
+        may_comment=access.may(user=request.user, board=found.board, action=Action.COMMENT),
         statuses=PainPoint.Status.choices,
-        may_answer=services.may_answer_pain(user=request.user, board=found.board),
+        may_answer=access.may_answer_pain(user=request.user, board=found.board),
     )
     return render(request, "processes/pain.html", context)
 
 
 @require_POST
 def me_too(request, pain_id: int):
+    access.access_pain(user=request.user, pain_id=pain_id)
     _done, error = run(lambda: services.me_too(actor=request.user, pain_point_id=pain_id))
     if error is not None:
         _refused(request, error)
@@ -543,6 +533,7 @@ def me_too(request, pain_id: int):
 
 @require_POST
 def pain_status(request, pain_id: int):
+    access.access_pain(user=request.user, pain_id=pain_id)
     done, error = run(
         lambda: services.set_pain_status(
             actor=request.user, pain_point_id=pain_id, status=request.POST.get("status", "")
@@ -557,9 +548,7 @@ def pain_status(request, pain_id: int):
 
 @require_POST
 def pain_comment(request, pain_id: int):
-    found = selectors.readable_pain(user=request.user, pain_id=pain_id)
-    if found is None:
-        raise Http404
+    found = access.access_pain(user=request.user, pain_id=pain_id, action=Action.COMMENT)
     made, error = run(
         lambda: services.comment(author=request.user, target=found, body=request.POST.get("body"))
     )
@@ -589,7 +578,7 @@ def exceptions(request, board_id: int):
             )
         )
         if report is not None:
-            signal = Signal.objects.filter(group_id=report.group_id).first()
+            signal = selectors.signal_of_group(group_id=report.group_id)
             messages.success(
                 request,
                 _("Registered. It is now part of a signal for leadership to answer.")
@@ -606,7 +595,7 @@ def exceptions(request, board_id: int):
         categories=ExceptionReport.Category.choices,
         policy=services.signal_policy(),
         may_report=not permissions.is_guest(request.user),
-        may_group=permissions.can(request.user, Action.MODERATE, board.space),
+        may_group=access.may_moderate(user=request.user, board=board),
         error=error,
         values=request.POST if error else {},
     )
@@ -651,14 +640,14 @@ def signals(request):
 
 @require_http_methods(["GET", "POST"])
 def signal(request, signal_id: int):
-    found = selectors.readable_signal(user=request.user, signal_id=signal_id)
-    if found is None:
-        raise Http404
-    may_respond = request.user.pk == found.owner_id or permissions.is_administrator(request.user)
+    found = access.access_signal(
+        user=request.user,
+        signal_id=signal_id,
+        action=access.RESPOND if request.method == "POST" else Action.VIEW,
+    )
+    may_respond = access.may_respond(user=request.user, signal=found)
     error = None
     if request.method == "POST":
-        if not may_respond:
-            raise Http404
         _done, error = run(
             lambda: services.respond(
                 actor=request.user,

@@ -1,7 +1,14 @@
 """Adoption phases per department: presence, dialogue, engagement, social business. Each phase
 is a set of rules on figures read from what the apps store; a department is in the highest
 phase whose rules it meets together with those of every phase before it. The thresholds are
-data (InsightSettings.thresholds) that administrators tune; the rules are shown on screen."""
+data (InsightSettings.thresholds) that administrators tune; the rules are shown on screen.
+
+Like the interaction network, the figures count only what happens in the open (as the insight
+pages say): content in spaces every colleague may read without joining, with the content's
+module switched on, and nothing a moderator hid; comments count through what they are on,
+signals through their board's space. The same open-space ids and the same SQL conditions as
+insights.sources (read once per computation). Whether people signed in or filled in their
+profile is not content and counts for everyone."""
 
 from __future__ import annotations
 
@@ -13,6 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
+from insights import sources
 from insights.models import Phase
 
 
@@ -112,21 +120,24 @@ def _share(part, whole) -> float | None:
 
 def figures(*, since: datetime, until: datetime) -> dict[int, dict]:
     """{department id: {members, signed_in, profiled, posting, replied, cross_answered, acted,
-    boards, signals_in_time, reused}} over the window, in eight grouped queries whatever the
-    number of departments."""
+    boards, signals_in_time, reused}} over the window, from content in the open only (see the
+    module's docstring), in nine grouped queries whatever the number of departments."""
     user_model = apps.get_model("profiles.User")
     users, skills = _t("profiles.User"), user_model.skills.through._meta.db_table
     topic, answer, post = _t("forums.Topic"), _t("forums.Answer"), _t("activity.Post")
     comment = _t("activity.Comment")
     types = ContentType.objects.get_for_models(
-        apps.get_model("forums.Topic"), apps.get_model("activity.Post")
+        *[apps.get_model(label) for label, _author, _created in sources.CONTENT]
     )
     p = {
         "since": since,
         "until": until,
         "topic_ct": types[apps.get_model("forums.Topic")].pk,
         "post_ct": types[apps.get_model("activity.Post")].pk,
+        # The spaces in the open, read once: every figure below filters on the same ids.
+        **sources.open_spaces(),
     }
+    open_ = sources.in_the_open
     found: dict[int, dict] = {}
     for dept, members, signed_in, profiled in _rows(
         f"""SELECT u.department_id, COUNT(*), COUNT(u.last_login),
@@ -152,12 +163,22 @@ def figures(*, since: datetime, until: datetime) -> dict[int, dict]:
         column = f"{alias}.created_at" if alias else "created_at"
         return f"{column} >= %(since)s AND {column} < %(until)s"
 
+    # A comment is in the open when it is not hidden and what it is on is in the open.
+    comments = "".join(
+        f"""
+                UNION ALL SELECT i.author_id FROM {comment} i JOIN {_t(label)} x
+                    ON x.id = i.object_id AND i.content_type_id = {types[apps.get_model(label)].pk}
+                 WHERE {window("i")} AND i.hidden_at IS NULL AND {open_(label, "x")}"""
+        for label, _author, _created in sources.CONTENT
+    )
     for dept, posters in _rows(
         f"""SELECT u.department_id, COUNT(DISTINCT x.author) FROM (
-                SELECT author_id AS author FROM {topic} WHERE {window()}
-                UNION ALL SELECT author_id FROM {answer} WHERE {window()}
-                UNION ALL SELECT author_id FROM {post} WHERE {window()}
-                UNION ALL SELECT author_id FROM {comment} WHERE {window()}) x
+                SELECT t.author_id AS author FROM {topic} t
+                 WHERE {window("t")} AND {open_("forums.Topic", "t")}
+                UNION ALL SELECT a.author_id FROM {answer} a
+                 WHERE {window("a")} AND {open_("forums.Answer", "a")}
+                UNION ALL SELECT o.author_id FROM {post} o
+                 WHERE {window("o")} AND {open_("activity.Post", "o")}{comments}) x
               JOIN {users} u ON u.id = x.author AND u.is_active GROUP BY 1""",
         p,
     ):
@@ -167,15 +188,18 @@ def figures(*, since: datetime, until: datetime) -> dict[int, dict]:
         f"""SELECT u.department_id, COUNT(*), COUNT(*) FILTER (WHERE x.replied) FROM (
                 SELECT t.author_id AS author, (
                     EXISTS (SELECT 1 FROM {answer} a
-                             WHERE a.topic_id = t.id AND a.author_id <> t.author_id)
+                             WHERE a.topic_id = t.id AND a.author_id <> t.author_id
+                               AND a.hidden_at IS NULL)
                     OR EXISTS (SELECT 1 FROM {comment} c WHERE c.content_type_id = %(topic_ct)s
-                                 AND c.object_id = t.id AND c.author_id <> t.author_id)
-                ) AS replied FROM {topic} t WHERE {window("t")}
+                                 AND c.object_id = t.id AND c.author_id <> t.author_id
+                                 AND c.hidden_at IS NULL)
+                ) AS replied FROM {topic} t
+                 WHERE {window("t")} AND {open_("forums.Topic", "t")}
                 UNION ALL
                 SELECT o.author_id, EXISTS (SELECT 1 FROM {comment} c
                     WHERE c.content_type_id = %(post_ct)s AND c.object_id = o.id
-                      AND c.author_id <> o.author_id)
-                  FROM {post} o WHERE {window("o")}) x
+                      AND c.author_id <> o.author_id AND c.hidden_at IS NULL)
+                  FROM {post} o WHERE {window("o")} AND {open_("activity.Post", "o")}) x
               JOIN {users} u ON u.id = x.author GROUP BY 1""",
         p,
     ):
@@ -186,7 +210,7 @@ def figures(*, since: datetime, until: datetime) -> dict[int, dict]:
               FROM {answer} a JOIN {topic} t ON t.id = a.topic_id
               JOIN {users} asker ON asker.id = t.author_id
               JOIN {users} helper ON helper.id = a.author_id
-             WHERE {window("a")} AND a.hidden_at IS NULL
+             WHERE {window("a")} AND {open_("forums.Answer", "a")}
                AND helper.department_id IS DISTINCT FROM asker.department_id
              GROUP BY 1""",
         p,
@@ -199,11 +223,13 @@ def figures(*, since: datetime, until: datetime) -> dict[int, dict]:
         f"""SELECT dept, COUNT(*), COUNT(*) FILTER (WHERE acted) FROM (
                 SELECT s.department_id AS dept, p.status <> 'open' AS acted
                   FROM {pain} p JOIN {board} b ON b.id = p.board_id
-                  JOIN {space} s ON s.id = b.space_id WHERE {window("p")}
+                  JOIN {space} s ON s.id = b.space_id
+                 WHERE {window("p")} AND b.space_id = ANY(%(open_boards)s)
                 UNION ALL
                 SELECT u.department_id, g.status <> 'open'
                   FROM {suggestion} g JOIN {article} r ON r.id = g.article_id
-                  JOIN {users} u ON u.id = r.owner_id WHERE {window("g")}) x
+                  JOIN {users} u ON u.id = r.owner_id
+                 WHERE {window("g")} AND {open_("knowledge.Article", "r")}) x
              WHERE dept IS NOT NULL GROUP BY 1""",
         p,
     ):
@@ -214,7 +240,8 @@ def figures(*, since: datetime, until: datetime) -> dict[int, dict]:
         f"""SELECT s.department_id, COUNT(DISTINCT c.board_id)
               FROM {move} m JOIN {_t("processes.Card")} c ON c.id = m.card_id
               JOIN {board} b ON b.id = c.board_id JOIN {space} s ON s.id = b.space_id
-             WHERE m.at >= %(since)s AND m.at < %(until)s GROUP BY 1""",
+             WHERE m.at >= %(since)s AND m.at < %(until)s
+               AND b.space_id = ANY(%(open_boards)s) GROUP BY 1""",
         p,
     ):
         if dept in found:
@@ -224,7 +251,10 @@ def figures(*, since: datetime, until: datetime) -> dict[int, dict]:
                    COUNT(*) FILTER (WHERE g.responded_at IS NOT NULL
                                       AND g.responded_at <= g.due_at)
               FROM {_t("processes.Signal")} g JOIN {users} u ON u.id = g.owner_id
-             WHERE g.due_at >= %(since)s AND g.due_at < %(until)s GROUP BY 1""",
+              JOIN {_t("processes.ExceptionGroup")} e ON e.id = g.group_id
+              JOIN {board} b ON b.id = e.board_id
+             WHERE g.due_at >= %(since)s AND g.due_at < %(until)s
+               AND b.space_id = ANY(%(open_boards)s) GROUP BY 1""",
         p,
     ):
         if dept in found:
@@ -235,6 +265,7 @@ def figures(*, since: datetime, until: datetime) -> dict[int, dict]:
               FROM {reuse} r JOIN {story} s ON s.id = r.story_id
               JOIN {users} u ON u.id = s.author_id
              WHERE {window("r")} AND r.department_id IS DISTINCT FROM u.department_id
+               AND {open_("gamification.Story", "s")}
              GROUP BY 1""",
         p,
     ):

@@ -23,7 +23,7 @@ from insights.models import (
     PhaseRecord,
     Snapshot,
 )
-from intranet.governance import audit
+from intranet.governance import audit, permissions
 
 KEEP_SNAPSHOTS = 10  # per window: enough for "what changed", not a history of everyone
 NEWCOMER_DAYS = 90
@@ -234,7 +234,7 @@ def save_thresholds(*, actor, values: dict) -> InsightSettings:
 def grant(*, actor, user) -> Analyst:
     if not access.may_configure(actor):
         raise PermissionDenied
-    if not user.is_active or user.org_role == "guest":
+    if not permissions.is_colleague(user):
         raise ValidationError({"user": _("Only active employees can be granted this.")})
     with transaction.atomic():
         found, created = Analyst.objects.get_or_create(user=user, defaults={"granted_by": actor})

@@ -2,8 +2,13 @@
 comments and reactions on posts, questions, answers, articles, stories and cards, mentions,
 accepted suggestions, cards handed to another department and stories reused by another team.
 One SQL statement gathers them and sums them per pair of people, so 500,000 interactions cross
-the wire as far fewer ties. Nothing here decides who may see what: only aggregates leave
-insights, under its own privacy rules."""
+the wire as far fewer ties.
+
+Only what people do in the open counts, as the insight pages say: interactions with content
+in spaces every colleague may read without joining (open, View not narrowed away from readers,
+the content's module switched on: governance.permissions.in_the_open_filter) and never with
+content a moderator hid. Private and secret spaces leave no trace here, so department ties never
+tell who works together behind closed doors."""
 
 from __future__ import annotations
 
@@ -12,6 +17,8 @@ from datetime import datetime
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+
+from intranet.governance.constants import Module
 
 # How much one interaction weighs in a tie: helping someone counts more than a reaction.
 WEIGHTS = {
@@ -35,6 +42,28 @@ CONTENT = [
 ]
 
 
+# When a row `{x}` of each kind of content is in the open: in a space in the open with the
+# content's module switched on (the parameter named), and nothing on the way hidden.
+IN_THE_OPEN = {
+    "activity.Post": "{x}.space_id = ANY(%(open_any)s)",
+    "forums.Topic": "{x}.space_id = ANY(%(open_forums)s) AND {x}.hidden_at IS NULL",
+    "forums.Answer": """{x}.hidden_at IS NULL AND EXISTS (
+        SELECT 1 FROM {topics} ot WHERE ot.id = {x}.topic_id AND ot.hidden_at IS NULL
+           AND ot.space_id = ANY(%(open_forums)s))""",
+    "knowledge.Article": "{x}.space_id = ANY(%(open_knowledge)s) AND {x}.hidden_at IS NULL",
+    "gamification.Story": "{x}.space_id = ANY(%(open_stories)s) AND {x}.hidden_at IS NULL",
+    "processes.Card": """EXISTS (
+        SELECT 1 FROM {boards} ob WHERE ob.id = {x}.board_id
+           AND ob.space_id = ANY(%(open_boards)s))""",
+}
+MODULE_PARAMETERS = {
+    Module.FORUMS: "open_forums",
+    Module.KNOWLEDGE: "open_knowledge",
+    Module.BOARDS: "open_boards",
+    Module.STORIES: "open_stories",
+}
+
+
 def _table(label: str) -> str:
     return apps.get_model(label)._meta.db_table
 
@@ -43,17 +72,42 @@ def _column(label: str, field: str) -> str:
     return apps.get_model(label)._meta.get_field(field).column
 
 
+def in_the_open(label: str, alias: str) -> str:
+    """SQL: the row `alias` of `label` is content in the open (parameters: open_spaces())."""
+    return IN_THE_OPEN[label].format(
+        x=alias, topics=_table("forums.Topic"), boards=_table("processes.Board")
+    )
+
+
+def open_spaces() -> dict[str, list[int]]:
+    """The ids of the spaces in the open, in all and per module (one query): the parameters
+    the SQL here filters on. Read at the start of each computation."""
+    from intranet.governance import permissions
+    from intranet.governance.models import Space
+
+    found: dict[str, list[int]] = {"open_any": [], **{p: [] for p in MODULE_PARAMETERS.values()}}
+    rows = Space.objects.filter(permissions.in_the_open_filter()).values_list("pk", "modules")
+    for pk, modules in rows.order_by("pk"):
+        found["open_any"].append(pk)
+        for module in modules or []:
+            if module in MODULE_PARAMETERS:
+                found[MODULE_PARAMETERS[module]].append(pk)
+    return found
+
+
 def interactions_sql() -> str:
-    """SELECT actor, target, at, weight, content, content_at: one row per interaction since
-    %(since)s (content and content_at only where it answered or reacted to a piece of
-    content, for how fast a person's content travels)."""
+    """SELECT actor, target, at, weight, content, content_at: one row per interaction in the
+    open since %(since)s (content and content_at only where it answered or reacted to a piece
+    of content, for how fast a person's content travels). Parameters: since, until and
+    open_spaces()."""
     types = ContentType.objects.get_for_models(*[apps.get_model(m) for m, _a, _c in CONTENT])
     parts = [
         f"""SELECT a.author_id AS actor, t.author_id AS target, a.created_at AS at,
                    {WEIGHTS["answer"]} AS weight, 'topic:' || t.id AS content,
                    t.created_at AS content_at
               FROM {_table("forums.Answer")} a JOIN {_table("forums.Topic")} t ON t.id = a.topic_id
-             WHERE a.created_at >= %(since)s AND a.created_at < %(until)s AND a.hidden_at IS NULL"""
+             WHERE a.created_at >= %(since)s AND a.created_at < %(until)s AND a.hidden_at IS NULL
+               AND {in_the_open("forums.Topic", "t")}"""
     ]
     for label, author, created in CONTENT:
         ct = types[apps.get_model(label)].pk
@@ -68,34 +122,44 @@ def interactions_sql() -> str:
                            '{key}:' || x.id, x.{when}
                       FROM {source} i JOIN {table} x ON x.id = i.object_id
                      WHERE i.content_type_id = {ct} AND i.created_at >= %(since)s
-                       AND i.created_at < %(until)s {hidden}"""
+                       AND i.created_at < %(until)s {hidden}
+                       AND {in_the_open(label, "x")}"""
             )
+    # A mention is in the open when the notification's space is (where it was written).
     parts.append(
         f"""SELECT n.actor_id, n.recipient_id, n.created_at, {WEIGHTS["mention"]}, NULL, NULL
               FROM {_table("activity.Notification")} n
-             WHERE n.kind = 'mention' AND n.created_at >= %(since)s AND n.created_at < %(until)s"""
+             WHERE n.kind = 'mention' AND n.created_at >= %(since)s AND n.created_at < %(until)s
+               AND n.space_id = ANY(%(open_any)s)"""
     )
     parts.append(
         f"""SELECT s.proposer_id, s.decided_by_id, s.decided_at, {WEIGHTS["suggestion"]},
                    NULL, NULL
               FROM {_table("knowledge.Suggestion")} s
+              JOIN {_table("knowledge.Article")} r ON r.id = s.article_id
              WHERE s.status = 'accepted' AND s.decided_at >= %(since)s
-               AND s.decided_at < %(until)s"""
+               AND s.decided_at < %(until)s AND {in_the_open("knowledge.Article", "r")}"""
     )
     parts.append(
         f"""SELECT m.by_id, c.owner_id, m.at, {WEIGHTS["handoff"]}, NULL, NULL
               FROM {_table("processes.Move")} m JOIN {_table("processes.Card")} c
                 ON c.id = m.card_id
              WHERE m.from_department_id IS DISTINCT FROM m.to_department_id
-               AND m.at >= %(since)s AND m.at < %(until)s"""
+               AND m.at >= %(since)s AND m.at < %(until)s
+               AND {in_the_open("processes.Card", "c")}"""
     )
     parts.append(
         f"""SELECT r.user_id, s.author_id, r.created_at, {WEIGHTS["reuse"]}, NULL, NULL
               FROM {_table("gamification.Reuse")} r JOIN {_table("gamification.Story")} s
                 ON s.id = r.story_id
-             WHERE r.created_at >= %(since)s AND r.created_at < %(until)s"""
+             WHERE r.created_at >= %(since)s AND r.created_at < %(until)s
+               AND {in_the_open("gamification.Story", "s")}"""
     )
     return "\nUNION ALL\n".join(parts)
+
+
+def _parameters(*, since: datetime, until: datetime, **more) -> dict:
+    return {"since": since, "until": until, **open_spaces(), **more}
 
 
 def ties(*, since: datetime, until: datetime) -> tuple[list[tuple[int, int, float]], int]:
@@ -107,7 +171,7 @@ def ties(*, since: datetime, until: datetime) -> tuple[list[tuple[int, int, floa
          WHERE actor IS NOT NULL AND target IS NOT NULL AND actor <> target
          GROUP BY 1, 2"""
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"since": since, "until": until})
+        cursor.execute(sql, _parameters(since=since, until=until))
         rows = cursor.fetchall()
     return [(a, b, float(w)) for a, b, w, _n in rows], sum(n for *_rest, n in rows)
 
@@ -131,19 +195,22 @@ def spread_hours(*, since: datetime, until: datetime, at_least: int = 2) -> dict
         SELECT author, percentile_cont(0.5) WITHIN GROUP (ORDER BY GREATEST(hours, 0))
           FROM firsts GROUP BY author HAVING COUNT(*) >= %(at_least)s"""
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"since": since, "until": until, "at_least": at_least})
+        cursor.execute(sql, _parameters(since=since, until=until, at_least=at_least))
         return {author: float(hours) for author, hours in cursor.fetchall()}
 
 
 def handoffs(*, since: datetime, until: datetime) -> list[tuple[int, int, float]]:
-    """Cards handed from one department to another, per pair: ties between departments even
-    where nobody commented."""
+    """Cards handed from one department to another on boards in the open, per pair: ties
+    between departments even where nobody commented."""
     sql = f"""
-        SELECT from_department_id, to_department_id, COUNT(*) * {WEIGHTS["handoff"]}
-          FROM {_table("processes.Move")}
-         WHERE from_department_id IS NOT NULL AND to_department_id IS NOT NULL
-           AND from_department_id <> to_department_id AND at >= %(since)s AND at < %(until)s
+        SELECT m.from_department_id, m.to_department_id, COUNT(*) * {WEIGHTS["handoff"]}
+          FROM {_table("processes.Move")} m JOIN {_table("processes.Card")} c
+            ON c.id = m.card_id
+         WHERE m.from_department_id IS NOT NULL AND m.to_department_id IS NOT NULL
+           AND m.from_department_id <> m.to_department_id
+           AND m.at >= %(since)s AND m.at < %(until)s
+           AND {in_the_open("processes.Card", "c")}
          GROUP BY 1, 2"""
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"since": since, "until": until})
+        cursor.execute(sql, _parameters(since=since, until=until))
         return [(a, b, float(w)) for a, b, w in cursor.fetchall()]

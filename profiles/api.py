@@ -147,12 +147,14 @@ class MeView(APIView):
     @extend_schema(
         request=serializers.DictField(),
         responses=MeSerializer,
-        summary="Update my profile (only the fields sent change)",
+        summary="Update my profile (only the fields sent change; not `manager`)",
     )
     def patch(self, request):
         if not isinstance(request.data, dict):
             raise ApiValidationError({"detail": _("Send an object of profile fields.")})
-        allowed = {*services.PROFILE_LIMITS, "bio", "languages", "manager", "skills"}
+        # `manager` is read-only: reporting lines come from the organisation (administrators
+        # set them), since they open leadership views such as insights.
+        allowed = {*services.PROFILE_LIMITS, "bio", "languages", "skills"}
         allowed |= {"ask_me_about", "phone_visibility", "location_visibility"}
         unknown = sorted(set(request.data) - allowed)
         if unknown:

@@ -75,9 +75,11 @@ def seed_profiles() -> None:
                 "bio": f"Ik werk bij {person.department.name if person.department else 'Plein'} "
                 f"als {person.job_title.lower() or 'collega'}. Vraag me gerust iets over "
                 f"**{skills[0]}**.",
-                "manager": manager.pk if manager and manager.pk != person.pk else None,
             },
         )
+        # Reporting lines come from the organisation (as a directory sync would set them).
+        if manager and manager.pk != person.pk:
+            services.set_manager(actor=None, person=person, manager=manager)
         services.set_photo(actor=person, person=person, upload=initials_photo(person))
     by_email = {person.email.split("@")[0]: person for person in people}
     # A few endorsements among colleagues of the same department.

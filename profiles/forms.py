@@ -63,7 +63,8 @@ SKILL_INPUT = {
 
 class ProfileForm(forms.Form):
     """Collects what the profile page edits; profiles.services validates and saves it, and its
-    refusals come back onto these fields."""
+    refusals come back onto these fields. The manager is there only for administrators:
+    reporting lines come from the organisation, never from the person."""
 
     first_name = forms.CharField(label=_("First name"), required=False)
     last_name = forms.CharField(label=_("Last name"), required=False)
@@ -71,7 +72,10 @@ class ProfileForm(forms.Form):
     manager_email = forms.CharField(
         label=_("Manager"),
         required=False,
-        help_text=_("Your manager's email address. Empty: your department's manager."),
+        help_text=_(
+            "The email address of the person they report to. Empty: the department's manager. "
+            "Only administrators set this."
+        ),
     )
     location = forms.CharField(label=_("Location"), required=False)
     location_visibility = forms.ChoiceField(
@@ -121,15 +125,25 @@ class ProfileForm(forms.Form):
         "bio",
     )
 
+    def __init__(self, *args, may_set_manager: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_set_manager:
+            del self.fields["manager_email"]
+
+    @property
+    def sets_manager(self) -> bool:
+        return "manager_email" in self.fields
+
     @classmethod
-    def for_person(cls, person, data=None):
+    def for_person(cls, person, data=None, *, may_set_manager: bool = False):
         initial = {field: getattr(person, field) for field in cls.FIELDS[:-3]}
         initial["languages"] = ", ".join(person.languages)
         initial["skills"] = ", ".join(s.name for s in person.skills.all())
         initial["ask_me_about"] = ", ".join(s.name for s in person.ask_me_about.all())
         initial["bio"] = person.bio
-        initial["manager_email"] = person.manager.email if person.manager else ""
-        return cls(data, initial=initial)
+        if may_set_manager:
+            initial["manager_email"] = person.manager.email if person.manager else ""
+        return cls(data, initial=initial, may_set_manager=may_set_manager)
 
     def service_data(self) -> dict:
         """The raw values for the service (it validates; this form only carries them)."""

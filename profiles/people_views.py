@@ -98,12 +98,21 @@ def my_profile(request):
     return redirect("profiles:edit", user_id=request.user.pk)
 
 
+def _may_set_manager(request) -> bool:
+    """Reporting lines come from the organisation: only administrators set someone's manager
+    (a manager the person named themselves would open leadership views to that colleague)."""
+    return permissions.is_administrator(request.user)
+
+
 def _profile_data(request, person) -> tuple[dict, dict]:
-    """The form's values for the service, and errors of fields the service cannot check."""
-    form = ProfileForm(request.POST)
+    """The form's values for the service, and errors of fields the service cannot check. The
+    manager only from an administrator; anyone else's form has no such field."""
+    form = ProfileForm(request.POST, may_set_manager=_may_set_manager(request))
     data = form.service_data()
-    email = (request.POST.get("manager_email") or "").strip()
     errors = {}
+    if not form.sets_manager:
+        return data, errors
+    email = (request.POST.get("manager_email") or "").strip()
     if email:
         manager = User.objects.filter(email__iexact=email, is_active=True).first()
         if manager is None:
@@ -120,6 +129,7 @@ def edit(request, user_id: int):
     if not request.user.has_perm("profiles.change_profile", person):
         raise Http404
     status = 200
+    may_set_manager = _may_set_manager(request)
     if request.method == "POST":
         data, errors = _profile_data(request, person)
         validate_only = request.htmx and request.POST.get("_validate")
@@ -133,15 +143,15 @@ def edit(request, user_id: int):
                 messages.success(request, _("Profile saved."))
                 return redirect("profiles:person", user_id=person.pk)
         except ValidationError as error:
-            form = ProfileForm(request.POST)
+            form = ProfileForm(request.POST, may_set_manager=may_set_manager)
             errors_onto(form, error, rename={"manager": "manager_email"})
             status = 400 if not validate_only else 200
         else:
-            form = ProfileForm(request.POST)
+            form = ProfileForm(request.POST, may_set_manager=may_set_manager)
         if validate_only:
             return render(request, "profiles/_profile_form.html", {"form": form, "person": person})
     else:
-        form = ProfileForm.for_person(person)
+        form = ProfileForm.for_person(person, may_set_manager=may_set_manager)
     return render(
         request,
         "profiles/edit.html",
@@ -167,7 +177,7 @@ def photo_upload(request, user_id: int):
             request,
             "profiles/edit.html",
             {
-                "form": ProfileForm.for_person(person),
+                "form": ProfileForm.for_person(person, may_set_manager=_may_set_manager(request)),
                 "photo_form": PhotoForm(),
                 "photo_error": " ".join(error.messages),
                 "person": person,

@@ -8,7 +8,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, F, FloatField, Q, Sum, Value, When
+from django.db import connection
+from django.db.models import Case, Count, FloatField, Max, Q, Sum, Value, When
 from django.db.models.functions import Cast, ExtractDay, Ln, Lower, Now, Power
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -109,7 +110,15 @@ def directory(*, viewer, query: DirectoryQuery):
     if query.skill:
         people = people.filter(skills__slug=query.skill)
     if query.location:
-        people = people.filter(location__iexact=query.location)
+        # Only people who show their location to every colleague are found by it (as the cards
+        # and the list of locations show it): a location kept to oneself or one's department
+        # is not revealed by filtering on it. Guests see nobody's location.
+        if permissions.is_guest(viewer):
+            people = people.none()
+        else:
+            people = people.filter(
+                location__iexact=query.location, location_visibility=FieldVisibility.COLLEAGUES
+            )
     if query.q:
         needle = query.q.lower()
         if len(needle) < 3:
@@ -256,8 +265,11 @@ def person_page(*, viewer, person) -> dict:
         {"skill": skill, "endorsements": endorsements.get(skill.pk, 0), "mine": skill.pk in mine}
         for skill in person.skills.all()
     ]
+    # Only spaces whose members the viewer may see (their members page answers the viewer):
+    # open ones, and those the viewer belongs to; a private or secret space's member list is
+    # not revealed through a colleague's page.
     spaces = (
-        Space.objects.visible_to(viewer)
+        Space.objects.viewable_by(viewer)
         .filter(memberships__user=person)
         .order_by("name")
         .only("name", "slug", "kind", "visibility")
@@ -297,17 +309,52 @@ class Expert:
     reasons: list[str]
 
 
-def _score_expression():
-    """Σ weight(source) · ln(1 + count) · ½^(years since the latest evidence)."""
+def _evidence_readable_by(viewer):
+    """Evidence rows `viewer` may learn from: personal ones (a stated skill, an endorsement:
+    no space) and those made from content in a space the viewer may read now, with the
+    provider's module switched on there. Subqueries, so the finder's query count stays."""
+    by_module: dict[str | None, list[str]] = {}
+    for source, provider in expertise.providers().items():
+        by_module.setdefault(provider.module, []).append(source)
+    readable = Q(space__isnull=True)
+    for module, sources in by_module.items():
+        spaces = Space.objects.viewable_by(viewer, module=module).values("pk")
+        readable |= Q(source__in=sources, space__in=spaces)
+    return Evidence.objects.filter(readable)
+
+
+def _part_expression():
+    """One source's share of a person's score on a topic, its rows summed over the spaces the
+    reader may read: weight(source) · ln(1 + Σ count) · ½^(years since the latest evidence)."""
     weights = expertise.providers()
     weight = Case(
         *[When(source=source, then=Value(p.weight)) for source, p in weights.items()],
         default=Value(0.0),
         output_field=FloatField(),
     )
-    age_days = ExtractDay(Now() - F("last_at"))  # whole days since the latest evidence
+    age_days = ExtractDay(Now() - Max("last_at"))  # whole days since the latest evidence
     decay = Power(Value(0.5), Cast(age_days, FloatField()) / Value(float(expertise.HALF_LIFE_DAYS)))
-    return Sum(weight * Ln(Value(1.0) + Cast("count", FloatField())) * decay)
+    return weight * Ln(Value(1.0) + Cast(Sum("count"), FloatField())) * decay
+
+
+def _scores(evidence, *, by: tuple[str, ...], limit: int | None = None) -> list[dict]:
+    """[{by..., "score"}]: the parts per (by, source), summed per `by`, best first, in one
+    query. (Per source first: evidence split over spaces counts as much as in one.)"""
+    parts = evidence.values(*by, "source").annotate(part=_part_expression()).values(*by, "part")
+    sql, params = parts.query.sql_with_params()
+    columns = ", ".join(f"parts.{column}" for column in by)  # our own field names
+    order = ", ".join([*(f"parts.{c}" for c in by[:-1]), "score DESC", f"parts.{by[-1]}"])
+    query = (
+        f"SELECT {columns}, SUM(parts.part) AS score FROM ({sql}) AS parts "  # noqa: S608
+        f"GROUP BY {columns} HAVING SUM(parts.part) > 0 ORDER BY {order}"
+    )
+    if limit is not None:
+        query += " LIMIT %s"
+        params = (*params, limit)
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        names = [*by, "score"]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def topic_of(text: str) -> tuple[str, str]:
@@ -324,31 +371,37 @@ def experts(
     if not topic:
         return []
     visible = people_visible_to(viewer).exclude(pk__in=list(exclude))
-    ranked = list(
-        Evidence.objects.filter(topic=topic, person__in=visible)
-        .values("person_id")
-        .annotate(score=_score_expression())
-        .filter(score__gt=0)
-        .order_by("-score", "person_id")[:limit]
+    readable = _evidence_readable_by(viewer)
+    ranked = _scores(
+        readable.filter(topic=topic, person__in=visible), by=("person_id",), limit=limit
     )
     if not ranked:
         return []
     ids = [row["person_id"] for row in ranked]
     people = User.objects.select_related("department").in_bulk(ids)
-    rows: dict[int, list] = {}
+    # Per person and source: the counts and examples of the spaces the reader may read only.
+    found: dict[int, dict[str, dict]] = {}
+    for row in readable.filter(topic=topic, person_id__in=ids).order_by("-last_at", "pk"):
+        part = found.setdefault(row.person_id, {}).setdefault(
+            row.source, {"count": 0, "examples": []}
+        )
+        part["count"] += row.count
+        part["examples"] += [e for e in row.examples if e not in part["examples"]]
     weights = {source: p.weight for source, p in expertise.providers().items()}
-    for row in Evidence.objects.filter(topic=topic, person_id__in=ids):
-        rows.setdefault(row.person_id, []).append(row)
     result = []
     for item in ranked:
-        evidence = sorted(
-            rows.get(item["person_id"], []), key=lambda r: -weights.get(r.source, 0) * r.count
+        parts = sorted(
+            found.get(item["person_id"], {}).items(),
+            key=lambda kv: -weights.get(kv[0], 0) * kv[1]["count"],
         )
         reasons = [
             expertise.describe(
-                source=r.source, count=r.count, examples=r.examples, topic=topic_name or topic
+                source=source,
+                count=part["count"],
+                examples=part["examples"][:3],
+                topic=topic_name or topic,
             )
-            for r in evidence
+            for source, part in parts
         ]
         result.append(Expert(people[item["person_id"]], item["score"], [r for r in reasons if r]))
     return result
@@ -508,12 +561,11 @@ def experts_by_topic(*, viewer, topics: list[str], per_topic: int = 5) -> dict[s
     topics = sorted({t for t in topics if t})
     if not topics:
         return {}
-    rows = (
-        Evidence.objects.filter(topic__in=topics, person__in=people_visible_to(viewer))
-        .values("topic", "person_id")
-        .annotate(score=_score_expression())
-        .filter(score__gt=0)
-        .order_by("topic", "-score", "person_id")
+    rows = _scores(
+        _evidence_readable_by(viewer).filter(
+            topic__in=topics, person__in=people_visible_to(viewer)
+        ),
+        by=("topic", "person_id"),
     )
     ranked: dict[str, list] = {}
     for row in rows:

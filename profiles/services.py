@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from intranet import events
 from intranet.core import images
-from intranet.governance import audit
+from intranet.governance import audit, permissions
 from profiles import events as ev
 from profiles import expertise
 from profiles.models import (
@@ -234,11 +234,16 @@ def _manages(*, person, manager) -> bool:
 
 def update_profile(*, actor, person, data: dict):
     """Edit a profile: the person themselves or an administrator. Only the fields present in
-    `data` change; all are validated before anything is written."""
+    `data` change; all are validated before anything is written. Only an administrator may
+    send `manager` (see set_manager)."""
     from intranet.activity import text
 
     _require_profile_editor(actor, person)
+    if "manager" in data and not permissions.is_administrator(actor):
+        # Reporting lines come from the organisation: they open leadership views (insights).
+        raise PermissionDenied
     values = _clean_profile(person=person, data=data)
+    manager = values.pop("manager", _UNCHANGED)
     with transaction.atomic():
         person = User.objects.select_for_update().get(pk=person.pk)
         changed, before = [], {}
@@ -270,6 +275,12 @@ def update_profile(*, actor, person, data: dict):
                 before={k: _plain(v) for k, v in before.items() if k != "bio_html"},
                 after={k: _plain(values[k]) for k in changed if k in values},
             )
+        wrote = manager is not _UNCHANGED and _write_manager(
+            actor=actor, person=person, manager=manager
+        )
+        if wrote:
+            changed.append("manager")
+        if changed:
             events.publish(
                 ev.ProfileUpdated(
                     user_id=person.pk,
@@ -278,6 +289,45 @@ def update_profile(*, actor, person, data: dict):
                 )
             )
     return person
+
+
+_UNCHANGED = object()
+
+
+def set_manager(*, actor, person, manager):
+    """Set who `person` reports to (None: nobody). Reporting lines come from the organisation:
+    an administrator sets them, or the directory sync (no actor); never the person. Audited as
+    its own action, which is what makes the line open leadership views such as insights
+    (governance.permissions.manages_someone)."""
+    if actor is not None and not permissions.is_administrator(actor):
+        raise PermissionDenied
+    values = _clean_profile(person=person, data={"manager": getattr(manager, "pk", manager)})
+    with transaction.atomic():
+        person = User.objects.select_for_update().get(pk=person.pk)
+        if _write_manager(actor=actor, person=person, manager=values["manager"]):
+            events.publish(
+                ev.ProfileUpdated(
+                    user_id=person.pk, actor_id=getattr(actor, "pk", None), changed=["manager"]
+                )
+            )
+    return person
+
+
+def _write_manager(*, actor, person, manager) -> bool:
+    """Write and audit a reporting line on a locked row; False if it did not change."""
+    before, after = person.manager_id, getattr(manager, "pk", None)
+    if before == after:
+        return False
+    person.manager = manager
+    person.save(update_fields=["manager"])
+    audit.record(
+        actor=actor,
+        action=permissions.REPORTING_LINE_SET,
+        target=person,
+        before={"manager": before},
+        after={"manager": after},
+    )
+    return True
 
 
 def _plain(value):
@@ -331,16 +381,25 @@ def record_evidence(
     delta: int = 1,
     at=None,
     example: dict | None = None,
+    space_id: int | None = None,
 ) -> None:
-    """Add (or, with a negative delta, take back) evidence for one person on one topic.
-    Providers call this from their event handlers; a row that reaches zero goes."""
+    """Add (or, with a negative delta, take back) evidence for one person on one topic (made
+    from content in `space_id`, for a provider with a module). Providers call this from their
+    event handlers; a row that reaches zero goes."""
     topic = slugify(topic)[:60]
-    if not topic or source not in expertise.providers():
+    provider = expertise.providers().get(source)
+    if not topic or provider is None:
         raise ValueError(f"unknown evidence source {source!r} or empty topic")
+    if (provider.module is not None) != (space_id is not None):
+        raise ValueError(f"evidence from {source!r} carries the space it came from, only it")
     at = at or timezone.now()
     with transaction.atomic():
         row, _created = Evidence.objects.select_for_update().get_or_create(
-            person_id=person_id, topic=topic, source=source, defaults={"last_at": at}
+            person_id=person_id,
+            topic=topic,
+            source=source,
+            space_id=space_id,
+            defaults={"last_at": at},
         )
         row.count = max(0, row.count + delta)
         if row.count == 0:
@@ -369,12 +428,53 @@ def rebuild_evidence(*, source: str | None = None) -> int:
                     count=row.count,
                     last_at=row.last_at,
                     examples=row.examples,
+                    space_id=row.space_id,
                 )
                 for row in provider.rebuild()
             ]
             Evidence.objects.bulk_create(batch, batch_size=2000)
             written += len(batch)
     return written
+
+
+# Advisory lock namespace: one refresh of a person's evidence at a time (delete, then insert).
+_EVIDENCE_LOCK = 0x45564944  # "EVID"
+
+
+def refresh_evidence(*, source: str, person_ids) -> int:
+    """Recompute the rows of one source for a few people from the provider's own data: what
+    follows when their content is accepted, hidden, restored, moved, re-tagged or deleted, so
+    evidence never outlives (or leaves) the content it was made from. Returns rows written."""
+    provider = expertise.providers().get(source)
+    if provider is None or provider.refresh is None:
+        raise ValueError(f"evidence source {source!r} cannot be refreshed")
+    ids = sorted({int(pk) for pk in person_ids if pk is not None})
+    wanted = set(ids)
+    if not ids:
+        return 0
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            # Sorted: two refreshes of overlapping people wait for each other, never deadlock.
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, person) FROM unnest(%s::int[]) AS person",
+                [_EVIDENCE_LOCK, ids],
+            )
+        Evidence.objects.filter(source=source, person_id__in=ids).delete()
+        rows = [
+            Evidence(
+                person_id=row.person_id,
+                topic=row.topic,
+                source=source,
+                count=row.count,
+                last_at=row.last_at,
+                examples=row.examples,
+                space_id=row.space_id,
+            )
+            for row in provider.refresh(ids)
+            if row.count > 0 and row.person_id in wanted
+        ]
+        Evidence.objects.bulk_create(rows)
+    return len(rows)
 
 
 def _refresh_stated_evidence(*, person) -> None:

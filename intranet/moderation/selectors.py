@@ -29,15 +29,12 @@ def moderated_space_ids(*, user) -> list[int]:
     right in that space's matrix, so only their memberships are checked (a handful, not every
     space of the organisation)."""
     from intranet.governance import permissions
-    from intranet.governance.constants import Action, OrgRole
+    from intranet.governance.constants import Action
     from intranet.governance.models import Membership, Space
 
     if not permissions.is_active(user) or permissions.is_guest(user):
         return []
-    if permissions.is_administrator(user) or user.org_role in (
-        OrgRole.MODERATOR,
-        OrgRole.COMMUNITY_MANAGER,
-    ):
+    if permissions.moderates_everywhere(user):
         return list(Space.objects.viewable_by(user).values_list("pk", flat=True))
     memberships = Membership.objects.filter(user_id=user.pk).select_related("space")
     return [

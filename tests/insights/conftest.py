@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone, translation
 
 from intranet.activity.models import Comment, Post, Reaction
+from profiles import services as profiles
 from tests.factories import (
     AdminFactory,
     DepartmentFactory,
@@ -93,15 +94,16 @@ def org(db):
         react(people["sales"][1], post)
         count += 1
     manager = UserFactory(department=sales, first_name="Mary")
+    admin = AdminFactory()
     for person in people["sales"]:
-        person.manager = manager
-        person.save(update_fields=["manager"])
+        # The organisation's reporting line (set by an administrator): it opens the insights.
+        profiles.set_manager(actor=admin, person=person, manager=manager)
     return {
         "departments": {"sales": sales, "it": it, "hr": hr, "directie": board},
         "people": people,
         "broker": broker,
         "manager": manager,
-        "admin": AdminFactory(),
+        "admin": admin,
         "space": space,
         "interactions": count,
     }

@@ -67,12 +67,10 @@ def me(client):
 
 
 def test_i_edit_my_own_profile_and_colleagues_see_it(client, me):
-    manager = UserFactory(email="baas@plein.example")
     response = client.post(
         reverse("profiles:edit", args=[me.pk]),
         profile_form(
             job_title="Manager IT",
-            manager_email="BAAS@plein.example",
             location="Utrecht",
             phone="+31 30 123 4567",
             languages="Nederlands, Engels",
@@ -83,7 +81,6 @@ def test_i_edit_my_own_profile_and_colleagues_see_it(client, me):
     )
     assert response.status_code == 302
     me.refresh_from_db()
-    assert me.manager == manager
     assert me.languages == ["Nederlands", "Engels"]
     assert sorted(me.skills.values_list("name", flat=True)) == ["BTW", "Python"]
     assert "<strong>Python</strong>" in me.bio_html
@@ -125,10 +122,7 @@ def test_bad_profile_input_is_refused_with_a_message_and_nothing_is_saved(client
     assert "Use digits, spaces and an optional leading +." in body
     me.refresh_from_db()
     assert me.job_title == "" and not me.skills.exists()
-    response = client.post(url, profile_form(manager_email="niemand@plein.example"), **EN)
-    assert "No active colleague has this email address." in response.content.decode()
-    response = client.post(url, profile_form(manager_email=me.email), **EN)
-    assert "Someone cannot report to themselves" in response.content.decode()
+    # (Bad managers: tests/profiles/test_reporting_lines.py; only administrators set them.)
     response = client.post(url, profile_form(first_name=""), **EN)
     assert response.status_code == 400 and "Fill in your name." in response.content.decode()
 
@@ -262,8 +256,7 @@ def test_unknown_and_inactive_people_answer_404(client, me):
 
 def test_the_person_page_shows_manager_reports_and_spaces(client, me):
     boss = UserFactory(first_name="Annelies", last_name="Vries")
-    me.manager = boss
-    me.save(update_fields=["manager"])
+    services.set_manager(actor=AdminFactory(), person=me, manager=boss)
     report = UserFactory(first_name="Stijn", last_name="Dekkers", manager=me)
     space = SpaceFactory(name="Klantreis verbeteren")
     MembershipFactory(space=space, user=me)

@@ -10,6 +10,10 @@ def errors_onto(form, error: ValidationError, *, rename: dict[str, str] | None =
     that field (optionally under another name), else at the top of the form."""
     if not hasattr(form, "cleaned_data"):
         form.full_clean()
+        # An empty post leaves a `Form(request.POST or None)` unbound: nothing was cleaned,
+        # and the refusal still goes on the form (not a crash).
+        if not hasattr(form, "cleaned_data"):
+            form.cleaned_data = {}
     by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
     for field, texts in by_field.items():
         field = (rename or {}).get(field, field)

@@ -55,3 +55,30 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
         if request.path_info.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class NulBytesMiddleware:
+    """PostgreSQL text cannot hold a NUL byte: input that carries one (in a query, a form or
+    JSON) and reaches the database is refused with 400, not a crash. Only then: the view has
+    already checked access (a forbidden address answered 404 before reading its input)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import DataError
+
+        if isinstance(exception, DataError) and "NUL" in str(exception):
+            if request.path_info.startswith("/api/"):
+                from django.http import JsonResponse
+                from django.utils.translation import gettext as _
+
+                # The 400 page's words: the input cannot be stored, whatever it was about.
+                return JsonResponse({"detail": _("That request was not understood")}, status=400)
+            from intranet.core.views import bad_request
+
+            return bad_request(request)
+        return None

@@ -232,3 +232,31 @@ def test_a_notification_from_a_space_one_left_is_no_longer_shown_counted_or_dige
         services.react(user=owner, target=post, kind="celebrate")
     assert selectors.unread_count(user=author) == 0
     assert link not in client.get(reverse("activity:notifications")).content.decode()
+
+
+def test_notifications_from_before_they_remembered_their_space_get_it(db):
+    """Rows made before activity 0009 had no space: the apps' data migrations give them the
+    space of what they link to (and drop those about something that is gone)."""
+    from django.apps import apps as global_apps
+
+    from intranet.activity.origins import backfill_notification_spaces
+
+    secret = SpaceFactory(name="Overname", visibility="secret", closed_reason="x")
+    author = UserFactory()
+    MembershipFactory(space=secret, user=author)
+    post = services.create_post(author=author, space=secret, body="Bod ZQXOLD")
+    reader = UserFactory()
+    old = Notification.objects.create(
+        recipient=reader, kind="reaction", group_key="old", url=f"/posts/{post.pk}/"
+    )
+    gone = Notification.objects.create(
+        recipient=reader, kind="reaction", group_key="gone", url="/posts/999999/"
+    )
+    changed = backfill_notification_spaces(
+        global_apps, url_regex=r"^/posts/(\d+)/", model="activity.Post", space_path="space_id"
+    )
+    assert changed == 1
+    old.refresh_from_db()
+    assert old.space == secret
+    assert not Notification.objects.filter(pk=gone.pk).exists()
+    assert not Notification.objects.readable_by(reader).filter(pk=old.pk).exists()

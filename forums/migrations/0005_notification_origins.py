@@ -1,0 +1,17 @@
+from django.db import migrations
+
+from intranet.activity.origins import backfill_notification_spaces
+
+
+def remember_where_notifications_came_from(apps, schema_editor):
+    backfill_notification_spaces(
+        apps, url_regex=r"^/forum/topics/(\d+)/", model="forums.Topic", space_path="space_id"
+    )
+
+
+class Migration(migrations.Migration):
+    dependencies = [("forums", "0004_moderation"), ("activity", "0009_notification_space")]
+
+    operations = [
+        migrations.RunPython(remember_where_notifications_came_from, migrations.RunPython.noop)
+    ]

@@ -221,67 +221,50 @@ def _check(user, board: Board | None, action: str) -> None:
         raise Http404
 
 
-def access_board(*, user, board_id, action: str = Action.VIEW) -> Board:
-    """The board, if `user` may do `action` on it; else 404, like a board that does not exist."""
-    board = (
-        Board.objects.select_related("space")
-        .annotate(viewer_role=_role_in(user, "space_id"))
-        .prefetch_related(_shared_with(user, "shared_with"))
-        .filter(pk=object_id(board_id))
+def _load(user, model, raw_id, *, board_path: str, related: tuple[str, ...], action: str):
+    """One row of a board (or the board: board_path ""), with the user's roles in the board's
+    spaces read in the same queries; 404 unless they may `action` on the board."""
+    prefix = f"{board_path}__" if board_path else ""
+    row = (
+        model.objects.select_related(f"{prefix}space", *related)
+        .annotate(viewer_role=_role_in(user, f"{prefix}space_id"))
+        .prefetch_related(_shared_with(user, f"{prefix}shared_with"))
+        .filter(pk=object_id(raw_id))
         .first()
     )
-    if board is not None:
-        _remember_roles(user, board, board.viewer_role)
+    board = row
+    for step in board_path.split("__") if board_path and row is not None else ():
+        board = getattr(board, step)
+    if row is not None:
+        _remember_roles(user, board, row.viewer_role)
     _check(user, board, action)
-    return board
+    return row, board
+
+
+def access_board(*, user, board_id, action: str = Action.VIEW) -> Board:
+    """The board, if `user` may do `action` on it; else 404, like a board that does not exist."""
+    return _load(user, Board, board_id, board_path="", related=(), action=action)[0]
 
 
 def access_card(*, user, card_id, action: str = Action.VIEW) -> Card:
-    card = (
-        Card.objects.select_related("board__space", "step__department", "owner")
-        .annotate(viewer_role=_role_in(user, "board__space_id"))
-        .prefetch_related(_shared_with(user, "board__shared_with"))
-        .filter(pk=object_id(card_id))
-        .first()
-    )
-    if card is not None:
-        _remember_roles(user, card.board, card.viewer_role)
-    _check(user, card and card.board, action)
-    return card
+    related = ("step__department", "owner")
+    return _load(user, Card, card_id, board_path="board", related=related, action=action)[0]
 
 
 def access_pain(*, user, pain_id, action: str = Action.VIEW) -> PainPoint:
-    pain = (
-        PainPoint.objects.select_related("board__space", "author", "step", "card")
-        .annotate(viewer_role=_role_in(user, "board__space_id"))
-        .prefetch_related(_shared_with(user, "board__shared_with"))
-        .filter(pk=object_id(pain_id))
-        .first()
-    )
-    if pain is not None:
-        _remember_roles(user, pain.board, pain.viewer_role)
-    _check(user, pain and pain.board, action)
-    return pain
+    related = ("author", "step", "card")
+    return _load(user, PainPoint, pain_id, board_path="board", related=related, action=action)[0]
 
 
 def access_signal(*, user, signal_id, action: str = Action.VIEW) -> Signal:
     """A signal of a board `user` may read; `action=RESPOND`: and they may answer it (its
     owner or an administrator)."""
-    signal = (
-        Signal.objects.select_related("group__board__space", "owner")
-        .annotate(viewer_role=_role_in(user, "group__board__space_id"))
-        .prefetch_related(_shared_with(user, "group__board__shared_with"))
-        .filter(pk=object_id(signal_id))
-        .first()
-    )
-    if signal is not None:
-        _remember_roles(user, signal.group.board, signal.viewer_role)
-    if action == RESPOND:
-        _check(user, signal and signal.group.board, Action.VIEW)
-        if not may_respond(user=user, signal=signal):
-            raise Http404
-    else:
-        _check(user, signal and signal.group.board, action)
+    signal, _board = _load(
+        user, Signal, signal_id, board_path="group__board", related=("owner",),
+        action=Action.VIEW if action == RESPOND else action,
+    )  # fmt: skip
+    if action == RESPOND and not may_respond(user=user, signal=signal):
+        raise Http404
     return signal
 
 

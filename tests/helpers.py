@@ -14,3 +14,44 @@ def signup(client, email: str, *, first_name: str = "Noor", last_name: str = "Pe
         "password2": password2,
     }
     return client.post(reverse("account_signup"), data, **extra)
+
+
+MODULE_MARKER = "ZQXMODULE"
+
+
+def module_switch_case():
+    """An open space, its owner and a colleague who follows the owner: for checking that
+    content of a module leaves every feed when the space switches that module off."""
+    from intranet.activity import services as activity
+    from tests.factories import MembershipFactory, SpaceFactory, UserFactory
+
+    space = SpaceFactory(name="Werkplaats")
+    owner, colleague = UserFactory(), UserFactory()
+    MembershipFactory(space=space, user=owner, role="owner")
+    MembershipFactory(space=space, user=colleague)
+    activity.follow(follower=colleague, followee=owner)
+    return space, owner, colleague
+
+
+def assert_module_switch_hides(client, *, space, owner, colleague, keep: list[str]) -> list[str]:
+    """The marked content shows on the home feed, the space's page and the owner's person
+    page while its module is on, and on none of them once only `keep` modules are on."""
+    from intranet.governance import services as governance
+
+    client.force_login(colleague)
+    pages = [
+        reverse("home"),
+        reverse("governance:space", args=[space.slug]),
+        reverse("profiles:person", args=[owner.pk]),
+    ]
+    for url in pages:
+        assert MODULE_MARKER in client.get(url).content.decode(), url  # the module on: shown
+    governance.update_space(
+        actor=owner, space=space, name=space.name, description="", visibility="open",
+        modules=keep,
+    )  # fmt: skip
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert MODULE_MARKER not in response.content.decode(), url
+    return pages

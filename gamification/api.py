@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from gamification import access, selectors, services
 from gamification.models import Period
-from intranet.core.api import call_service
+from intranet.core.api import call_service, request_object
 from intranet.governance.selectors import department_by_id, spaces_where
 
 
@@ -164,7 +164,7 @@ class LeaderboardView(APIView):
         department = space = None
         raw_department = request.query_params.get("department")
         if raw_department:
-            if not raw_department.isdigit():
+            if not raw_department.isdecimal():
                 raise ApiValidationError({"department": [_("A number.")]})
             department = department_by_id(raw_department)
             if department is None:
@@ -200,7 +200,7 @@ class StoriesView(APIView):
 
     @extend_schema(request=StorySerializer, responses={201: StorySerializer})
     def post(self, request):
-        incoming = StorySerializer(data=request.data)
+        incoming = StorySerializer(data=request_object(request))
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         space = access.story_space(user=request.user, slug=data["space"]["slug"])
@@ -240,7 +240,7 @@ class ReuseView(APIView):
     @extend_schema(request=ReuseInSerializer, responses={201: ReuseSerializer})
     def post(self, request, story_id: int):
         story = _story(request, story_id)
-        incoming = ReuseInSerializer(data=request.data)
+        incoming = ReuseInSerializer(data=request_object(request))
         incoming.is_valid(raise_exception=True)
         reuse = call_service(
             lambda: services.record_reuse(

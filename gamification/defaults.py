@@ -3,14 +3,24 @@ calls `ensure()` too, so a database emptied by a test run (or an administrator's
 them back. Existing rows are never changed: administrators own them once they exist."""
 
 # key: (points, daily cap). Asking is cheap (no reward for flooding); helping others pays most.
+# Every rule has a daily cap: nothing can be farmed without limit.
 RULES = {
     "question_asked": (2, 10),
-    "answer_accepted": (15, None),
+    "answer_accepted": (15, 60),
     "article_published": (10, 30),
     "suggestion_accepted": (5, 25),
     "pain_point_solved": (8, 40),
-    "story_published": (20, None),
+    "story_published": (20, 40),
     "story_reused": (10, 50),
+}
+
+# Rules paid by another person's decision: at most these points a week between the same two
+# people (both directions together). Three accepted answers a week between two colleagues.
+PAIR_CAPS = {
+    "answer_accepted": 45,
+    "suggestion_accepted": 15,
+    "pain_point_solved": 16,
+    "story_reused": 20,
 }
 
 # (name, name_nl, description, description_nl, deed, bronze, silver, gold, period_days)
@@ -48,10 +58,13 @@ def ensure(point_rule_model=None, badge_model=None) -> None:
         from gamification.models import Badge, PointRule
 
         point_rule_model, badge_model = PointRule, Badge
+    # The first data migration runs before the pair cap existed: only set it once it does.
+    has_pair_cap = any(f.name == "pair_cap" for f in point_rule_model._meta.get_fields())
     for key, (points, cap) in RULES.items():
-        point_rule_model.objects.get_or_create(
-            key=key, defaults={"points": points, "daily_cap": cap}
-        )
+        values = {"points": points, "daily_cap": cap}
+        if has_pair_cap:
+            values["pair_cap"] = PAIR_CAPS.get(key)
+        point_rule_model.objects.get_or_create(key=key, defaults=values)
     for name, name_nl, text, text_nl, deed, bronze, silver, gold, days in BADGES:
         badge_model.objects.get_or_create(
             name=name,

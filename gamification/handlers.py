@@ -140,7 +140,7 @@ def _story_credit(
     from gamification.models import Story
     from intranet.activity import services as activity
 
-    for user_id in user_ids:
+    for user_id in _readers(story_id=story_id, user_ids=user_ids):
         _earn(
             user_id=user_id,
             rule=rule,
@@ -164,9 +164,28 @@ def _story_credit(
         )
 
 
+def _readers(*, story_id: int, user_ids) -> list[int]:
+    """Those of `user_ids` who may read the story now (its space readable with stories on,
+    through the governance predicates, and the story not hidden): a story pays nobody for
+    something they cannot see, e.g. a colleague tagged in a secret space they are not in.
+    Each person is paid once per story anyway: their ledger key names story and person."""
+    from django.contrib.auth import get_user_model
+
+    from gamification.access import story_space_ids
+    from gamification.models import Story
+
+    story = Story.objects.filter(pk=story_id, hidden_at__isnull=True).values("space_id").first()
+    if story is None:
+        return []
+    people = get_user_model().objects.filter(pk__in={pk for pk in user_ids if pk is not None})
+    return sorted(
+        person.pk for person in people if story["space_id"] in story_space_ids(user=person)
+    )
+
+
 def on_story_published(event) -> None:
-    """Everyone in the story earns, the author too (publishing a story is work for others);
-    the people tagged hear about it."""
+    """Everyone in the story who may read it earns, the author too (publishing a story is
+    work for others), once each; the people tagged hear about it."""
     _story_credit(
         story_id=event.story_id,
         space_id=event.space_id,

@@ -47,8 +47,14 @@ class DeedKind(models.TextChoices):
 class PointRule(models.Model):
     key = models.CharField(max_length=40, choices=RuleKey.choices, unique=True)
     points = models.PositiveIntegerField(_("points"))
-    # At most this many points from this rule per person per day (None: no cap).
+    # At most this many points from this rule per person per day. Every rule has one (the
+    # defaults and the rules page require it); None survives in the column only for tools
+    # that measure the uncapped path (bench/recognition.py) and means no cap.
     daily_cap = models.PositiveIntegerField(_("daily cap"), null=True, blank=True)
+    # For rules paid by someone else's decision (an accept, a reuse): at most this many points
+    # a week between the same two people, both directions together, so two colleagues
+    # accepting each other's answers cannot farm points. None: the rule has no second person.
+    pair_cap = models.PositiveIntegerField(_("weekly cap per pair"), null=True, blank=True)
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -65,6 +71,11 @@ class LedgerEntry(models.Model):
     rule = models.ForeignKey(PointRule, on_delete=models.PROTECT, related_name="+")
     event_key = models.CharField(max_length=120)
     points = models.IntegerField()
+    # Whose decision paid it (who accepted the answer, reused the story): the pair cap counts
+    # entries between the same two people. None: nobody else decided (publishing, asking).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Where it was earned, for the space leaderboards (None: not in a space).
     space = models.ForeignKey(
         "governance.Space", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -10,11 +10,12 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Sum
+from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gamification import events
+from gamification.defaults import PAIR_CAPS
 from gamification.models import (
     Ambassador,
     Badge,
@@ -186,7 +187,9 @@ def _add_to_tallies(*, user_id: int, space_id: int | None, points: int, when) ->
         )
 
 
-def _insert_paid(*, user_id, rule_id, event_key, points, space_id, when) -> int | None:
+def _insert_paid(
+    *, user_id, rule_id, event_key, points, space_id, when, actor_id=None
+) -> int | None:
     """The ledger row and its tallies in one statement (one round trip: awarding sits on the
     path of the action that earns it). None when the event has paid already."""
     rows = _tally_rows(user_id=user_id, space_id=space_id, when=when)
@@ -194,8 +197,8 @@ def _insert_paid(*, user_id, rule_id, event_key, points, space_id, when) -> int 
     sql = f"""
         WITH entry AS (
             INSERT INTO gamification_ledgerentry
-                (user_id, rule_id, event_key, points, space_id, created_at)
-            VALUES (%s, %s, %s, %s, %s, %s)
+                (user_id, rule_id, event_key, points, space_id, actor_id, created_at)
+            VALUES (%s, %s, %s, %s, %s, %s, %s)
             ON CONFLICT (event_key, rule_id) DO NOTHING
             RETURNING id, points
         ), tallies AS (
@@ -209,11 +212,57 @@ def _insert_paid(*, user_id, rule_id, event_key, points, space_id, when) -> int 
     with connection.cursor() as cursor:
         cursor.execute(
             sql,
-            [user_id, rule_id, event_key, points, space_id, when]
+            [user_id, rule_id, event_key, points, space_id, actor_id, when]
             + [value for row in rows for value in row],
         )
         found = cursor.fetchone()
     return found[0] if found else None
+
+
+def in_private_circle(*, space_id: int, user_id: int) -> bool:
+    """Whether content in this space is seen only by `user_id`'s own private circle, and so
+    pays them nothing. Kept simple on purpose: the space is not "in the open" (open to every
+    colleague with View not narrowed, governance.permissions.in_the_open_filter) and nobody
+    but the person being paid is an active member of it: a secret or private space one made
+    for oneself. Administrators read every space by role and do not count as an audience. A
+    circle grown with one accomplice is held by the daily and pair caps instead."""
+    from intranet.governance.models import Membership, Space
+
+    others = Membership.objects.filter(space_id=OuterRef("pk"), user__is_active=True).exclude(
+        user_id=user_id
+    )
+    return (
+        Space.objects.filter(pk=space_id)
+        .exclude(permissions.in_the_open_filter())
+        .exclude(Exists(others))
+        .exists()
+    )
+
+
+def _day_start(when) -> datetime.datetime:
+    return timezone.localtime(when).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _under_caps(*, rule: PointRule, user_id: int, actor_id: int | None, when) -> int:
+    """The points this award may still pay under the rule's caps (0: none). The caps count
+    awards (not their reversals or restorations): taking content down and putting it up
+    again does not make room under a cap. Callers hold the people's row locks."""
+    points = rule.points
+    awards = LedgerEntry.objects.filter(rule=rule, reverses__isnull=True)
+    if rule.daily_cap is not None:
+        today = awards.filter(user_id=user_id, created_at__gte=_day_start(when))
+        paid = today.aggregate(n=Sum("points"))["n"] or 0
+        points = min(points, max(rule.daily_cap - paid, 0))
+    if points > 0 and rule.pair_cap is not None and actor_id is not None:
+        # The same two people, whichever of them decided, in the calendar week of the award.
+        week = period_starts(when)[Period.WEEK]
+        since = timezone.make_aware(datetime.datetime.combine(week, datetime.time.min))
+        between = awards.filter(created_at__gte=since).filter(
+            Q(user_id=user_id, actor_id=actor_id) | Q(user_id=actor_id, actor_id=user_id)
+        )
+        paid = between.aggregate(n=Sum("points"))["n"] or 0
+        points = min(points, max(rule.pair_cap - paid, 0))
+    return points
 
 
 def award(
@@ -225,30 +274,37 @@ def award(
     space_id: int | None = None,
 ) -> LedgerEntry | None:
     """Pay `user_id` the rule's points for the event, once. Nothing when points are switched
-    off, the rule is off, people act on their own content (actor is the receiver), or past the
-    rule's daily cap (then only what fits under the cap)."""
+    off, the rule is off, people act on their own content (actor is the receiver), the content
+    is in the receiver's own private circle (`in_private_circle`), or past the rule's daily
+    cap or its weekly cap between the receiver and the actor (then only what fits under the
+    caps). `actor_id` is whose decision pays (who accepted the answer), kept in the ledger."""
     if user_id is None or actor_id == user_id or not game_settings().points_on:
         return None
     rule = _rule(rule_key)
     if rule is None:
         return None
-    points = rule.points
+    if space_id is not None and in_private_circle(space_id=space_id, user_id=user_id):
+        return None
     when = timezone.now()
+    paired = rule.pair_cap is not None and actor_id is not None
+    capped = rule.daily_cap is not None or paired
     # Without a cap the one statement below is atomic on its own: no transaction round trips.
-    with transaction.atomic() if rule.daily_cap is not None else contextlib.nullcontext():
-        if rule.daily_cap is not None:
-            # Lock the person's row: two awards at once must not both fit under the cap.
+    with transaction.atomic() if capped else contextlib.nullcontext():
+        points = rule.points
+        if capped:
+            # Lock the people's rows (in id order, no deadlock): two awards at once, to the
+            # same person or between the same two, must not both fit under a cap.
             from django.contrib.auth import get_user_model
 
-            get_user_model().objects.select_for_update().filter(pk=user_id).values("pk").first()
-            start = timezone.localtime(when).replace(hour=0, minute=0, second=0, microsecond=0)
-            today = (
-                LedgerEntry.objects.filter(
-                    user_id=user_id, rule=rule, created_at__gte=start
-                ).aggregate(n=Sum("points"))["n"]
-                or 0
+            locked = sorted({user_id, actor_id} if paired else {user_id})
+            list(
+                get_user_model()
+                .objects.select_for_update()
+                .filter(pk__in=locked)
+                .order_by("pk")
+                .values_list("pk", flat=True)
             )
-            points = min(points, max(rule.daily_cap - today, 0))
+            points = _under_caps(rule=rule, user_id=user_id, actor_id=actor_id, when=when)
         if points <= 0:
             return None
         entry_id = _insert_paid(
@@ -258,6 +314,7 @@ def award(
             points=points,
             space_id=space_id,
             when=when,
+            actor_id=actor_id,
         )
         if entry_id is None:
             return None  # this event paid already (a retry or a replay)
@@ -269,6 +326,7 @@ def award(
         event_key=event_key,
         points=points,
         space_id=space_id,
+        actor_id=actor_id,
         created_at=when,
     )
 
@@ -295,6 +353,7 @@ def _flip(*, rule_key: str, event_key: str, paid: bool) -> LedgerEntry | None:
             event_key=f"undo{depth + 1}:{event_key}",
             points=-entry.points,
             space_id=entry.space_id,
+            actor_id=entry.actor_id,
             reverses=entry,
         )
         _add_to_tallies(
@@ -327,8 +386,13 @@ def _whole_number(raw, *, low: int, high: int | None = None, empty_ok: bool = Fa
     return number
 
 
+# Rules paid by another person's decision: the rules page asks for their weekly cap per pair.
+PAIRED_RULES = frozenset(PAIR_CAPS)
+
+
 def save_rules(*, actor, rows: dict[int, dict]) -> list[PointRule]:
-    """Administrators set each rule's points, daily cap and whether it pays at all. All rows
+    """Administrators set each rule's points, daily cap (required: every rule has one), weekly
+    cap per pair (for rules paid by another's decision) and whether it pays at all. All rows
     are checked first: one bad value saves nothing. Each change is in the audit log."""
     if not permissions.is_administrator(actor):
         raise PermissionDenied
@@ -341,26 +405,35 @@ def save_rules(*, actor, rows: dict[int, dict]) -> list[PointRule]:
             raise ValidationError(_("Unknown rule."))
         try:
             points = _whole_number(row.get("points"), low=0, high=1000)
-            cap = _whole_number(row.get("daily_cap"), low=1, high=10000, empty_ok=True)
+            # Every rule has a daily cap; rules paid by another's decision a pair cap too.
+            cap = _whole_number(row.get("daily_cap"), low=1, high=10000)
+            pair_cap = None
+            if rule.key in PAIRED_RULES:
+                pair_cap = _whole_number(row.get("pair_cap"), low=1, high=10000)
         except ValueError:
             errors.append(
-                _("%(rule)s: points from 0 to 1,000, a daily cap from 1 to 10,000 or empty.")
+                _(
+                    "%(rule)s: points from 0 to 1,000; a daily cap (and a weekly cap per "
+                    "pair, where asked) from 1 to 10,000."
+                )
                 % {"rule": rule}
             )
             continue
-        cleaned[rule_id] = (points, cap, bool(row.get("active")))
+        cleaned[rule_id] = (points, cap, pair_cap, bool(row.get("active")))
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         rules = {rule.pk: rule for rule in PointRule.objects.select_for_update()}
-        for rule_id, (points, cap, active) in cleaned.items():
+        for rule_id, (points, cap, pair_cap, active) in cleaned.items():
             rule = rules[rule_id]
-            before = {"points": rule.points, "daily_cap": rule.daily_cap, "active": rule.active}
-            after = {"points": points, "daily_cap": cap, "active": active}
+            fields = ("points", "daily_cap", "pair_cap", "active")
+            before = {field: getattr(rule, field) for field in fields}
+            after = {"points": points, "daily_cap": cap, "pair_cap": pair_cap, "active": active}
             if before == after:
                 continue
-            rule.points, rule.daily_cap, rule.active = points, cap, active
-            rule.save(update_fields=["points", "daily_cap", "active"])
+            for field, value in after.items():
+                setattr(rule, field, value)
+            rule.save(update_fields=list(fields))
             _changed(_rules)
             audit.record(actor=actor, action="points.rule", target=rule, before=before, after=after)
     return list(rules.values())
@@ -604,7 +677,7 @@ def save_badge(*, actor, badge: Badge | None, data: dict) -> Badge:
     space = None
     space_id = str(data.get("space") or "").strip()
     if space_id:
-        space = Space.objects.filter(pk=int(space_id) if space_id.isdigit() else 0).first()
+        space = Space.objects.filter(pk=int(space_id) if space_id.isdecimal() else 0).first()
         if space is None:
             errors["space"] = _("This space does not exist.")
     if errors:
@@ -680,8 +753,8 @@ def _tagged(*, people_ids, team_ids) -> tuple[list, list]:
 
     from intranet.governance.models import Department
 
-    people_ids = {int(pk) for pk in people_ids if str(pk).isdigit()}
-    team_ids = {int(pk) for pk in team_ids if str(pk).isdigit()}
+    people_ids = {int(pk) for pk in people_ids if str(pk).isdecimal()}
+    team_ids = {int(pk) for pk in team_ids if str(pk).isdecimal()}
     if len(people_ids) > MAX_PEOPLE_TAGGED:
         raise ValidationError({"people": _("Tag at most 30 people.")})
     people = list(get_user_model().objects.filter(pk__in=people_ids, is_active=True))

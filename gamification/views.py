@@ -27,7 +27,7 @@ from intranet.governance.selectors import (
 
 
 def _int(raw) -> int | None:
-    return int(raw) if str(raw or "").isdigit() else None
+    return int(raw) if str(raw or "").isdecimal() else None
 
 
 def _admin(request) -> None:
@@ -117,15 +117,19 @@ def privacy(request):
 
 @require_http_methods(["GET", "POST"])
 def rules(request):
-    """What earns points, how many and how often a day: administrators only."""
+    """What earns points, how many, how often a day and (for accepts and the like) how much a
+    week between the same two people: administrators only."""
     _admin(request)
     found = list(PointRule.objects.all())
+    for rule in found:
+        rule.paired = rule.key in services.PAIRED_RULES  # asks for a weekly cap per pair
     error = None
     if request.method == "POST":
         rows = {
             rule.pk: {
                 "points": request.POST.get(f"rule-{rule.pk}-points", ""),
                 "daily_cap": request.POST.get(f"rule-{rule.pk}-cap", ""),
+                "pair_cap": request.POST.get(f"rule-{rule.pk}-pair", ""),
                 "active": request.POST.get(f"rule-{rule.pk}-active") == "1",
             }
             for rule in found
@@ -137,9 +141,10 @@ def rules(request):
         # Show what was typed (nothing was saved), so the one bad value can be corrected.
         for rule in found:
             row = rows[rule.pk]
-            rule.points, rule.daily_cap, rule.active = (
+            rule.points, rule.daily_cap, rule.pair_cap, rule.active = (
                 row["points"],
                 row["daily_cap"],
+                row["pair_cap"],
                 row["active"],
             )
     return render(

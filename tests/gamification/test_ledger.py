@@ -151,7 +151,8 @@ def test_administrators_edit_the_rules_and_bad_values_save_nothing(client):
     for rule in rules.values():
         base |= {
             f"rule-{rule.pk}-points": rule.points,
-            f"rule-{rule.pk}-cap": rule.daily_cap or "",
+            f"rule-{rule.pk}-cap": rule.daily_cap,
+            f"rule-{rule.pk}-pair": rule.pair_cap or "",
             f"rule-{rule.pk}-active": "1",
         }
     accepted, asked = rules["answer_accepted"], rules["question_asked"]
@@ -163,17 +164,24 @@ def test_administrators_edit_the_rules_and_bad_values_save_nothing(client):
     assert bad.status_code == 400 and "points from 0 to 1,000" in bad.content.decode()
     assert 'value="-3"' in bad.content.decode()  # what was typed stays, to correct it
     assert PointRule.objects.get(pk=accepted.pk).points == 15  # nothing saved
+    # Every rule keeps a daily cap (and an accept its cap per pair): empty is refused too.
+    for field in (f"rule-{asked.pk}-cap", f"rule-{accepted.pk}-pair"):
+        refused = client.post(url, {**base, f"rule-{accepted.pk}-points": "20", field: ""})
+        assert refused.status_code == 400
+        assert PointRule.objects.get(pk=accepted.pk).points == 15
     client.post(
         url,
         {
             **base,
             f"rule-{accepted.pk}-points": "20",
-            f"rule-{asked.pk}-cap": "",
+            f"rule-{accepted.pk}-pair": "30",
+            f"rule-{asked.pk}-cap": "4",
             f"rule-{asked.pk}-active": "",
         },
     )
     accepted.refresh_from_db()
     asked.refresh_from_db()
-    assert accepted.points == 20 and not asked.active and asked.daily_cap is None
+    assert accepted.points == 20 and accepted.pair_cap == 30
+    assert not asked.active and asked.daily_cap == 4 and asked.pair_cap is None
     entry = AuditEntry.objects.filter(action="points.rule").order_by("pk").first()
     assert entry.before["points"] == 15 and entry.after["points"] == 20

@@ -10,10 +10,11 @@ COPY profiles ./profiles
 RUN pip install .
 COPY . .
 # Static files and compiled catalogues are part of the image; collectstatic needs no services.
-RUN SECRET_KEY=build DATABASE_URL=postgresql://build@localhost/build REDIS_URL=redis://localhost \
-    python manage.py compile_catalogues \
- && SECRET_KEY=build DATABASE_URL=postgresql://build@localhost/build REDIS_URL=redis://localhost \
-    python manage.py collectstatic --noinput --verbosity 0 \
+# Production settings refuse a weak SECRET_KEY even here: a throwaway one, gone with this layer.
+RUN export SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+    DATABASE_URL=postgresql://build@localhost/build REDIS_URL=redis://localhost \
+ && python manage.py compile_catalogues \
+ && python manage.py collectstatic --noinput --verbosity 0 \
  && mkdir -p /data/media && chown -R plein /data
 USER plein
 EXPOSE 8000 8001

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from forums import selectors, services
 from forums.access import access_answer, access_topic, forum_space
-from intranet.core.api import call_service
+from intranet.core.api import call_service, request_object
 from intranet.governance import permissions
 from intranet.governance.constants import Action, Module
 from intranet.governance.selectors import access_module
@@ -85,9 +85,7 @@ class SpaceTopicsView(APIView):
     @extend_schema(request=serializers.DictField(), responses={201: TopicSerializer})
     def post(self, request, slug: str):
         space = _forum(request, slug).space
-        if not isinstance(request.data, dict):
-            raise ApiValidationError({"detail": [_("Send an object.")]})
-        data = request.data
+        data = request_object(request)
         topic = call_service(
             lambda: services.ask(
                 author=request.user,
@@ -123,7 +121,7 @@ class AnswersView(APIView):
     @extend_schema(request=serializers.DictField(), responses={201: AnswerSerializer})
     def post(self, request, topic_id: int):
         topic = _topic(request, topic_id)
-        body = str(request.data.get("body", "")) if isinstance(request.data, dict) else ""
+        body = str(request_object(request).get("body", ""))
         answer = call_service(lambda: services.answer(author=request.user, topic=topic, body=body))
         return Response(AnswerSerializer(answer).data, status=status.HTTP_201_CREATED)
 
@@ -133,7 +131,7 @@ class VoteView(APIView):
     def post(self, request, answer_id: int):
         # Access first: a forbidden or missing answer is 404 whatever the value.
         access_answer(user=request.user, answer_id=answer_id)
-        raw = request.data.get("value") if isinstance(request.data, dict) else None
+        raw = request_object(request).get("value")
         value = raw if isinstance(raw, int) and not isinstance(raw, bool) else 99
         answer = call_service(
             lambda: services.vote(user=request.user, answer_id=answer_id, value=value)
@@ -147,7 +145,7 @@ class AnswerView(APIView):
     def patch(self, request, answer_id: int):
         """Edit an answer (its author or a moderator); the previous text is kept."""
         access_answer(user=request.user, answer_id=answer_id)
-        body = str(request.data.get("body", "")) if isinstance(request.data, dict) else ""
+        body = str(request_object(request).get("body", ""))
         answer = call_service(
             lambda: services.edit_answer(actor=request.user, answer_id=answer_id, body=body)
         )
@@ -158,7 +156,7 @@ class AcceptView(APIView):
     @extend_schema(request=serializers.DictField(), responses={204: None})
     def post(self, request, topic_id: int):
         topic = _topic(request, topic_id)
-        raw = request.data.get("answer") if isinstance(request.data, dict) else None
+        raw = request_object(request).get("answer")
         answer_id = raw if isinstance(raw, int) and not isinstance(raw, bool) else None
         if raw is not None and answer_id is None:
             raise ApiValidationError({"answer": [_("An answer id, or null.")]})

@@ -34,7 +34,15 @@ def topics_changing(*, space_id: int) -> None:
 # changes what the block shows (answers, votes, accepting, edits, comments, moderation).
 
 ANSWERS_TTL = 60
-CSRF_PLACEHOLDER = "__plein_csrf__"
+
+
+def csrf_placeholder() -> str:
+    """A fresh stand-in for the reader's CSRF token, one per rendering of the shared block and
+    kept with it: content in the block cannot know it, so no post can have a reader's token
+    written into its text or links (personalise also replaces it in the token field only)."""
+    import secrets
+
+    return f"plein-csrf-{secrets.token_hex(16)}"
 
 
 def topic_changing(*, topic_id: int) -> None:
@@ -46,13 +54,19 @@ def answers_key(*, topic_id: int, parts: tuple) -> str:
     return _topics.key(topic_id, *parts)
 
 
-def personalise(html: str, *, csrf_token: str, user_id: int, votes: dict[int, str]) -> str:
-    """The shared block for one reader: their CSRF token, their vote buttons (`votes`:
-    answer id -> the vote buttons rendered for them), no report links on their own posts, and
-    edit and delete links on their own posts only."""
+def personalise(
+    html: str, *, placeholder: str, csrf_token: str, user_id: int, votes: dict[int, str]
+) -> str:
+    """The shared block for one reader: their CSRF token (where the block's `placeholder`
+    fills a form's token field, nowhere else), their vote buttons (`votes`: answer id -> the
+    vote buttons rendered for them), no report links on their own posts, and edit and delete
+    links on their own posts only."""
     import re
 
-    html = html.replace(CSRF_PLACEHOLDER, csrf_token)
+    html = html.replace(
+        f'name="csrfmiddlewaretoken" value="{placeholder}"',
+        f'name="csrfmiddlewaretoken" value="{csrf_token}"',
+    )
     html = re.sub(rf"<!--own:{user_id}-->.*?<!--/own-->", "", html, flags=re.S)
     html = re.sub(rf"<!--mine:(?!{user_id}-->)\d+-->.*?<!--/mine-->", "", html, flags=re.S)
     for answer_id, buttons in votes.items():

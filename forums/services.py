@@ -49,7 +49,12 @@ def _clean_body(body: str, *, required: bool, field: str = "body") -> str:
 
 
 def clean_tags(raw) -> list[str]:
-    names = raw.split(",") if isinstance(raw, str) else list(raw or [])
+    if isinstance(raw, str):
+        names = raw.split(",")
+    elif isinstance(raw, (list, tuple)) or raw is None:
+        names = list(raw or [])
+    else:  # a number, true/false or an object from JSON
+        raise ValidationError({"tags": _("Give a list, or names separated by commas.")})
     cleaned: dict[str, str] = {}
     for name in names:
         name = "".join(str(name).split()).lower()

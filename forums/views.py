@@ -186,8 +186,10 @@ def _answers_block(request, context: dict) -> dict:
     block = django_cache.get(key) if shared else None
     if block is None:
         page = selectors.question_page(topic=topic, user=request.user, moderator=moderator)
-        inner = {**context, **page, "csrf_token": cache.CSRF_PLACEHOLDER, "me": 0}
+        placeholder = cache.csrf_placeholder()
+        inner = {**context, **page, "csrf_token": placeholder, "me": 0}
         block = {
+            "placeholder": placeholder,
             "count": len(page["answers"]),
             "answers": render_to_string("forums/_answers.html", inner, request=request),
             "topic_comments": render_to_string(
@@ -199,6 +201,8 @@ def _answers_block(request, context: dict) -> dict:
         if shared:
             django_cache.set(key, block, timeout=cache.ANSWERS_TTL)
     token = get_token(request)
+    # (A block cached before the placeholder was kept with it used the fixed one.)
+    placeholder = block.get("placeholder") or "__plein_csrf__"
     votes = {
         answer.pk: render_to_string("forums/_votes.html", {"answer": answer, "csrf_token": token})
         for answer in mine["voted"]
@@ -207,12 +211,20 @@ def _answers_block(request, context: dict) -> dict:
         "answer_count": block["count"],
         "answers_html": mark_safe(  # noqa: S308 - rendered by our templates, escaped there
             cache.personalise(
-                block["answers"], csrf_token=token, user_id=request.user.pk, votes=votes
+                block["answers"],
+                placeholder=placeholder,
+                csrf_token=token,
+                user_id=request.user.pk,
+                votes=votes,
             )
         ),
         "topic_comments_html": mark_safe(  # noqa: S308 - as above
             cache.personalise(
-                block["topic_comments"], csrf_token=token, user_id=request.user.pk, votes={}
+                block["topic_comments"],
+                placeholder=placeholder,
+                csrf_token=token,
+                user_id=request.user.pk,
+                votes={},
             )
         ),
     }
@@ -259,7 +271,7 @@ def accept(request, topic_id: int):
     raw = request.POST.get("answer", "")
     try:
         services.accept(
-            actor=request.user, topic=topic, answer_id=int(raw) if raw.isdigit() else None
+            actor=request.user, topic=topic, answer_id=int(raw) if raw.isdecimal() else None
         )
         messages.success(request, _("Answer accepted."))
         if request.htmx:
@@ -391,7 +403,7 @@ def request_answer(request, topic_id: int):
     from django.contrib.auth import get_user_model
 
     raw = request.POST.get("person", "")
-    person = get_user_model().objects.filter(pk=int(raw) if raw.isdigit() else 0).first()
+    person = get_user_model().objects.filter(pk=int(raw) if raw.isdecimal() else 0).first()
     try:
         if person is None:
             raise ValidationError({"person": _("Choose a colleague.")})
@@ -437,14 +449,14 @@ def comment(request, topic_id: int):
         made = services.comment(
             author=request.user,
             topic=topic,
-            answer_id=int(raw) if raw.isdigit() else None,
+            answer_id=int(raw) if raw.isdecimal() else None,
             body=request.POST.get("body", ""),
         )
     except PermissionDenied as error:
         raise Http404 from error
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect(topic.get_absolute_url() + (f"#answer-{raw}" if raw.isdigit() else ""))
+        return redirect(topic.get_absolute_url() + (f"#answer-{raw}" if raw.isdecimal() else ""))
     return redirect(f"{topic.get_absolute_url()}#comment-{made.pk}")
 
 

@@ -169,19 +169,25 @@ class PersonSerializer(serializers.Serializer):
     newcomer = serializers.BooleanField()
 
 
+class PeopleLookSerializer(serializers.Serializer):
+    measure = serializers.ChoiceField(choices=list(selectors.MEASURES), default="leaders")
+    window = serializers.ChoiceField(choices=list(WINDOWS), default=90)
+
+
 class PeopleView(APIView):
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("measure", str, enum=list(selectors.MEASURES)),
-            OpenApiParameter("window", int, enum=list(WINDOWS)),
-        ],
-        responses=PersonSerializer(many=True),
-    )
-    def get(self, request):
+    """A look at named people is audited, so it is a POST (with the CSRF token for a
+    browser session): an image or a link elsewhere cannot make someone look."""
+
+    @extend_schema(request=PeopleLookSerializer, responses=PersonSerializer(many=True))
+    def post(self, request):
         if not access.may_view_people(request.user):
             raise NotFound
-        window = _window(request)
-        measure = request.query_params.get("measure", "leaders")
+        if not isinstance(request.data, dict):
+            raise ApiValidationError({"detail": [_("Send a JSON object.")]})
+        look = PeopleLookSerializer(data=request.data)
+        look.is_valid(raise_exception=True)
+        window = look.validated_data["window"]
+        measure = look.validated_data["measure"]
         rows = call_service(
             lambda: services.open_person_view(
                 actor=request.user, window=window, measure=measure, limit=API_ROWS

@@ -27,8 +27,8 @@ PAGE_ROWS = 25
 EXPORT_ROWS = 100_000
 
 
-def _window(request) -> int:
-    raw = request.GET.get("window", "90")
+def _window(request, data=None) -> int:
+    raw = (request.GET if data is None else data).get("window", "90")
     return int(raw) if raw in {str(w) for w in WINDOWS} else 90
 
 
@@ -238,16 +238,35 @@ def follow_up(request):
     )
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def people(request):
-    """Named people: only with the organisation's setting and a grant; each look audited."""
+    """Named people: only with the organisation's setting and a grant. Opening the page shows
+    the choice of measure and period; the look itself (the rows or the CSV) is a POST with
+    the CSRF token, and each look is audited: an image or a link elsewhere cannot make an
+    analyst appear to have looked at anyone."""
     if not access.may_view_people(request.user):
         raise Http404
-    window = _window(request)
-    measure = request.GET.get("measure", "leaders")
+    data = request.POST if request.method == "POST" else request.GET
+    window = _window(request, data)
+    measure = data.get("measure", "leaders")
     if measure not in selectors.MEASURES:
         measure = "leaders"
-    if request.GET.get("export") == "csv":
+    context = {
+        "section": "people",
+        "window": window,
+        "windows": WINDOWS,
+        "measure": measure,
+        "measures": [
+            ("leaders", _("Informal leaders")),
+            ("brokers", _("Brokers")),
+            ("spreaders", _("Fast spreaders")),
+            ("newcomers", _("Newcomers to welcome")),
+        ],
+        "settings": selectors.insight_settings(),
+    }
+    if request.method != "POST":
+        return _page(request, "insights/people.html", {**context, "rows_html": None})
+    if data.get("export") == "csv":
         rows, _error = run(
             lambda: services.open_person_view(
                 actor=request.user, window=window, measure=measure, export=True,
@@ -278,20 +297,7 @@ def people(request):
     return _page(
         request,
         "insights/people.html",
-        {
-            "section": "people",
-            "window": window,
-            "windows": WINDOWS,
-            "measure": measure,
-            "measures": [
-                ("leaders", _("Informal leaders")),
-                ("brokers", _("Brokers")),
-                ("spreaders", _("Fast spreaders")),
-                ("newcomers", _("Newcomers to welcome")),
-            ],
-            "rows_html": mark_safe(html),  # noqa: S308 - rendered by our template above
-            "settings": selectors.insight_settings(),
-        },
+        {**context, "rows_html": mark_safe(html)},  # noqa: S308 - rendered by our template
     )
 
 
@@ -382,7 +388,7 @@ def grant(request):
     raw = request.POST.get("user", "")
     person = (
         get_user_model().objects.filter(pk=int(raw), is_active=True).first()
-        if raw.isdigit()
+        if raw.isdecimal()
         else None
     )
     if person is None:

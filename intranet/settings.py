@@ -43,6 +43,17 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 
 def _secret_key() -> str:
     key = os.environ.get("SECRET_KEY", "").strip()
+    if (
+        key
+        and PRODUCTION
+        and (len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure-"))
+    ):
+        # Sessions, password reset links and signed unsubscribe links all rest on this key.
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is too weak ({len(key)} characters, {len(set(key))} different). In "
+            "production Plein needs at least 50 random characters, for example the output of: "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
     if key:
         return key
     if PRODUCTION:
@@ -66,6 +77,31 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 if TESTING:
     ALLOWED_HOSTS += ["testserver"]
+
+
+def local_host(host: str) -> bool:
+    """A host name only this machine reaches: localhost, *.localhost, a loopback address."""
+    import ipaddress
+
+    name = host.strip().lower().rstrip(".")
+    if name in {"localhost", "testserver"} or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name.removeprefix("[").removesuffix("]")).is_loopback
+    except ValueError:
+        return False
+
+
+_public_hosts = [host for host in ALLOWED_HOSTS if not local_host(host)]
+if _public_hosts and (DEBUG or not PRODUCTION):
+    # Debug pages show settings and code; development and test defaults (a key in var/, mail
+    # to the outbox, no HTTPS) are not meant for a network either.
+    raise ImproperlyConfigured(
+        f"ALLOWED_HOSTS names {', '.join(_public_hosts)}, reachable from other machines, while "
+        + ("DJANGO_DEBUG is on" if DEBUG else f"PLEIN_ENV is '{PLEIN_ENV}'")
+        + ". Serve other machines only with PLEIN_ENV=production and DJANGO_DEBUG off; for "
+        "development keep ALLOWED_HOSTS to localhost, 127.0.0.1 and [::1]."
+    )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # New accounts (joined less than this many days ago) may post this many times an hour:
 # a fresh account cannot flood the intranet (intranet.moderation.ratelimit).
@@ -74,6 +110,13 @@ PLEIN_NEW_ACCOUNT_POSTS_PER_HOUR = int(os.environ.get("PLEIN_NEW_ACCOUNT_POSTS_P
 
 # Largest attachment to an article, in megabytes.
 PLEIN_ATTACHMENT_MAX_MB = int(os.environ.get("PLEIN_ATTACHMENT_MAX_MB", "20"))
+# Largest request body with uploads (a story's six 5 MB pictures, an attachment), in megabytes;
+# forms and JSON stop at DATA_UPLOAD_MAX_MEMORY_SIZE. Larger bodies answer 413 before they are
+# read (intranet.core.middleware.RequestInputMiddleware); Caddy refuses them first (Caddyfile).
+PLEIN_REQUEST_MAX_MB = max(
+    int(os.environ.get("PLEIN_REQUEST_MAX_MB", "32")), PLEIN_ATTACHMENT_MAX_MB + 1
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, 2.5 MB: stated, as it is a limit
 # Articles are due for review this many days after publishing or "still correct".
 PLEIN_KNOWLEDGE_REVIEW_DAYS = int(os.environ.get("PLEIN_KNOWLEDGE_REVIEW_DAYS", "180"))
 
@@ -125,9 +168,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "intranet.core.middleware.UserLanguageMiddleware",
     "intranet.core.middleware.LoginRequiredMiddleware",
-    "intranet.core.middleware.NulBytesMiddleware",
+    "intranet.core.middleware.RequestInputMiddleware",
     "intranet.governance.middleware.PilotMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Administrators (and, if the organisation says so, everyone) need MFA before pages open.
+    "intranet.governance.middleware.MfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -405,15 +450,23 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 # Where the browser opens the live-update WebSocket; empty means /ws/ on the page's own host.
 WEBSOCKET_URL = os.environ.get("WEBSOCKET_URL", "")
+# The client's address behind the reverse proxy (intranet.core.client_ip, the only reader):
+# how many proxies of ours append to X-Forwarded-For (docker-compose: 1, Caddy), or a header
+# the proxy sets to the client's address. allauth's per-address login limits use the same.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0") or 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER", "").strip() or None
 
 # --- API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # LimitOffsetPagination with a bounded limit and offset (no database error from ?limit=1e20)
+    "DEFAULT_PAGINATION_CLASS": "intranet.core.api.Pagination",
     "PAGE_SIZE": 50,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Throttles count per client address the same way (intranet.core.client_ip).
+    "NUM_PROXIES": ALLAUTH_TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Plein API",

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -6,6 +7,9 @@ from intranet.core import views as core_views
 
 admin.site.site_header = "Plein"
 admin.site.site_title = "Plein"
+# Administrators sign in through allauth only (its rate limits and the two-step verification
+# apply): the admin's own login page sends them there, with `next` back to the admin.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", core_views.home, name="home"),

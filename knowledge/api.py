@@ -12,7 +12,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from intranet.core.api import call_service
+from intranet.core.api import call_service, request_object
 from intranet.governance.constants import Module
 from intranet.search import fulltext
 from knowledge import access as knowledge_access
@@ -60,12 +60,6 @@ def _space(request, slug: str):
     return knowledge_access.access_knowledge(user=request.user, slug=slug)
 
 
-def _data(request) -> dict:
-    if not isinstance(request.data, dict):
-        raise ApiValidationError({"detail": [_("Send an object.")]})
-    return request.data
-
-
 def _article(request, article_id: int):
     # Http404 answers as DRF's NotFound.
     return knowledge_access.access_article(user=request.user, article_id=article_id)
@@ -87,7 +81,7 @@ class SpaceArticlesView(APIView):
     @extend_schema(request=serializers.DictField(), responses={201: ArticleDetailSerializer})
     def post(self, request, slug: str):
         space = _space(request, slug).space
-        data = _data(request)
+        data = request_object(request)
         article = call_service(
             lambda: services.publish(
                 author=request.user,
@@ -112,7 +106,7 @@ class ArticleView(APIView):
         """Save a revision. `base` is the revision the text was edited from: when someone
         saved after it, 409 with what they saved and the difference."""
         article, _access = _article(request, article_id)
-        data = _data(request)
+        data = request_object(request)
         base = _number(data.get("base"), "base")
         try:
             saved = call_service(
@@ -158,7 +152,7 @@ class DiffView(APIView):
     def get(self, request, article_id: int):
         article, _access = _article(request, article_id)
         raw = {k: request.query_params.get(k, "") for k in ("old", "new")}
-        if not all(v.isdigit() for v in raw.values()):
+        if not all(v.isdecimal() for v in raw.values()):
             raise ApiValidationError({"detail": [_("Give two revision numbers: old and new.")]})
         pair = selectors.revision_pair(article=article, old=int(raw["old"]), new=int(raw["new"]))
         if pair is None:
@@ -180,7 +174,7 @@ class SuggestionsView(APIView):
     @extend_schema(request=serializers.DictField(), responses={201: SuggestionSerializer})
     def post(self, request, article_id: int):
         article, _access = _article(request, article_id)
-        data = _data(request)
+        data = request_object(request)
         made = call_service(
             lambda: services.suggest(
                 proposer=request.user,
@@ -199,7 +193,7 @@ class DecideView(APIView):
     def post(self, request, suggestion_id: int):
         # Access first: a bad decision on a suggestion one may not see answers 404 too.
         knowledge_access.access_suggestion(user=request.user, suggestion_id=suggestion_id)
-        data = _data(request)
+        data = request_object(request)
         if data.get("decision") not in ("accept", "decline"):
             raise ApiValidationError({"decision": [_("Use accept or decline.")]})
         edited = "body" in data

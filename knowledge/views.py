@@ -34,7 +34,7 @@ def _may_edit(request, article, access) -> bool:
 
 
 def _int(raw) -> int | None:
-    return int(raw) if str(raw or "").isdigit() else None
+    return int(raw) if str(raw or "").isdecimal() else None
 
 
 @require_GET

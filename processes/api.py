@@ -13,7 +13,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from intranet.core.api import call_service
+from intranet.core.api import call_service, request_object
 from intranet.governance.constants import Action
 from processes import access, selectors, services
 from processes.models import Board, ExceptionReport
@@ -105,12 +105,6 @@ def _found(load):
         raise NotFound from missing
 
 
-def _data(request) -> dict:
-    if not isinstance(request.data, dict):
-        raise ApiValidationError({"detail": [_("Send an object.")]})
-    return request.data
-
-
 def _id(value, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ApiValidationError({field: [_("A number.")]})
@@ -145,7 +139,7 @@ class BoardCardsView(APIView):
     @extend_schema(request=serializers.DictField(), responses={201: CardSerializer})
     def post(self, request, board_id: int):
         board = _board(request, board_id, Action.MOVE_CARD)
-        data = _data(request)
+        data = request_object(request)
         step = None
         if data.get("step") is not None:
             step = board.steps.filter(pk=_id(data.get("step"), "step")).first()
@@ -172,7 +166,7 @@ class MoveView(APIView):
         card = _found(
             lambda: access.access_card(user=request.user, card_id=card_id, action=Action.MOVE_CARD)
         )
-        data = _data(request)
+        data = request_object(request)
         to_step, from_step = (
             _id(data.get("to_step"), "to_step"),
             _id(data.get("from_step"), "from_step"),
@@ -207,7 +201,7 @@ class PainsView(APIView):
     @extend_schema(request=serializers.DictField(), responses={201: PainSerializer})
     def post(self, request, board_id: int):
         board = _board(request, board_id, access.REPORT)
-        data = _data(request)
+        data = request_object(request)
         step = card = None
         if data.get("step") is not None:
             step = board.steps.filter(pk=_id(data["step"], "step")).first()
@@ -244,7 +238,7 @@ class ExceptionsView(APIView):
     @extend_schema(request=serializers.DictField(), responses={201: ExceptionSerializer})
     def post(self, request, board_id: int):
         board = _board(request, board_id, access.REPORT)
-        data = _data(request)
+        data = request_object(request)
         step = None
         if data.get("step") is not None:
             step = board.steps.filter(pk=_id(data["step"], "step")).first()
@@ -281,7 +275,7 @@ class SignalView(APIView):
                 user=request.user, signal_id=signal_id, action=access.RESPOND
             )
         )
-        data = _data(request)
+        data = request_object(request)
         signal = call_service(
             lambda: services.respond(
                 actor=request.user,

@@ -40,7 +40,7 @@ def _card(request, card_id: int, action: str = Action.VIEW):
 
 
 def _int(raw) -> int | None:
-    return int(raw) if str(raw or "").strip().isdigit() else None
+    return int(raw) if str(raw or "").strip().isdecimal() else None
 
 
 def _refused(request, error: ValidationError) -> None:

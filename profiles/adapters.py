@@ -23,6 +23,12 @@ def email_may_sign_up(email: str) -> bool:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request) -> str:
+        # allauth's per-address login limits count the real client, not the reverse proxy.
+        from intranet.core.client_ip import client_ip
+
+        return client_ip(request)
+
     def is_open_for_signup(self, request) -> bool:
         if settings.SIGNUP_EMAIL_DOMAINS:
             return True

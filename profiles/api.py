@@ -14,7 +14,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from intranet.core.api import refusal
+from intranet.core.api import refusal, request_object
 from intranet.governance import permissions
 from profiles import selectors, services
 from profiles.models import User
@@ -106,7 +106,7 @@ class PeopleView(APIView):
     )
     def get(self, request):
         page_number = request.query_params.get("page", "1")
-        if not page_number.isdigit() or int(page_number) < 1:
+        if not page_number.isdecimal() or int(page_number) < 1:
             raise ApiValidationError({"page": _("A whole number from 1.")})
         query = selectors.DirectoryQuery.from_params(request.query_params)
         paginator = selectors.DirectoryPaginator(
@@ -150,21 +150,18 @@ class MeView(APIView):
         summary="Update my profile (only the fields sent change; not `manager`)",
     )
     def patch(self, request):
-        if not isinstance(request.data, dict):
-            raise ApiValidationError({"detail": _("Send an object of profile fields.")})
+        data = request_object(request)
         # `manager` is read-only: reporting lines come from the organisation (administrators
         # set them), since they open leadership views such as insights.
         allowed = {*services.PROFILE_LIMITS, "bio", "languages", "skills"}
         allowed |= {"ask_me_about", "phone_visibility", "location_visibility"}
-        unknown = sorted(set(request.data) - allowed)
+        unknown = sorted(set(data) - allowed)
         if unknown:
             raise ApiValidationError(
                 {key: [_("This field cannot be changed here.")] for key in unknown}
             )
         try:
-            services.update_profile(
-                actor=request.user, person=request.user, data=dict(request.data)
-            )
+            services.update_profile(actor=request.user, person=request.user, data=dict(data))
         except ValidationError as error:
             raise refusal(error) from error
         return Response(MeSerializer(self._me(request), context={"request": request}).data)
@@ -187,10 +184,9 @@ class EndorsementView(APIView):
     @extend_schema(request=serializers.DictField(), responses={201: None, 204: None})
     def post(self, request, user_id: int):
         person = self._person(request, user_id)
+        skill = str(request_object(request).get("skill", ""))
         try:
-            services.endorse(
-                endorser=request.user, person=person, skill_slug=str(request.data.get("skill", ""))
-            )
+            services.endorse(endorser=request.user, person=person, skill_slug=skill)
         except PermissionDenied as error:
             raise NotFound from error
         except ValidationError as error:
@@ -200,7 +196,8 @@ class EndorsementView(APIView):
     @extend_schema(request=serializers.DictField(), responses={204: None})
     def delete(self, request, user_id: int):
         person = self._person(request, user_id)
-        skill = str(request.data.get("skill", "") or request.query_params.get("skill", ""))
+        data = request_object(request)
+        skill = str(data.get("skill", "") or request.query_params.get("skill", ""))
         if not services.withdraw_endorsement(
             endorser=request.user, person=person, skill_slug=skill
         ):

@@ -28,7 +28,7 @@ SKILL_INPUTS = ("q", "skill", "skills", "ask_me_about")
 
 
 def _int_or_none(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
+    return int(value) if value and str(value).isdecimal() else None
 
 
 def _visible_person(request, user_id: int):

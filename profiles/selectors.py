@@ -95,7 +95,7 @@ class DirectoryQuery:
         department = params.get("department") or ""
         return cls(
             q=" ".join((params.get("q") or "").split())[:100],
-            department=int(department) if department.isdigit() else None,
+            department=int(department) if department.isdecimal() else None,
             skill=slugify(params.get("skill") or "")[:60],
             location=(params.get("location") or "").strip()[:120],
         )

@@ -135,6 +135,8 @@ def clean_skill_names(names, *, field: str = "skills") -> list[str]:
     """Trimmed, de-duplicated (case-insensitively) skill names; refuses what cannot be a tag."""
     if isinstance(names, str):
         names = names.split(",")
+    elif not isinstance(names, (list, tuple)) and names is not None:
+        raise ValidationError({field: _("Give a list, or names separated by commas.")})
     cleaned: dict[str, str] = {}
     for raw in names or []:
         name = " ".join(str(raw).split())
@@ -185,6 +187,9 @@ def _clean_profile(*, person, data: dict) -> dict:
         languages = data["languages"]
         if isinstance(languages, str):
             languages = languages.split(",")
+        elif not isinstance(languages, (list, tuple)) and languages is not None:
+            errors["languages"] = _("Give a list, or names separated by commas.")
+            languages = []
         languages = [" ".join(str(x).split()) for x in languages or [] if str(x).strip()]
         if len(languages) > MAX_LANGUAGES or any(len(x) > 40 for x in languages):
             errors["languages"] = _("List at most 10 languages of up to 40 characters.")

@@ -72,3 +72,23 @@ def test_docker_compose_config_validates(tmp_path):
         env={**env, "PATH": "/usr/bin:/bin:/usr/local/bin"}, capture_output=True, text=True,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
+
+
+def test_the_client_address_passes_the_proxy_and_cannot_be_forged(compose):
+    """Behind Caddy every connection comes from Caddy: Plein trusts one proxy's entry in
+    X-Forwarded-For (login limits per real client), and Caddy writes that entry itself,
+    replacing whatever the client sent."""
+    for name in ["web", "ws", "worker", "beat", "migrate"]:
+        assert compose["services"][name]["environment"]["TRUSTED_PROXY_COUNT"] == (
+            "${TRUSTED_PROXY_COUNT:-1}"
+        )
+    caddy = (ROOT / "deploy" / "Caddyfile").read_text()
+    blocks = re.findall(r"reverse_proxy [^{\n]*\{\n(.*?)\n\t\}", caddy, flags=re.S)
+    assert len(blocks) == caddy.count("reverse_proxy ") == 2
+    assert all("header_up X-Forwarded-For {remote_host}" in block for block in blocks)
+
+
+def test_the_image_build_uses_no_fixed_secret_key():
+    # Production settings refuse a weak key (tests/core/test_startup.py), the build too.
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "SECRET_KEY=build" not in dockerfile and "secrets.token_urlsafe(50)" in dockerfile

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from intranet.activity import feed_cache, selectors, services
 from intranet.activity.models import Channel
+from intranet.core.api import request_object
 
 
 class ActivitySerializer(serializers.Serializer):
@@ -60,7 +61,7 @@ class FeedView(APIView):
         if not selectors.may_read_feed(user=request.user, feed=feed):
             raise NotFound
         before = request.query_params.get("before")
-        if before is not None and not before.isdigit():
+        if before is not None and not before.isdecimal():
             raise ApiValidationError({"before": "A whole number."})
         if before:
             return Response(self.page(request.user, feed, before=int(before)))
@@ -110,10 +111,9 @@ class PreferencesView(APIView):
         responses=serializers.DictField(child=serializers.CharField()),
     )
     def put(self, request):
-        if not isinstance(request.data, dict):
-            raise ApiValidationError({"detail": "Send an object of kind: channel."})
+        channels = dict(request_object(request))
         try:
-            services.set_preferences(user=request.user, channels=dict(request.data))
+            services.set_preferences(user=request.user, channels=channels)
         except ValidationError as error:
             raise ApiValidationError({"detail": error.messages}) from error
         return Response(selectors.notification_channels(user=request.user))

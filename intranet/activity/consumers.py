@@ -46,7 +46,7 @@ class FeedConsumer(AsyncWebsocketConsumer):
         raw_feed = (query.get("feed") or ["home"])[0]
         kind, _sep, raw_id = raw_feed.partition(":")
         # A live page (a question) rather than a feed, if an app registered its kind.
-        self.page = live.page_for(kind) if raw_id.isdigit() else None
+        self.page = live.page_for(kind) if raw_id.isdecimal() else None
         self.page_id = int(raw_id) if self.page else None
         self.feed = selectors.Feed("bell") if self.page else selectors.Feed.parse(raw_feed)
         self.groups_joined: list[str] = []
@@ -158,7 +158,7 @@ class FeedConsumer(AsyncWebsocketConsumer):
             if not isinstance(message, dict) or message.get("type") != "resume":
                 raise ValueError("unknown message")
             last_id = message.get("last_id")
-            if isinstance(last_id, str) and last_id.isdigit():
+            if isinstance(last_id, str) and last_id.isdecimal():
                 last_id = int(last_id)
             if not isinstance(last_id, int) or isinstance(last_id, bool) or last_id < 0:
                 raise ValueError("bad last_id")

@@ -56,7 +56,7 @@ class Feed:
         if value in ("home", "bell"):
             return cls(value)
         kind, _sep, raw = (value or "").partition(":")
-        if kind in ("space", "person") and raw.isdigit():
+        if kind in ("space", "person") and raw.isdecimal():
             return cls(kind, int(raw))
         return None
 

@@ -46,13 +46,19 @@ def mentioned_users(text: str):
 def render(text: str, *, mentions=()) -> str:
     """Markdown to safe HTML; links open as plain links, scripts and styles never survive."""
     html = _markdown.render(text or "")
+    # One pass over the text for every person at once, the link put in as it is (a function,
+    # never a replacement template: a name may hold "\" or "\g<0>"), so one person's link is
+    # never rewritten by the next person's handle in a display name.
+    links = {}
     for person in mentions:
-        handle = person.email.split("@")[0]
-        link = (
+        links[person.email.split("@")[0].lower()] = (
             f'<a class="mention" href="{reverse("profiles:person", args=[person.pk])}">'
             f"@{escape(person.display_name)}</a>"
         )
-        html = re.sub(rf"(?<![\w@])@{re.escape(handle)}\b", link, html, flags=re.IGNORECASE)
+    if links:
+        handles = "|".join(re.escape(h) for h in sorted(links, key=len, reverse=True))
+        pattern = re.compile(rf"(?<![\w@])@({handles})\b", re.IGNORECASE)
+        html = pattern.sub(lambda match: links[match.group(1).lower()], html)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -23,7 +23,7 @@ User = get_user_model()
 
 
 def _int_or_none(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
+    return int(value) if value and str(value).isdecimal() else None
 
 
 def _feed_or_404(request, value: str) -> selectors.Feed:

@@ -3,8 +3,31 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.pagination import LimitOffsetPagination
+
+
+class Pagination(LimitOffsetPagination):
+    """?limit= and ?offset= as DRF reads them, bounded: at most `max_limit` rows a page, and an
+    offset past anything stored is an empty page, never a number the database cannot hold."""
+
+    max_limit = 500
+    max_offset = 2**31
+
+    def get_offset(self, request) -> int:
+        return min(super().get_offset(request), self.max_offset)
+
+
+def request_object(request) -> dict:
+    """The body of an API write as an object (a JSON object or a form). A body of another type
+    (a string, a list, a number, null) is refused with 400 and says what to send. Call it after
+    access was checked, so the refusal never tells whether the address exists."""
+    data = request.data
+    if not isinstance(data, dict):
+        raise ApiValidationError({"detail": [_("Send an object.")]})
+    return data
 
 
 def refusal(error: ValidationError) -> ApiValidationError:

@@ -8,7 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self):
-        from intranet.core import navigation
+        from intranet.core import images, navigation
+
+        images.limit_pixels()
 
         navigation.register(
             navigation.NavItem(key="home", label=_("Home"), url_name="home", icon="home", order=0)

@@ -18,7 +18,7 @@ def home(request):
         activity.feed_page(
             user=request.user,
             feed=activity.Feed("home"),
-            before=int(before) if before.isdigit() else None,
+            before=int(before) if before.isdecimal() else None,
         ),
         live_feed="home",
         announcements=list(activity.pinned_announcements(user=request.user)),

@@ -86,17 +86,18 @@ def _admin(request) -> None:
         raise Http404
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def admin(request):
     """Sends of the last week by status, failures with their reason, and a preview of anyone's
-    next digest."""
+    next digest. The preview is audited, so it is a POST with the CSRF token: an image or a
+    link elsewhere cannot make an administrator appear to have looked at someone."""
     _admin(request)
     context = {
         "counts": selectors.status_counts(),
         "failed": selectors.failed_sends(),
         "recent": selectors.recent_sends(limit=20),
     }
-    email = (request.GET.get("preview") or "").strip()
+    email = (request.POST.get("preview") or "").strip() if request.method == "POST" else ""
     if email:
         person = get_user_model().objects.filter(email__iexact=email).first()
         if person is None:

@@ -9,8 +9,10 @@ class GovernanceConfig(AppConfig):
 
     def ready(self):
         from intranet.core import navigation
-        from intranet.governance import permissions, selectors
+        from intranet.governance import handlers, permissions, selectors
         from intranet.search import registry as search
+
+        handlers.register()  # MFA changes into the audit log
 
         search.register(
             search.Source(key="spaces", label=_("Spaces"), order=20, search=selectors.search_spaces)

@@ -105,6 +105,17 @@ class PilotForm(forms.Form):
     )  # fmt: skip
 
 
+class MfaPolicyForm(forms.Form):
+    required = forms.BooleanField(
+        label=_("Require two-step verification for everyone"),
+        help_text=_(
+            "Administrators always need it. With this on, every colleague and guest sets it up "
+            "before Plein opens for them."
+        ),
+        required=False,
+    )
+
+
 def matrix_from_post(data) -> dict[str, list[str]]:
     """Checkboxes named perm:<action>:<role> -> {action: [roles]}."""
     from intranet.governance.constants import Action

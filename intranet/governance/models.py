@@ -223,6 +223,10 @@ class Organisation(models.Model):
     pilot_departments = models.ManyToManyField(
         Department, verbose_name=_("pilot departments"), blank=True, related_name="+"
     )
+    # Administrators always need two-step verification; this asks it of every role.
+    mfa_required_for_everyone = models.BooleanField(
+        _("two-step verification for everyone"), default=False
+    )
 
     class Meta:
         verbose_name = _("organisation")

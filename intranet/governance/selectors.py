@@ -290,6 +290,6 @@ def departments() -> list[Department]:
 
 def department_by_id(raw) -> Department | None:
     """A department from a form or query value; None for missing and malformed alike."""
-    if isinstance(raw, bool) or not str(raw).isdigit() or len(str(raw)) > 18:
+    if isinstance(raw, bool) or not str(raw).isdecimal() or len(str(raw)) > 18:
         return None
     return Department.objects.filter(pk=int(raw)).first()

@@ -38,7 +38,7 @@ from intranet.governance.models import (
 )
 
 User = get_user_model()
-PILOT_CACHE_KEY = "governance:pilot:v1"
+PILOT_CACHE_KEY = "governance:pilot:v2"  # v2: (pilot on, departments, MFA for all)
 
 
 def _require(user, action: str, space: Space) -> permissions.SpaceAccess:
@@ -808,17 +808,79 @@ def admitted(user) -> bool:
 
 def pilot_state() -> tuple[bool, frozenset[int]]:
     """Asked on every request: kept in Redis and, for LOCAL_POLICY_SECONDS, in memory."""
+    state = _organisation_state()
+    return state[0], frozenset(state[1])
+
+
+def _organisation_state() -> tuple:
+    """(pilot on, pilot department ids, MFA required for everyone): the organisation's
+    settings every request asks about, read in one query and cached like the pilot."""
     global _local_pilot
     now = time.monotonic()
     if _local_pilot is not None and now - _local_pilot[0] < permissions.LOCAL_POLICY_SECONDS:
-        state = _local_pilot[1]
-        return state[0], frozenset(state[1])
+        return _local_pilot[1]
     state = cache.get(PILOT_CACHE_KEY)
     if state is None:
         org = Organisation.objects.filter(pk=1).first()
         enabled = bool(org and org.pilot_enabled)
         ids = list(org.pilot_departments.values_list("pk", flat=True)) if enabled else []
-        state = (enabled, ids)
+        state = (enabled, ids, bool(org and org.mfa_required_for_everyone))
         cache.set(PILOT_CACHE_KEY, state, timeout=3600)
     _local_pilot = (now, state)
-    return state[0], frozenset(state[1])
+    return state
+
+
+# --- Two-step verification (MFA) -----------------------------------------------------------
+
+
+def mfa_required_for_everyone() -> bool:
+    return bool(_organisation_state()[2])
+
+
+def must_enrol_mfa(user, *, admin_area: bool) -> bool:
+    """Does this signed-in person have to set up two-step verification before the page opens?
+    Administrators (and superusers) before any administration page (governance, Django admin,
+    insights, digest administration); everyone before any page when the organisation asks it
+    of every role. Enrolled means an authenticator other than recovery codes (allauth.mfa)."""
+    from allauth.mfa.utils import is_mfa_enabled
+
+    if not permissions.is_active(user):
+        return False
+    wanted = (admin_area and permissions.is_administrator(user)) or mfa_required_for_everyone()
+    return wanted and not is_mfa_enabled(user)
+
+
+def set_mfa_for_everyone(*, actor, required: bool) -> Organisation:
+    """The organisation setting "two-step verification for every role", audited."""
+    _require_admin(actor)
+    with transaction.atomic():
+        org = Organisation.objects.select_for_update().get(pk=organisation().pk)
+        before = {"mfa_required_for_everyone": org.mfa_required_for_everyone}
+        org.mfa_required_for_everyone = required
+        org.save(update_fields=["mfa_required_for_everyone"])
+        audit.record(
+            actor=actor, action="mfa.policy_changed", target=org, before=before,
+            after={"mfa_required_for_everyone": required},
+        )  # fmt: skip
+        transaction.on_commit(forget_pilot)
+    forget_pilot()
+    return org
+
+
+MFA_AUDIT_ACTIONS = {
+    "added": "mfa.activated",
+    "removed": "mfa.deactivated",
+    "reset": "mfa.recovery_codes_regenerated",
+}
+
+
+def record_mfa_change(*, actor, user, change: str, kind: str) -> None:
+    """Someone's second step was set up, removed or renewed (allauth.mfa's signals, through
+    governance.handlers): written to the audit log with its kind (totp, recovery_codes)."""
+    person = User.objects.get(pk=user.pk)  # the signal may carry request.user, a lazy object
+    audit.record(
+        actor=actor if getattr(actor, "is_authenticated", False) else person,
+        action=MFA_AUDIT_ACTIONS[change],
+        target=person,
+        after={"type": kind},
+    )

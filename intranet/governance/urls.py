@@ -35,4 +35,5 @@ urlpatterns = [
     path("governance/defaults/<str:kind>/", views.admin_defaults, name="admin_defaults"),
     path("governance/audit/", views.admin_audit, name="admin_audit"),
     path("governance/roll-out/", views.admin_pilot, name="admin_pilot"),
+    path("governance/security/", views.admin_security, name="admin_security"),
 ]

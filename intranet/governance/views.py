@@ -17,6 +17,7 @@ from intranet.governance.constants import Action, Module, OrgRole, SpaceKind, Sp
 from intranet.governance.forms import (
     DepartmentForm,
     InviteForm,
+    MfaPolicyForm,
     PersonForm,
     PilotForm,
     RequestForm,
@@ -127,7 +128,7 @@ def home(request, slug: str):
             activity.feed_page(
                 user=request.user,
                 feed=activity.Feed("space", access.space.pk),
-                before=int(before) if before.isdigit() else None,
+                before=int(before) if before.isdecimal() else None,
             ),
             live_feed=f"space:{access.space.pk}",
             composer_spaces=[access.space] if access.can(Action.POST) else [],
@@ -529,6 +530,34 @@ def admin_pilot(request):
         return redirect("governance:admin_pilot")
     return render(
         request, "governance/admin_pilot.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def admin_security(request):
+    """Two-step verification: always for administrators, for everyone if chosen here."""
+    _admin_only(request)
+    form = MfaPolicyForm(
+        request.POST if request.method == "POST" else None,
+        initial={"required": services.organisation().mfa_required_for_everyone},
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _apply(
+            form,
+            lambda: services.set_mfa_for_everyone(
+                actor=request.user, required=form.cleaned_data["required"]
+            ),
+        )
+    ):
+        messages.success(request, _("Security settings saved."))
+        return redirect("governance:admin_security")
+    return render(
+        request,
+        "governance/admin_security.html",
+        {"form": form},
+        status=400 if form.errors else 200,
     )
 
 

@@ -30,6 +30,12 @@ def _target(kind: str, object_id: int, user, *, action: str = Action.VIEW):
     return spec, target
 
 
+def is_hidden(target) -> bool:
+    """Hidden by a moderator or withdrawn by its author. Asked of the fields every kind has
+    (registry: hidden_at, hidden_by, hidden_reason), not of a property some models lack."""
+    return target.hidden_at is not None
+
+
 def may_moderate(*, user, space) -> bool:
     return permissions.access_for(user, space).can(Action.MODERATE)
 
@@ -37,7 +43,7 @@ def may_moderate(*, user, space) -> bool:
 def report(*, reporter, kind: str, object_id: int, reason: str, note: str = "") -> Report:
     """A reader flags content for the moderators of its space."""
     _spec, target = _target(kind, object_id, reporter)
-    if target.is_hidden:
+    if is_hidden(target):
         raise PermissionDenied
     errors = {}
     if reason not in Report.Reason.values:
@@ -111,7 +117,7 @@ def _decide(*, actor, kind: str, object_id: int, reason: str, hide: bool) -> obj
     reason = _clean_reason(reason)
     with transaction.atomic():
         spec, target = _target(kind, object_id, actor, action=Action.MODERATE)
-        if target.is_hidden == hide:
+        if is_hidden(target) == hide:
             raise ValidationError(
                 {"reason": _("This is hidden already.") if hide else _("This is not hidden.")}
             )
@@ -151,7 +157,7 @@ def withdraw(*, actor, kind: str, object_id: int) -> object:
         spec, target = _target(kind, object_id, actor)
         if target.author_id != actor.pk:
             raise PermissionDenied
-        if target.is_hidden:
+        if is_hidden(target):
             raise ValidationError({"reason": _("This is hidden already.")})
         target.hidden_at, target.hidden_by, target.hidden_reason = timezone.now(), actor, ""
         target.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intranet.core.redirects import safe_next
+from intranet.governance.access import object_id
 from intranet.governance.constants import Action
 from intranet.governance.selectors import access_space
 from intranet.moderation import registry, selectors, services
@@ -19,10 +20,8 @@ from intranet.moderation.models import Report
 
 
 def _object_id(request) -> int:
-    raw = request.POST.get("object_id", "")
-    if not raw.isdigit():
-        raise Http404
-    return int(raw)
+    # Malformed ids ("²" is a digit to Python, not to int()) answer 404 like missing ones.
+    return object_id(request.POST.get("object_id", ""))
 
 
 def _shown(request):
@@ -31,7 +30,7 @@ def _shown(request):
 
     kind, raw = request.GET.get("kind", ""), request.GET.get("object_id", "")
     spec = registry.get(kind)
-    target = registry.load(kind, int(raw)) if spec and raw.isdigit() else None
+    target = registry.load(kind, object_id(raw)) if spec else None
     if target is None or not permissions.access_for(request.user, target.space).can(Action.VIEW):
         raise Http404
     return spec, target
@@ -42,12 +41,13 @@ def report(request):
     """GET: the report form for one post (linked from under it); POST: send the report."""
     if request.method == "GET":
         spec, target = _shown(request)
-        if target.is_hidden or target.author_id == request.user.pk:
+        if services.is_hidden(target) or target.author_id == request.user.pk:
             raise Http404
         return render(
             request,
             "moderation/report.html",
-            {"spec": spec, "target": target, "reasons": Report.Reason.choices,
+            {"spec": spec, "target": target, "excerpt": spec.excerpt(target),
+             "reasons": Report.Reason.choices,
              "next": request.GET.get("next", target.get_absolute_url())},
         )  # fmt: skip
     kind, object_id = request.POST.get("kind", ""), _object_id(request)
@@ -100,7 +100,8 @@ def _decision_page(request):
     return render(
         request,
         "moderation/decide.html",
-        {"spec": spec, "target": target, "obj": target, "report_kind": spec.key,
+        {"spec": spec, "target": target, "excerpt": spec.excerpt(target), "obj": target,
+         "report_kind": spec.key,
          "next": request.GET.get("next", target.get_absolute_url())},
     )  # fmt: skip
 
@@ -124,12 +125,12 @@ def withdraw(request):
     """Delete one's own post: GET asks to confirm, POST deletes."""
     if request.method == "GET":
         spec, target = _shown(request)
-        if target.author_id != request.user.pk or target.is_hidden:
+        if target.author_id != request.user.pk or services.is_hidden(target):
             raise Http404
         return render(
             request,
             "moderation/withdraw.html",
-            {"spec": spec, "target": target,
+            {"spec": spec, "target": target, "excerpt": spec.excerpt(target),
              "next": request.GET.get("next", target.get_absolute_url())},
         )  # fmt: skip
     kind, object_id = request.POST.get("kind", ""), _object_id(request)

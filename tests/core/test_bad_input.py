@@ -1,6 +1,7 @@
-"""Bad input answers 400, never 500, and only after access was checked (found by the leak
-sweep, tests/test_leak_sweep.py): an empty post to a form page whose service refuses it, and
-a NUL byte, which PostgreSQL text cannot hold."""
+"""Bad input answers 400, never 500 (found by the leak sweep, tests/test_leak_sweep.py): an
+empty post to a form page whose service refuses it (after access was checked), and a NUL byte,
+which PostgreSQL text cannot hold (refused before any view, the same at every address:
+intranet.core.middleware.RequestInputMiddleware; more in test_hostile_input.py)."""
 
 import pytest
 from django.urls import reverse
@@ -36,12 +37,14 @@ def test_a_nul_byte_is_refused_with_400_after_access_is_checked(client, writer):
     article = knowledge.publish(author=person, space=space, title="Draaibank", body="x")
     outdated = reverse("knowledge:outdated", args=[article.pk])
     assert client.post(outdated, {"reason": "Klopt\x00 niet meer"}).status_code == 400
-    # Someone else's secret space: the same NUL answers 404, as any input would.
+    # Someone else's secret space, or none at all: a NUL is refused before any view runs,
+    # with the same 400 at every address, so it tells nothing; valid input answers 404.
     secret = SpaceFactory(name="Overname", visibility="secret", closed_reason="x")
     MembershipFactory(space=secret, role="owner")
-    url = reverse("knowledge:new_collection", args=[secret.slug])
-    assert client.post(url, {"name": "Plan\x00nen"}).status_code == 404
-    assert client.post(url, {"name": "Plannen"}).status_code == 404
+    for slug in (secret.slug, "bestaat-niet"):
+        url = reverse("knowledge:new_collection", args=[slug])
+        assert client.post(url, {"name": "Plan\x00nen"}).status_code == 400
+        assert client.post(url, {"name": "Plannen"}).status_code == 404
 
 
 def test_a_nul_byte_in_json_answers_400_json(client, writer):

@@ -351,12 +351,14 @@ def test_preferences_preview_test_digest_and_outbox(client, mailbox, forum, sett
     for url in ("/digests/admin/", f"/digests/admin/?preview={reader_nl.email}",
                 "/digests/outbox/"):  # fmt: skip
         assert client.get(url).status_code == 404
+    assert client.post("/digests/admin/", {"preview": reader_nl.email}).status_code == 404
     admin = AdminFactory()
     client.force_login(admin)
-    preview = client.get(f"/digests/admin/?preview={reader_nl.email}", **EN).content.decode()
-    assert "Hoe boek ik btw op export?" in preview
+    preview = client.post("/digests/admin/", {"preview": reader_nl.email}, **EN)
+    assert "Hoe boek ik btw op export?" in preview.content.decode()
     assert AuditEntry.objects.filter(action="digest.preview", actor=admin).count() == 1
-    missing = client.get("/digests/admin/?preview=nobody@example.org", **EN).content.decode()
+    missing = client.post("/digests/admin/", {"preview": "nobody@example.org"}, **EN)
+    missing = missing.content.decode()
     assert "No colleague has this email address." in missing
     # The local outbox backend keeps mail for administrators to read.
     settings.EMAIL_BACKEND = "intranet.digests.outbox.OutboxBackend"
@@ -424,3 +426,28 @@ def test_what_digests_share_is_picked_per_reader_window_and_language(
     assert "Where is VAT?" not in dutch  # answered: no longer a question to answer
     assert second < first  # the window was loaded once
     assert any(title.endswith("answered “Where is VAT?”") for title in english)
+
+
+@pytest.mark.django_db
+def test_a_preview_is_a_post_so_an_image_cannot_make_an_administrator_look(forum):
+    """<img src="/digests/admin/?preview=someone@..."> in an article fetches with the
+    administrator's cookies: it shows the form only and writes nothing in the audit log."""
+    import re
+
+    from django.test import Client
+
+    _space, _asker, reader, _reader_en = forum
+    admin = AdminFactory()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(admin)
+    page = client.get(f"/digests/admin/?preview={reader.email}", **EN)
+    assert page.status_code == 200 and "preview_person" not in page.context
+    assert client.post("/digests/admin/", {"preview": reader.email}).status_code == 403
+    assert not AuditEntry.objects.filter(action="digest.preview").exists()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+    shown = client.post(
+        "/digests/admin/", {"preview": reader.email, "csrfmiddlewaretoken": token.group(1)}, **EN
+    )
+    assert shown.status_code == 200 and shown.context["preview_person"] == reader
+    entry = AuditEntry.objects.get(action="digest.preview")
+    assert entry.actor_id == admin.pk and entry.target_id == reader.pk

@@ -69,12 +69,21 @@ def test_join_a_community_and_manage_a_space(browser, asgi_server):
 
 
 def test_administrator_reads_the_openness_report(browser, asgi_server):
+    from django.contrib.auth import get_user_model
+
+    from tests.factories import enrol_mfa, totp_code
+
     call_command("seed_demo")
+    # Administrators need two-step verification before governance pages open (issue 20).
+    secret = enrol_mfa(get_user_model().objects.get(email="beheer@plein.example"))
     context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.goto(f"{asgi_server.url}/accounts/login/")
     page.get_by_label("E-mail").fill("beheer@plein.example")
     page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Aanmelden").click()
+    page.wait_for_url(f"{asgi_server.url}/accounts/2fa/authenticate/")
+    page.locator('input[name="code"]').fill(totp_code(secret))
     page.get_by_role("button", name="Aanmelden").click()
     page.wait_for_url(f"{asgi_server.url}/")
     page.get_by_role("link", name="Governance").click()

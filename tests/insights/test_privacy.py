@@ -54,8 +54,9 @@ def test_person_views_are_off_by_default_even_for_administrators(client, snapsho
     for who in (snapshot["admin"], snapshot["manager"]):
         client.force_login(who)
         assert client.get("/insights/people/").status_code == 404
-        assert client.get("/insights/people/?export=csv").status_code == 404
-        assert client.get("/api/insights/people/").status_code == 404
+        assert client.post("/insights/people/").status_code == 404
+        assert client.post("/insights/people/", {"export": "csv"}).status_code == 404
+        assert client.post("/api/insights/people/").status_code == 404
     assert looks() == 0
 
 
@@ -64,6 +65,7 @@ def test_the_setting_alone_is_not_enough_a_grant_is(client, snapshot):
                            purpose=PURPOSE)  # fmt: skip
     client.force_login(snapshot["admin"])  # may configure, but was not granted
     assert client.get("/insights/people/").status_code == 404
+    assert client.post("/insights/people/").status_code == 404
     assert looks() == 0
 
 
@@ -72,12 +74,13 @@ def test_every_look_is_logged_and_opted_out_or_small_group_people_never_show(
 ):
     client.force_login(analyst)
     broker = snapshot["broker"]
-    page = client.get("/insights/people/?measure=brokers")
+    page = client.post("/insights/people/", {"measure": "brokers"})
     assert page.status_code == 200 and broker.first_name in page.content.decode()
     assert looks() == 1
-    client.get("/insights/people/?measure=leaders&window=30")
-    csv = client.get("/insights/people/?measure=leaders&export=csv").content.decode()
-    api = client.get("/api/insights/people/?measure=leaders").json()
+    client.post("/insights/people/", {"measure": "leaders", "window": "30"})
+    csv = client.post("/insights/people/", {"measure": "leaders", "export": "csv"})
+    csv = csv.content.decode()
+    api = client.post("/api/insights/people/", {"measure": "leaders"}).json()
     assert looks() == 4
     entry = AuditEntry.objects.filter(action="insights.person_view").latest("pk")
     assert entry.actor_id == analyst.pk and entry.after["measure"] == "leaders"
@@ -90,8 +93,9 @@ def test_every_look_is_logged_and_opted_out_or_small_group_people_never_show(
     assert client.post("/insights/me/", {"out": "1"}).status_code == 302
     assert OptOut.objects.filter(user=broker).exists()
     client.force_login(analyst)
-    assert broker.first_name not in client.get("/insights/people/?measure=brokers").content.decode()
-    api = client.get("/api/insights/people/?measure=brokers").json()
+    page = client.post("/insights/people/", {"measure": "brokers"}).content.decode()
+    assert broker.first_name not in page
+    api = client.post("/api/insights/people/", {"measure": "brokers"}).json()
     assert broker.pk not in {row["user"] for row in api}
     # ... and back in.
     client.force_login(broker)
@@ -107,7 +111,8 @@ def test_revoking_the_grant_or_the_setting_closes_the_views(client, snapshot, an
     services.save_settings(actor=snapshot["admin"], min_group=5, person_level=True,
                            purpose=PURPOSE)  # fmt: skip
     services.revoke(actor=snapshot["admin"], user=analyst)
-    assert client.get("/api/insights/people/").status_code == 404
+    assert client.post("/api/insights/people/").status_code == 404
+    assert client.post("/insights/people/").status_code == 404
     assert AuditEntry.objects.filter(action="insights.revoke").count() == 1
 
 
@@ -173,3 +178,46 @@ def test_grants_only_by_administrators_and_only_to_employees(client, snapshot):
     client.post("/insights/settings/grant/", {"user": manager.pk})
     assert Analyst.objects.filter(user=manager).exists()
     assert AuditEntry.objects.filter(action="insights.grant", target_id=manager.pk).exists()
+
+
+def test_opening_the_page_or_an_image_of_it_is_not_a_look(snapshot, analyst):
+    """An <img src="/insights/people/?export=csv"> in an article fetches with the analyst's
+    cookies: only a POST with the CSRF token shows named people and writes the audit entry."""
+    import re
+
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(analyst)
+    broker = snapshot["broker"]
+    for url in ("/insights/people/", "/insights/people/?measure=brokers",
+                "/insights/people/?measure=brokers&export=csv"):  # fmt: skip
+        page = client.get(url)
+        assert page.status_code == 200 and page["Content-Type"].startswith("text/html"), url
+        assert broker.first_name not in page.content.decode(), url
+    assert client.get("/api/insights/people/?measure=brokers").status_code == 405
+    # A forged form from elsewhere (no token) is refused.
+    assert client.post("/insights/people/", {"measure": "brokers"}).status_code == 403
+    assert client.post("/api/insights/people/", {"measure": "brokers"}).status_code == 403
+    assert looks() == 0
+    # The page's own form: "Show" with the token, then the CSV.
+    page = client.get("/insights/people/?measure=brokers&window=30").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    assert 'name="measure" value="brokers"' in page and 'name="window" value="30"' in page
+    form = {"csrfmiddlewaretoken": token, "measure": "brokers", "window": "30"}
+    shown = client.post("/insights/people/", form)
+    assert shown.status_code == 200 and broker.first_name in shown.content.decode()
+    csv = client.post("/insights/people/", {**form, "export": "csv"})
+    assert csv["Content-Type"].startswith("text/csv") and broker.first_name in csv.content.decode()
+    assert looks() == 2
+    entry = AuditEntry.objects.filter(action="insights.person_view").latest("pk")
+    assert entry.after["window"] == 30 and entry.after["export"] is True
+
+
+def test_the_api_look_takes_a_json_object(client, snapshot, analyst):
+    client.force_login(analyst)
+    url = "/api/insights/people/"
+    assert client.post(url, '"x"', content_type="application/json").status_code == 400
+    assert client.post(url, {"window": "7"}, content_type="application/json").status_code == 400
+    answer = client.post(url, {"measure": "brokers", "window": 30}, content_type="application/json")
+    assert answer.status_code == 200 and looks() == 1

@@ -121,7 +121,11 @@ def test_attachments_refused_by_content_and_nothing_is_stored(
 
 def test_a_50_mb_attachment_is_refused(client, owner, article, settings):
     client.force_login(owner)
+    # Larger than any upload may be (PLEIN_REQUEST_MAX_MB): refused before it is read.
     page = upload(client, article, "groot.pdf", b"%PDF-1.7\n" + b"0" * (50 * 1024 * 1024))
+    assert page.status_code == 413 and "The request is too large" in page.content.decode()
+    # Within the request limit but above the attachment limit: the attachment's own message.
+    page = upload(client, article, "groot.pdf", b"%PDF-1.7\n" + b"0" * (25 * 1024 * 1024))
     assert "The file is larger than 20 MB." in page.content.decode()
     assert not Attachment.objects.exists()
 

@@ -45,12 +45,8 @@ def leaderboard(request):
     if not selectors.leaderboards_open(request.user):
         raise Http404
     period = request.GET.get("period") if request.GET.get("period") in Period.values else "month"
-    department = space = None
-    if request.GET.get("department"):
-        department = department_by_id(request.GET.get("department"))
-        if department is None:
-            raise Http404
-    elif request.GET.get("space"):
+    department, space = _chosen_department(request), None
+    if department is None and request.GET.get("space"):
         access = access_space(user=request.user, slug=request.GET["space"])
         if not access.can(Action.VIEW):
             raise Http404
@@ -235,14 +231,20 @@ def _story(request, story_id: int):
     return access.access_story(user=request.user, story_id=story_id)
 
 
+def _chosen_department(request):
+    """The ?department= filter: None when not given, 404 when unknown or malformed."""
+    if not request.GET.get("department"):
+        return None
+    department = department_by_id(request.GET["department"])
+    if department is None:
+        raise Http404
+    return department
+
+
 @require_GET
 def stories(request):
     """Every story one may read; by department; with where one may publish."""
-    department = None
-    if request.GET.get("department"):
-        department = department_by_id(request.GET.get("department"))
-        if department is None:
-            raise Http404
+    department = _chosen_department(request)
     found = selectors.story_list(user=request.user, department=department)
     return render(
         request,

@@ -290,6 +290,10 @@ def departments() -> list[Department]:
 
 def department_by_id(raw) -> Department | None:
     """A department from a form or query value; None for missing and malformed alike."""
-    if isinstance(raw, bool) or not str(raw).isdecimal() or len(str(raw)) > 18:
+    from intranet.governance.access import object_id
+
+    try:
+        pk = object_id(raw)
+    except Http404:
         return None
-    return Department.objects.filter(pk=int(raw)).first()
+    return Department.objects.filter(pk=pk).first()

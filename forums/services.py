@@ -19,10 +19,10 @@ from forums import events as ev
 from forums.models import Answer, Revision, Tag, TagFollow, Topic, TopicFollow, Vote
 from intranet import events
 from intranet.activity import feed_cache, text
+from intranet.core import ratelimit
 from intranet.governance import audit, permissions
 from intranet.governance.access import object_id
 from intranet.governance.constants import Action, Module
-from intranet.moderation import ratelimit
 
 TITLE_MIN, TITLE_MAX = 5, 200
 BODY_MAX = 20_000
@@ -134,7 +134,7 @@ def ask(
     ):
         _access(author, space, Action.ASK_QUESTION if kind == Topic.Kind.QUESTION else Action.POST)
     values = _clean_topic(kind=kind, title=title, body=body, tags=tags, language=language)
-    ratelimit.guard_post(user=author)
+    ratelimit.guard(user=author, action="topic")
     mentioned = [p for p in text.mentioned_users(values["body"]) if p.pk != author.pk]
     with transaction.atomic():
         topic = Topic.objects.create(
@@ -232,7 +232,7 @@ def answer(*, author, topic: Topic, body: str) -> Answer:
             raise ValidationError({"body": _("This topic is locked: no new answers.")})
         if topic.is_hidden:
             raise ValidationError({"body": _("This topic is hidden: no new answers.")})
-        ratelimit.guard_post(user=author)
+        ratelimit.guard(user=author, action="answer")
         now = timezone.now()
         reply = Answer.objects.create(
             topic=topic,
@@ -273,6 +273,7 @@ def vote(*, user, answer_id: int, value: int) -> Answer:
             raise ValidationError({"value": _("You cannot vote on your own answer.")})
         if target.is_hidden or target.topic.is_hidden:
             raise ValidationError({"value": _("This answer is hidden: votes are closed.")})
+        ratelimit.guard(user=user, action="vote")
         existing = Vote.objects.select_for_update().filter(answer=target, user=user).first()
         before = existing.value if existing else 0
         if value == 0 and existing:
@@ -393,6 +394,7 @@ def request_answer(*, actor, topic: Topic, person) -> None:
         raise ValidationError({"person": _("Ask someone else.")})
     if not person.is_active or not permissions.access_for(person, topic.space).can(Action.VIEW):
         raise ValidationError({"person": _("This colleague cannot see this space.")})
+    ratelimit.guard(user=actor, action="ask_to_answer")
     events.publish(ev.AnswerRequested(topic_id=topic.pk, actor_id=actor.pk, person_id=person.pk))
 
 

@@ -37,6 +37,7 @@ from gamification.models import (
     StoryImage,
 )
 from intranet import events as bus
+from intranet.core import ratelimit
 from intranet.core.cache import Generation
 from intranet.governance import audit, permissions
 from intranet.governance.constants import Action
@@ -804,6 +805,7 @@ def publish_story(
     fields = _story_fields(title=title, challenge=challenge, approach=approach, result=result)
     people, teams = _tagged(people_ids=people_ids, team_ids=team_ids)
     pictures = _image_rows(images, image_alts)  # decoded before anything is written
+    ratelimit.guard(user=author, action="story")
     with transaction.atomic():
         story = Story.objects.create(space=space, author=author, **fields)
         story.people.set(people)

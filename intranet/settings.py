@@ -103,10 +103,63 @@ if _public_hosts and (DEBUG or not PRODUCTION):
         "development keep ALLOWED_HOSTS to localhost, 127.0.0.1 and [::1]."
     )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-# New accounts (joined less than this many days ago) may post this many times an hour:
-# a fresh account cannot flood the intranet (intranet.moderation.ratelimit).
+# Rate limits (intranet.core.ratelimit, README "Rate limits"): per budget, a limit per tier
+# ("staff", "new" = joined less than PLEIN_NEW_ACCOUNT_DAYS ago, "guest", "member"; the API also
+# "anonymous"), in the `limits` notation, several windows separated by ";". A tier left out is
+# not limited. PLEIN_RATE_LIMITS in the environment is a JSON object laid over these defaults,
+# budget by budget, e.g. {"write": {"new": "3/minute;10/hour"}}; {"api": {}} lifts a budget.
 PLEIN_NEW_ACCOUNT_DAYS = int(os.environ.get("PLEIN_NEW_ACCOUNT_DAYS", "3"))
-PLEIN_NEW_ACCOUNT_POSTS_PER_HOUR = int(os.environ.get("PLEIN_NEW_ACCOUNT_POSTS_PER_HOUR", "20"))
+PLEIN_RATE_LIMITS = {
+    # Questions, answers, comments, posts, articles, suggestions, stories, cards, pain points
+    # and exception reports share one budget: a flood cannot move from one kind to the next.
+    "write": {
+        "new": "5/minute;20/hour",
+        "guest": "10/minute;60/hour",
+        "member": "15/minute;200/hour",
+        "staff": "30/minute;600/hour",
+    },
+    "reaction": {  # reactions and votes
+        "new": "30/minute;300/hour",
+        "guest": "30/minute;300/hour",
+        "member": "60/minute;1000/hour",
+        "staff": "120/minute;2000/hour",
+    },
+    "report": {"new": "5/hour", "guest": "10/hour", "member": "20/hour", "staff": "200/hour"},
+    "invitation": {"new": "5/day", "guest": "5/day", "member": "30/day", "staff": "500/day"},
+    "endorsement": {"new": "20/day", "guest": "20/day", "member": "60/day", "staff": "200/day"},
+    "ask": {"new": "10/hour", "guest": "10/hour", "member": "30/hour", "staff": "60/hour"},
+    "api": {
+        "anonymous": "30/minute",
+        "new": "120/minute",
+        "guest": "120/minute",
+        "member": "300/minute",
+        "staff": "600/minute",
+    },
+}
+
+
+def _rate_limits(raw: str) -> dict:
+    """The environment's PLEIN_RATE_LIMITS, checked at start-up: a typo must not quietly lift
+    a limit."""
+    from limits import parse_many
+
+    try:
+        given = json.loads(raw or "{}")
+        if not isinstance(given, dict) or not all(
+            isinstance(tiers, dict)
+            and all(isinstance(r, str) and parse_many(r) for r in tiers.values())
+            for tiers in given.values()
+        ):
+            raise ValueError("not an object of objects of rates")
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            f"PLEIN_RATE_LIMITS is not valid ({error}). Give a JSON object such as "
+            '{"write": {"new": "3/minute;10/hour"}}.'
+        ) from error
+    return given
+
+
+PLEIN_RATE_LIMITS.update(_rate_limits(os.environ.get("PLEIN_RATE_LIMITS", "")))
 
 # Largest attachment to an article, in megabytes.
 PLEIN_ATTACHMENT_MAX_MB = int(os.environ.get("PLEIN_ATTACHMENT_MAX_MB", "20"))
@@ -171,6 +224,8 @@ MIDDLEWARE = [
     "intranet.core.middleware.RequestInputMiddleware",
     "intranet.governance.middleware.PilotMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A write refused by a rate limit answers 429 with Retry-After (intranet.core.ratelimit).
+    "intranet.core.ratelimit.RetryAfterMiddleware",
     # Administrators (and, if the organisation says so, everyone) need MFA before pages open.
     "intranet.governance.middleware.MfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -306,6 +361,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+PASSWORD_HASHERS = [
+    "intranet.core.auth.Argon2idHasher",
+    # Hashes made before Argon2id (PBKDF2 was Django's default) verify and are upgraded.
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+]
 if TESTING:
     # Hashing is deliberately slow; tests create many users.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -328,6 +390,9 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 # Login rate limiting (allauth keeps the counters in the Redis cache): per IP and per account.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": os.environ.get("LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
+    # Every sign-in, right or wrong, per address: raise it where a whole office signs in at nine
+    # from one NAT address (allauth's default is 30 a minute).
+    "login": os.environ.get("SIGN_IN_RATE_LIMIT", "30/m/ip"),
     "reset_password": "20/m/ip,5/m/key",
     "signup": "20/m/ip",
 }
@@ -467,6 +532,8 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # Throttles count per client address the same way (intranet.core.client_ip).
     "NUM_PROXIES": ALLAUTH_TRUSTED_PROXY_COUNT,
+    # Every API request counts against the "api" budget of PLEIN_RATE_LIMITS.
+    "DEFAULT_THROTTLE_CLASSES": ["intranet.core.ratelimit.ApiThrottle"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Plein API",
@@ -477,6 +544,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # The refusals every operation can answer (400, 403, 404, 429 ...), documented in one place.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "intranet.core.openapi.document_errors",
+    ],
+    "ENUM_NAME_OVERRIDES": {"FieldVisibilityEnum": "profiles.models.FieldVisibility"},
 }
 
 # --- Logging: plain lines on stderr; the log is where operators look first --------------------

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from forums.services import clean_tags, tags_named
 from intranet import events
+from intranet.core import ratelimit
 from intranet.governance import permissions
 from intranet.governance.constants import Action, Module
 from knowledge import diff, text
@@ -171,6 +172,7 @@ def publish(*, author, space, title: str, body: str, language: str = "nl", tags=
     values = _clean(title=title, body=body, summary=summary, language=language, tags=tags)
     if collection is not None and collection.space_id != space.pk:
         raise ValidationError({"collection": _("Choose a collection of this space.")})
+    ratelimit.guard(user=author, action="article")
     with transaction.atomic():
         article = Article.objects.create(
             space=space, collection=collection, title=values["title"], language=language,
@@ -266,6 +268,7 @@ def suggest(*, proposer, article: Article, base_number: int, title: str, body: s
             raise ValidationError({"body": _("Nothing changed.")})
         if not 1 <= base_number <= article.revision_count:
             raise ValidationError({"body": _("This suggestion is based on an unknown version.")})
+        ratelimit.guard(user=proposer, action="suggestion")
         made = Suggestion.objects.create(
             article=article, proposer=proposer, base_number=base_number, title=values["title"],
             body=values["body"], note=values["summary"],
@@ -387,6 +390,7 @@ def flag_outdated(*, user, article: Article, reason: str) -> OutdatedFlag:
 def vote_helpful(*, user, article: Article, helpful: bool) -> Article:
     with transaction.atomic():
         article, _access = _locked_article(user, article.pk)
+        ratelimit.guard(user=user, action="vote")
         HelpfulVote.objects.update_or_create(
             article=article, user=user, defaults={"helpful": bool(helpful)}
         )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intranet import events
+from intranet.core import ratelimit
 from intranet.governance import permissions
 from intranet.governance.constants import Action, Module
 from processes import access, cache, live
@@ -232,6 +233,7 @@ def add_card(*, actor, board: Board, title: str, step: Step | None = None,
             raise ValidationError({"step": _("Choose a step of this board.")})
         Step.objects.select_for_update().filter(pk=first.pk).first()
         _check_wip(first)
+        ratelimit.guard(user=actor, action="card")
         card = Card.objects.create(
             board=board, step=first, title=title, description=(description or "")[:5000],
             owner=owner, due_date=due_date, created_by=actor, labels=_clean_labels(labels),
@@ -466,6 +468,7 @@ def flag_pain(*, actor, board: Board, what: str, frequency: str, impact: str,
         errors["step"] = _("Choose a step or card of this board.")
     if errors:
         raise ValidationError(errors)
+    ratelimit.guard(user=actor, action="pain_point")
     with transaction.atomic():
         pain = PainPoint.objects.create(
             board=board, step=step, card=card, author=actor, what=what, frequency=frequency,
@@ -491,6 +494,7 @@ def me_too(*, actor, pain_point_id: int) -> PainPoint:
             raise PermissionDenied
         if pain.author_id == actor.pk:
             raise ValidationError({"pain": _("You flagged this yourself.")})
+        ratelimit.guard(user=actor, action="vote")
         _me_too, created = MeToo.objects.get_or_create(pain_point=pain, user=actor)
         if not created:
             raise ValidationError({"pain": _("You said “me too” already.")})
@@ -586,6 +590,7 @@ def report_exception(*, reporter, board: Board, category: str, text: str,
         errors["step"] = _("Choose a step of this board.")
     if errors:
         raise ValidationError(errors)
+    ratelimit.guard(user=reporter, action="exception_report")
     policy = signal_policy()
     with transaction.atomic():
         # One report at a time per board: grouping and the threshold count see each other.

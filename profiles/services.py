@@ -20,7 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from intranet import events
-from intranet.core import images
+from intranet.core import images, ratelimit
 from intranet.governance import audit, permissions
 from profiles import events as ev
 from profiles import expertise
@@ -61,6 +61,7 @@ def invite_user(*, invited_by: User, email: str, language: str | None = None) ->
         raise ValidationError(
             {"email": _("Someone with this email address already has an account.")}
         )
+    ratelimit.guard(user=invited_by, action="invitation")
     expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
     with transaction.atomic():
         invitation = (
@@ -507,6 +508,7 @@ def endorse(*, endorser, person, skill_slug: str) -> Endorsement:
     skill = person.skills.filter(slug=skill_slug).first()
     if skill is None:
         raise ValidationError({"skill": _("Endorse a skill this person lists.")})
+    ratelimit.guard(user=endorser, action="endorsement")
     with transaction.atomic():
         endorsement, created = Endorsement.objects.get_or_create(
             endorser=endorser, person=person, skill=skill

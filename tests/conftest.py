@@ -8,39 +8,39 @@ from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 
 import pytest
-import redis
 from aiosmtpd.controller import Controller
 from django.conf import settings as django_settings
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import UserFactory
+from tests.helpers import forget_caches
 
 
 @pytest.fixture(autouse=True)
 def _clean_redis():
     """Rate-limit counters and cached sessions live in Redis: start every test without them.
     Only our own prefix is removed, never the whole Redis database."""
-    client = redis.Redis.from_url(django_settings.REDIS_URL)
-    # Exactly our prefix ("plein:1:..."), so a run with prefix "plein" leaves a parallel
-    # run's "plein-ci-123:..." keys alone.
-    keys = list(client.scan_iter(match=f"{django_settings.REDIS_PREFIX}:*", count=1000))
-    if keys:
-        client.delete(*keys)
-    client.close()
-    # The permission policies also live briefly in process memory; a rolled-back test must
-    # not leave its defaults there for the next one.
-    from gamification.services import forget_settings
-    from intranet.governance.permissions import forget_policies
-    from intranet.governance.services import forget_pilot
-
-    forget_policies()
-    forget_pilot()
-    # The digest's window loads are kept a minute per process: each test starts without.
-    from intranet.digests.registry import forget_shared
-
-    forget_shared()
-    forget_settings()
+    # Only our own prefix ("plein:1:..."), so a run with prefix "plein" leaves a parallel
+    # run's "plein-ci-123:..." keys alone; the policies kept in process memory go too.
+    forget_caches()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _rate_limits_for_fast_writers(settings):
+    """Tests write in milliseconds what people write in an afternoon. Every write and API call
+    still goes through the rate limiter, with the production budgets' shape at 100 times their
+    size; tests of the limits themselves (tests/core/test_ratelimit.py) set their own."""
+    settings.PLEIN_RATE_LIMITS = {
+        budget: {
+            tier: ";".join(
+                f"{int(amount) * 100}/{period}"
+                for amount, period in (window.split("/", 1) for window in rate.split(";"))
+            )
+            for tier, rate in tiers.items()
+        }
+        for budget, tiers in django_settings.PLEIN_RATE_LIMITS.items()
+    }
 
 
 @contextmanager

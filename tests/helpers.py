@@ -55,3 +55,26 @@ def assert_module_switch_hides(client, *, space, owner, colleague, keep: list[st
         assert response.status_code == 200
         assert MODULE_MARKER not in response.content.decode(), url
     return pages
+
+
+def forget_caches() -> None:
+    """What a rolled-back case may have left in the caches (Redis under our prefix, the
+    policies and settings kept in process memory), as tests/conftest.py clears it between
+    tests: a case must not see what an undone one cached (a pilot switched on, say)."""
+    import redis
+    from django.conf import settings
+
+    from gamification.services import forget_settings
+    from intranet.digests.registry import forget_shared
+    from intranet.governance.permissions import forget_policies
+    from intranet.governance.services import forget_pilot
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    keys = list(client.scan_iter(match=f"{settings.REDIS_PREFIX}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+    client.close()
+    forget_policies()
+    forget_pilot()
+    forget_shared()
+    forget_settings()

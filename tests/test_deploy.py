@@ -88,6 +88,15 @@ def test_the_client_address_passes_the_proxy_and_cannot_be_forged(compose):
     assert all("header_up X-Forwarded-For {remote_host}" in block for block in blocks)
 
 
+def test_plein_and_the_proxy_refuse_the_same_body_size(compose):
+    """Caddy refuses bodies over PLEIN_REQUEST_MAX_MB before they reach Plein, which refuses
+    them too: both read the same variable, so one setting moves both."""
+    same = "${PLEIN_REQUEST_MAX_MB:-32}"
+    assert compose["services"]["proxy"]["environment"]["PLEIN_REQUEST_MAX_MB"] == same
+    assert compose["services"]["web"]["environment"]["PLEIN_REQUEST_MAX_MB"] == same
+    assert "max_size {$PLEIN_REQUEST_MAX_MB:32}MB" in (ROOT / "deploy" / "Caddyfile").read_text()
+
+
 def test_the_image_build_uses_no_fixed_secret_key():
     # Production settings refuse a weak key (tests/core/test_startup.py), the build too.
     dockerfile = (ROOT / "Dockerfile").read_text()

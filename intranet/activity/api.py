@@ -10,8 +10,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from intranet.activity import feed_cache, selectors, services
-from intranet.activity.models import Channel
-from intranet.core.api import request_object
+from intranet.activity.models import Channel, NotificationKind
+from intranet.core.api import refusal, request_object
 
 
 class ActivitySerializer(serializers.Serializer):
@@ -101,21 +101,30 @@ class NotificationReadView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+# How each kind of notification reaches me: {kind: channel}; a PUT changes the kinds it names.
+CHANNELS = {
+    "type": "object",
+    "properties": {
+        kind: {"type": "string", "enum": Channel.values} for kind in NotificationKind.values
+    },
+}
+
+
 class PreferencesView(APIView):
-    @extend_schema(responses=serializers.DictField(child=serializers.CharField()))
+    @extend_schema(responses={200: CHANNELS})
     def get(self, request):
         return Response(selectors.notification_channels(user=request.user))
 
     @extend_schema(
-        request=serializers.DictField(child=serializers.ChoiceField(choices=Channel.choices)),
-        responses=serializers.DictField(child=serializers.CharField()),
+        request={"application/json": CHANNELS},
+        responses={200: CHANNELS},
     )
     def put(self, request):
         channels = dict(request_object(request))
         try:
             services.set_preferences(user=request.user, channels=channels)
         except ValidationError as error:
-            raise ApiValidationError({"detail": error.messages}) from error
+            raise refusal(error) from error
         return Response(selectors.notification_channels(user=request.user))
 
 

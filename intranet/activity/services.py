@@ -27,10 +27,10 @@ from intranet.activity.models import (
     Post,
     Reaction,
 )
+from intranet.core import ratelimit
 from intranet.governance import permissions
 from intranet.governance.constants import Action
 from intranet.governance.models import Department
-from intranet.moderation import ratelimit
 
 User = get_user_model()
 
@@ -50,7 +50,7 @@ def create_post(*, author, space, body: str) -> Post:
     body = _clean_body(body, limit=5000)
     mentioned = [p for p in text.mentioned_users(body) if p.pk != author.pk]
     with transaction.atomic():
-        ratelimit.guard_post(user=author)
+        ratelimit.guard(user=author, action="post")
         post = Post.objects.create(
             space=space, author=author, body=body, body_html=text.render(body, mentions=mentioned)
         )
@@ -86,7 +86,7 @@ def add_comment(*, author, target, body: str, parent: Comment | None = None) -> 
         parent = parent.parent or parent
     mentioned = [p for p in text.mentioned_users(body) if p.pk != author.pk]
     with transaction.atomic():
-        ratelimit.guard_post(user=author)
+        ratelimit.guard(user=author, action="comment")
         comment = Comment.objects.create(
             content_type=content_type,
             object_id=target.pk,
@@ -128,6 +128,7 @@ def react(*, user, target, kind: str) -> bool:
     if existing.exists():
         existing.delete()
         return False
+    ratelimit.guard(user=user, action="reaction")  # taking a reaction back is never limited
     try:
         with transaction.atomic():
             Reaction.objects.create(

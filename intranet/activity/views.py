@@ -126,15 +126,20 @@ def react(request, post_id: int):
     # Access first: a post one may not read answers 404 whatever kind is sent, so a refusal
     # below never renders the reactions of something one may not see.
     post = access.access_post(user=request.user, post_id=post_id)
+    error = None
     try:
         services.react(user=request.user, target=post, kind=request.POST.get("kind", ""))
-    except PermissionDenied as error:
-        raise Http404 from error
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except PermissionDenied as denied:
+        raise Http404 from denied
+    except ValidationError as refused:
+        error = " ".join(refused.messages)
+        if not request.htmx:
+            messages.error(request, error)
     if request.htmx:
+        # htmx swaps only successful answers: a refusal (a kind that does not exist, a
+        # reaction limit) comes back inside the unchanged reactions, where the user clicked.
         item = selectors.hydrate_post(post=post, user=request.user)
-        return render(request, "activity/_reactions.html", {"item": item})
+        return render(request, "activity/_reactions.html", {"item": item, "error": error})
     return redirect(safe_next(request, reverse("activity:post", args=[post.pk])))
 
 

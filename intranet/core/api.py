@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import APIException, NotFound, Throttled
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.pagination import LimitOffsetPagination
+
+from intranet.core.ratelimit import RateLimited
 
 
 class Pagination(LimitOffsetPagination):
@@ -30,8 +32,20 @@ def request_object(request) -> dict:
     return data
 
 
-def refusal(error: ValidationError) -> ApiValidationError:
-    """A service's ValidationError as a 400 with messages per field (or under "detail")."""
+class LimitReached(Throttled):
+    """429 with our own message, which already says when to try again (DRF's Throttled would
+    add its own sentence about the wait); DRF sets Retry-After from `wait`."""
+
+    def __init__(self, *, wait: int, detail: str):
+        APIException.__init__(self, detail)
+        self.wait = wait
+
+
+def refusal(error: ValidationError) -> APIException:
+    """A service's ValidationError as a 400 with messages per field (or under "detail"); a
+    write refused by a rate limit as 429 with Retry-After (intranet.core.ratelimit)."""
+    if isinstance(error, RateLimited):
+        return LimitReached(wait=error.retry_after, detail=error.message)
     if hasattr(error, "error_dict"):
         return ApiValidationError(error.message_dict)
     return ApiValidationError({"detail": error.messages})

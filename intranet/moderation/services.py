@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intranet import events
+from intranet.core import ratelimit
 from intranet.governance import audit, permissions
 from intranet.governance.constants import Action
 from intranet.moderation import events as ev
@@ -57,6 +58,7 @@ def report(*, reporter, kind: str, object_id: int, reason: str, note: str = "") 
         errors["reason"] = _("You cannot report your own post; edit it instead.")
     if errors:
         raise ValidationError(errors)
+    ratelimit.guard(user=reporter, action="report")
     with transaction.atomic():
         if Report.objects.filter(
             kind=kind, object_id=object_id, reporter=reporter, status=Report.Status.OPEN

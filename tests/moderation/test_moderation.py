@@ -4,12 +4,11 @@ Everything over HTTP against PostgreSQL and Redis."""
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import escape
 
 from forums import services as forums
-from forums.models import Answer, Topic, TopicFollow, Vote
-from intranet.activity.models import Activity, Comment, Notification, Post
+from forums.models import Answer, TopicFollow, Vote
+from intranet.activity.models import Activity, Comment, Notification
 from intranet.governance.models import AuditEntry
 from intranet.moderation.models import Report
 from tests.factories import MembershipFactory, SpaceFactory, UserFactory
@@ -315,40 +314,6 @@ def test_comments_on_questions_and_answers(
     )
     client.force_login(asker)
     assert "diensten" not in client.get(topic.get_absolute_url()).content.decode()
-
-
-def test_new_accounts_post_at_a_limited_pace(
-    client, space, settings, django_capture_on_commit_callbacks
-):
-    settings.PLEIN_NEW_ACCOUNT_POSTS_PER_HOUR = 2
-    newcomer = MembershipFactory(space=space, user=UserFactory(date_joined=timezone.now())).user
-    veteran = MembershipFactory(space=space).user
-    client.force_login(newcomer)
-    for n in range(2):
-        # (the count is kept once the post is committed)
-        with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(
-                reverse("forums:ask", args=[space.slug]),
-                {"kind": "question", "title": f"Vraag nummer {n}", "language": "nl"},
-            )
-        assert response.status_code == 302
-    response = client.post(
-        reverse("forums:ask", args=[space.slug]),
-        {"kind": "question", "title": "Vraag nummer 3", "language": "nl"},
-        **EN,
-    )
-    assert response.status_code == 400
-    assert "New accounts may post 2 times an hour." in response.content.decode()
-    assert Topic.objects.count() == 2
-    # Posts and comments count too; colleagues who have been here a while are not limited.
-    topic = Topic.objects.first()
-    client.post(reverse("forums:comment", args=[topic.pk]), {"body": "Nog een"})
-    assert not Comment.objects.exists()
-    client.force_login(veteran)
-    for n in range(4):
-        forums.answer(author=veteran, topic=topic, body=f"Antwoord {n}")
-    assert Answer.objects.filter(author=veteran).count() == 4
-    assert not Post.objects.exists()
 
 
 def test_reporting_a_comment_on_a_post_uses_the_same_queue(client, space, people):

@@ -164,7 +164,7 @@ def pages(args) -> None:
     }
     shape = in_process(ADMIN, paths)
     parts = urlsplit(args.base)
-    cookie, _csrf = sign_in(args.base, ADMIN, "plein-demo")
+    cookie, _csrf = sign_in(args.base, ADMIN, "plein-demo", admin=True)
     print(f"\n2. dashboard pages, single user, {args.runs} runs x {args.requests} requests")
     print(f"{'page':<18}{'queries':>8}{'bytes':>9}{'p50 ms':>9}{'p95 ms':>9}")
     for name, path in paths.items():

@@ -30,6 +30,14 @@ CLOSE_NO_ACCESS = 4404
 REPLAY_LIMIT = 50
 
 
+def _admitted(user) -> bool:
+    """May this person's socket stay open: admitted to Plein (active, in a running pilot) and,
+    when the organisation requires two-step verification of everyone, enrolled in it."""
+    return governance_services.admitted(user) and not governance_services.must_enrol_mfa(
+        user, admin_area=False
+    )
+
+
 class FeedConsumer(AsyncWebsocketConsumer):
     async def connect(self):
         user = self.scope.get("user")
@@ -37,8 +45,9 @@ class FeedConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_NOT_SIGNED_IN)
             return
         self.user = user
-        if not await database_sync_to_async(governance_services.admitted)(user):
-            # Outside a running pilot: the socket opens no more than the pages do.
+        if not await database_sync_to_async(_admitted)(user):
+            # Outside a running pilot, or without the two-step verification the organisation
+            # requires: the socket opens no more than the pages do.
             await self.close(code=CLOSE_NOT_SIGNED_IN)
             return
         self.language = self._language()
@@ -73,7 +82,7 @@ class FeedConsumer(AsyncWebsocketConsumer):
             self.active = False
             return
         self.user = user
-        self.active = governance_services.admitted(user)
+        self.active = _admitted(user)
         self.viewable = set(readable_space_ids(user=user))
         self.page_memo: dict = {}  # what a live page decided about this reader, until now
         self.guest = permissions.is_guest(user)

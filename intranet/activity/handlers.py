@@ -150,6 +150,7 @@ def register() -> None:
         gov.SpacePermissionsChanged,
         gov.KindDefaultsChanged,
         gov.PilotChanged,
+        gov.MfaPolicyChanged,
     ):
         events.subscribe(event_type, on_access_changed_for_everyone)
     events.subscribe(ev.PostCreated, on_post_created)

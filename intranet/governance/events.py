@@ -110,6 +110,15 @@ class PilotChanged:
 
 
 @dataclass(frozen=True)
+class MfaPolicyChanged:
+    """Two-step verification required of every role (or no longer): open sockets of people
+    without it close, as their pages already stop opening."""
+
+    required: bool
+    actor_id: int
+
+
+@dataclass(frozen=True)
 class AccountActiveChanged:
     user_id: int
     active: bool

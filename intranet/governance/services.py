@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from intranet import events
-from intranet.core import images
+from intranet.core import images, ratelimit
 from intranet.governance import audit, permissions
 from intranet.governance import events as ev
 from intranet.governance.constants import (
@@ -375,6 +375,7 @@ def invite_to_space(*, actor, space: Space, invitee, message: str = "") -> Membe
         raise ValidationError(_("This person has no active account."))
     if Membership.objects.filter(space=space, user=invitee).exists():
         raise ValidationError(_("%(name)s is already a member.") % {"name": invitee})
+    ratelimit.guard(user=actor, action="invitation")
     return _open_request(
         space=space,
         user=invitee,
@@ -862,7 +863,8 @@ def set_mfa_for_everyone(*, actor, required: bool) -> Organisation:
             actor=actor, action="mfa.policy_changed", target=org, before=before,
             after={"mfa_required_for_everyone": required},
         )  # fmt: skip
-        transaction.on_commit(forget_pilot)
+        transaction.on_commit(forget_pilot)  # before the event: sockets reload on it
+        events.publish(ev.MfaPolicyChanged(required=required, actor_id=actor.pk))
     forget_pilot()
     return org
 

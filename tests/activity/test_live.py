@@ -139,6 +139,37 @@ async def test_leaving_the_pilot_closes_the_socket(team):
     assert not connected and code == 4401
 
 
+async def test_requiring_two_step_verification_of_everyone_closes_sockets_without_it(team):
+    """Pages stop opening for people without two-step verification once the organisation asks
+    it of every role; their open sockets close too, and enrolled people's stay open."""
+    from tests.factories import enrol_mfa
+
+    space, author, reader, cookie = team
+    admin = await sync_to_async(UserFactory)(org_role="administrator")
+    enrolled = await sync_to_async(UserFactory)(mfa=True)
+    await sync_to_async(MembershipFactory)(space=space, user=enrolled)
+    from django.test import Client
+
+    kept = await connect(await sync_to_async(cookie_for)(Client(), enrolled))
+    assert (await kept.connect())[0]
+    home = await connect(cookie)
+    assert (await home.connect())[0]
+    await sync_to_async(governance.set_mfa_for_everyone)(actor=admin, required=True)
+    closed = await home.receive_output(timeout=5)
+    assert closed == {"type": "websocket.close", "code": 4401}
+    again = await connect(cookie)
+    assert (await again.connect()) == (False, 4401)
+    # The enrolled colleague still hears what happens.
+    await sync_to_async(services.create_post)(author=author, space=space, body="Nog open")
+    assert "Nog open" in await kept.receive_from(timeout=5)
+    await kept.disconnect()
+    # Once the reader enrols, sockets open again.
+    await sync_to_async(enrol_mfa)(reader)
+    back = await connect(cookie)
+    assert (await back.connect())[0]
+    await back.disconnect()
+
+
 async def test_reconnect_catches_up_on_everything_missed(team):
     space, author, _reader, cookie = team
     first = await sync_to_async(services.create_post)(author=author, space=space, body="Voor")

@@ -190,3 +190,28 @@ def test_enrolling_and_removing_mfa_is_audited(client, django_capture_on_commit_
     assert sorted(e.after["type"] for e in removed) == ["recovery_codes", "totp"]
     # And without it the administration pages close again.
     assert client.get("/governance/", **EN)["Location"] == ENROL
+
+
+def test_removing_someones_authenticator_in_the_django_admin_is_audited(client):
+    """Support may remove a colleague's lost authenticator in Django's admin; that bypassed
+    allauth's signals, so it went unrecorded. Now it is audited with who did it, and a
+    secret cannot be edited there."""
+    superuser = AdminFactory(is_superuser=True)
+    person = UserFactory(mfa=True)
+    totp = Authenticator.objects.get(user=person, type="totp")
+    client.force_login(superuser)
+    url = reverse("admin:mfa_authenticator_change", args=[totp.pk])
+    assert client.post(url, {"type": "totp", "data": "{}"}).status_code == 403
+    delete = reverse("admin:mfa_authenticator_delete", args=[totp.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert not Authenticator.objects.filter(pk=totp.pk).exists()
+    entry = AuditEntry.objects.get(action="mfa.deactivated", target_id=person.pk)
+    assert (entry.actor_id, entry.after) == (superuser.pk, {"type": "totp"})
+    # Several at once (the list's delete action) too, one entry each.
+    codes = Authenticator.objects.get(user=person, type="recovery_codes")
+    client.post(
+        reverse("admin:mfa_authenticator_changelist"),
+        {"action": "delete_selected", "_selected_action": [codes.pk], "post": "yes"},
+    )
+    assert not Authenticator.objects.filter(user=person).exists()
+    assert AuditEntry.objects.filter(action="mfa.deactivated", target_id=person.pk).count() == 2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -13,7 +13,9 @@ from rest_framework.views import APIView
 
 from forums import selectors, services
 from forums.access import access_answer, access_topic, forum_space
+from forums.models import Topic
 from intranet.core.api import call_service, request_object
+from intranet.core.openapi import refusal
 from intranet.governance import permissions
 from intranet.governance.constants import Action, Module
 from intranet.governance.selectors import access_module
@@ -51,6 +53,54 @@ class AnswerSerializer(serializers.Serializer):
         return bool(getattr(answer, "accepted", False))
 
 
+# Request and response bodies the views build themselves, for the schema.
+NEW_TOPIC = inline_serializer(
+    "NewTopic",
+    {
+        "kind": serializers.ChoiceField(Topic.Kind.choices, default=Topic.Kind.QUESTION),
+        "title": serializers.CharField(),
+        "body": serializers.CharField(required=False),
+        "tags": serializers.ListField(child=serializers.CharField(), required=False),
+        "language": serializers.ChoiceField(Topic.Language.choices, default="nl"),
+        "ask_leadership": serializers.BooleanField(required=False),
+    },
+)
+TOPIC_PAGE = inline_serializer(
+    "TopicPage", {"topic": TopicSerializer(), "answers": AnswerSerializer(many=True)}
+)
+ANSWER_BODY = inline_serializer("AnswerBody", {"body": serializers.CharField()})
+VOTE = inline_serializer("Vote", {"value": serializers.IntegerField(help_text="1, 0 or -1")})
+ACCEPT = inline_serializer(
+    "Accept",
+    {"answer": serializers.IntegerField(allow_null=True, help_text="null: accept none")},
+)
+SIMILAR = inline_serializer(
+    "SimilarTopic",
+    {
+        "id": serializers.IntegerField(),
+        "title": serializers.CharField(),
+        "space": serializers.CharField(),
+        "url": serializers.CharField(),
+    },
+    many=True,
+)
+FORUM_HITS = inline_serializer(
+    "ForumHit",
+    {
+        "id": serializers.IntegerField(),
+        "title": serializers.CharField(),
+        "title_html": serializers.CharField(),
+        "snippet_html": serializers.CharField(),
+        "space": serializers.CharField(),
+        "language": serializers.CharField(),
+        "answer_count": serializers.IntegerField(),
+        "accepted_answer": serializers.IntegerField(allow_null=True),
+        "url": serializers.CharField(),
+    },
+    many=True,
+)
+
+
 def _topic_access(request, topic_id: int):
     """(topic, access), or 404 (forums.access: missing, forbidden, malformed alike)."""
     return access_topic(user=request.user, topic_id=topic_id)
@@ -67,7 +117,7 @@ def _topic(request, topic_id: int):
 
 class SpaceTopicsView(APIView):
     @extend_schema(
-        parameters=[OpenApiParameter("show", str, description="all or unanswered")],
+        parameters=[OpenApiParameter("show", str, enum=["all", "unanswered"])],
         responses=TopicSerializer(many=True),
     )
     def get(self, request, slug: str):
@@ -82,7 +132,7 @@ class SpaceTopicsView(APIView):
         )
         return Response(TopicSerializer(topics, many=True).data)
 
-    @extend_schema(request=serializers.DictField(), responses={201: TopicSerializer})
+    @extend_schema(request=NEW_TOPIC, responses={201: TopicSerializer})
     def post(self, request, slug: str):
         space = _forum(request, slug).space
         data = request_object(request)
@@ -103,7 +153,7 @@ class SpaceTopicsView(APIView):
 
 
 class TopicView(APIView):
-    @extend_schema(responses=serializers.DictField())
+    @extend_schema(responses=TOPIC_PAGE)
     def get(self, request, topic_id: int):
         topic, access = _topic_access(request, topic_id)
         page = selectors.question_page(
@@ -118,7 +168,7 @@ class TopicView(APIView):
 
 
 class AnswersView(APIView):
-    @extend_schema(request=serializers.DictField(), responses={201: AnswerSerializer})
+    @extend_schema(request=ANSWER_BODY, responses={201: AnswerSerializer})
     def post(self, request, topic_id: int):
         topic = _topic(request, topic_id)
         body = str(request_object(request).get("body", ""))
@@ -127,7 +177,7 @@ class AnswersView(APIView):
 
 
 class VoteView(APIView):
-    @extend_schema(request=serializers.DictField(), responses={200: AnswerSerializer})
+    @extend_schema(request=VOTE, responses={200: AnswerSerializer})
     def post(self, request, answer_id: int):
         # Access first: a forbidden or missing answer is 404 whatever the value.
         access_answer(user=request.user, answer_id=answer_id)
@@ -141,7 +191,7 @@ class VoteView(APIView):
 
 
 class AnswerView(APIView):
-    @extend_schema(request=serializers.DictField(), responses={200: AnswerSerializer})
+    @extend_schema(request=ANSWER_BODY, responses={200: AnswerSerializer})
     def patch(self, request, answer_id: int):
         """Edit an answer (its author or a moderator); the previous text is kept."""
         access_answer(user=request.user, answer_id=answer_id)
@@ -153,7 +203,7 @@ class AnswerView(APIView):
 
 
 class AcceptView(APIView):
-    @extend_schema(request=serializers.DictField(), responses={204: None})
+    @extend_schema(request=ACCEPT, responses={204: None})
     def post(self, request, topic_id: int):
         topic = _topic(request, topic_id)
         raw = request_object(request).get("answer")
@@ -165,7 +215,12 @@ class AcceptView(APIView):
 
 
 class UnansweredView(APIView):
-    @extend_schema(responses=TopicSerializer(many=True))
+    @extend_schema(
+        responses={
+            200: TopicSerializer(many=True),
+            404: refusal(404, "Guests have no list of unanswered questions."),
+        }
+    )
     def get(self, request):
         if permissions.is_guest(request.user):
             raise NotFound
@@ -176,7 +231,7 @@ class UnansweredView(APIView):
 class SimilarView(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("title", str, required=True)],
-        responses=TopicSerializer(many=True),
+        responses=SIMILAR,
     )
     def get(self, request):
         topics = selectors.similar_questions(
@@ -199,10 +254,10 @@ class SearchView(APIView):
             OpenApiParameter("q", str, required=True),
             OpenApiParameter("space", str, description="a space's slug"),
             OpenApiParameter("tag", str),
-            OpenApiParameter("answered", str, description="yes or no"),
-            OpenApiParameter("language", str, description="nl or en"),
+            OpenApiParameter("answered", str, enum=["yes", "no"]),
+            OpenApiParameter("language", str, enum=Topic.Language.values),
         ],
-        responses=serializers.DictField(),
+        responses=FORUM_HITS,
     )
     def get(self, request):
         params = request.query_params

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.urls import path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from gamification import access, selectors, services
 from gamification.models import Period
 from intranet.core.api import call_service, request_object
+from intranet.core.openapi import refusal
 from intranet.governance.selectors import department_by_id, spaces_where
 
 
@@ -61,6 +62,7 @@ class AwardSerializer(serializers.Serializer):
     at = serializers.DateTimeField(source="awarded_at")
 
 
+@extend_schema_serializer(component_name="RankedPerson")  # profiles' is "Person"
 class PersonSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="display_name")
@@ -110,9 +112,23 @@ class StorySerializer(serializers.Serializer):
         return data
 
 
+class StoryReadSerializer(StorySerializer):
+    """What the story views answer (for the schema): the story with its teams; a single
+    story, or one just published, also with the people it names, and a single story with
+    its reuses."""
+
+    people = serializers.ListField(child=serializers.IntegerField(), required=False)
+    teams = serializers.ListField(child=serializers.IntegerField())
+    reuses = ReuseSerializer(many=True, required=False)
+
+
 class ReuseInSerializer(serializers.Serializer):
     kind = serializers.CharField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# Switched off (points, leaderboards) or not for this person answers 404, as no such address.
+SWITCHED_OFF = refusal(404, "Not found: switched off by the organisation, or not for you.")
 
 
 def _points_on(request) -> None:
@@ -121,7 +137,7 @@ def _points_on(request) -> None:
 
 
 class MyPointsView(APIView):
-    @extend_schema(responses=MyPointsSerializer)
+    @extend_schema(responses={200: MyPointsSerializer, 404: SWITCHED_OFF})
     def get(self, request):
         _points_on(request)
         return Response(MyPointsSerializer(selectors.my_points(user=request.user)).data)
@@ -155,7 +171,7 @@ class LeaderboardView(APIView):
             OpenApiParameter("department", int),
             OpenApiParameter("space", str, description="a space's slug"),
         ],
-        responses=RowSerializer(many=True),
+        responses={200: RowSerializer(many=True), 404: SWITCHED_OFF},
     )
     def get(self, request):
         if not selectors.leaderboards_open(request.user):
@@ -183,7 +199,7 @@ class LeaderboardView(APIView):
 class DepartmentBoardView(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("period", str, enum=Period.values)],
-        responses=DepartmentRowSerializer(many=True),
+        responses={200: DepartmentRowSerializer(many=True), 404: SWITCHED_OFF},
     )
     def get(self, request):
         if not selectors.leaderboards_open(request.user):
@@ -193,12 +209,18 @@ class DepartmentBoardView(APIView):
 
 
 class StoriesView(APIView):
-    @extend_schema(responses=StorySerializer(many=True))
+    @extend_schema(responses=StoryReadSerializer(many=True))
     def get(self, request):
         stories = selectors.story_list(user=request.user)
         return Response(StorySerializer(stories, many=True).data)
 
-    @extend_schema(request=StorySerializer, responses={201: StorySerializer})
+    @extend_schema(
+        request=StorySerializer,
+        responses={
+            201: StoryReadSerializer,
+            404: refusal(404, "No space by that address where you may publish a story."),
+        },
+    )
     def post(self, request):
         incoming = StorySerializer(data=request_object(request))
         incoming.is_valid(raise_exception=True)
@@ -227,7 +249,7 @@ def _story(request, story_id: int):
 
 
 class StoryView(APIView):
-    @extend_schema(responses=StorySerializer)
+    @extend_schema(responses=StoryReadSerializer)
     def get(self, request, story_id: int):
         story = _story(request, story_id)
         data = StorySerializer(story).data

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.urls import path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from insights import access, selectors, services
 from insights.models import WINDOWS, Phase
 from intranet.core.api import call_service
+from intranet.core.openapi import refusal
 
 API_ROWS = 100  # named people per answer, best first
 
@@ -28,11 +29,17 @@ def _window(request) -> int:
     return int(raw)
 
 
+# Who may not view insights is answered 404, as an address that does not exist.
+HIDDEN = refusal(404, "Not found: insights are not open to you.")
+
+
 def _viewer(request) -> None:
     if not access.may_view(request.user):
         raise NotFound
 
 
+# Named apart from the other apps' departments, people and signals: one component name each.
+@extend_schema_serializer(component_name="InsightsDepartment")
 class DepartmentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -63,7 +70,7 @@ class NetworkSerializer(serializers.Serializer):
 class NetworkView(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("window", int, enum=list(WINDOWS))],
-        responses=NetworkSerializer,
+        responses={200: NetworkSerializer, 404: HIDDEN},
     )
     def get(self, request):
         _viewer(request)
@@ -109,13 +116,14 @@ class PhaseSerializer(serializers.Serializer):
 
 
 class PhasesView(APIView):
-    @extend_schema(responses=PhaseSerializer(many=True))
+    @extend_schema(responses={200: PhaseSerializer(many=True), 404: HIDDEN})
     def get(self, request):
         _viewer(request)
         rows = selectors.phase_table(min_group=selectors.insight_settings().min_group)
         return Response(PhaseSerializer(rows, many=True).data)
 
 
+@extend_schema_serializer(component_name="InsightsSignal")
 class SignalSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField(source="group.title")
@@ -144,7 +152,7 @@ class FollowUpSerializer(serializers.Serializer):
 
 
 class FollowUpView(APIView):
-    @extend_schema(responses=FollowUpSerializer)
+    @extend_schema(responses={200: FollowUpSerializer, 404: HIDDEN})
     def get(self, request):
         _viewer(request)
         return Response(
@@ -157,6 +165,7 @@ class FollowUpView(APIView):
         )
 
 
+@extend_schema_serializer(component_name="InsightsPerson")
 class PersonSerializer(serializers.Serializer):
     user = serializers.IntegerField(source="user_id")
     name = serializers.CharField(source="user.display_name")
@@ -178,7 +187,9 @@ class PeopleView(APIView):
     """A look at named people is audited, so it is a POST (with the CSRF token for a
     browser session): an image or a link elsewhere cannot make someone look."""
 
-    @extend_schema(request=PeopleLookSerializer, responses=PersonSerializer(many=True))
+    @extend_schema(
+        request=PeopleLookSerializer, responses={200: PersonSerializer(many=True), 404: HIDDEN}
+    )
     def post(self, request):
         if not access.may_view_people(request.user):
             raise NotFound

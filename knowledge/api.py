@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -17,6 +17,7 @@ from intranet.governance.constants import Module
 from intranet.search import fulltext
 from knowledge import access as knowledge_access
 from knowledge import diff, selectors, services
+from knowledge.models import Article
 
 
 class ArticleSerializer(serializers.Serializer):
@@ -56,6 +57,80 @@ class SuggestionSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+DIFF_ROW = inline_serializer(
+    "DiffRow",
+    {
+        "kind": serializers.ChoiceField(["same", "changed", "added", "removed", "skip"]),
+        "left": serializers.CharField(),
+        "right": serializers.CharField(),
+        "left_no": serializers.IntegerField(allow_null=True),
+        "right_no": serializers.IntegerField(allow_null=True),
+    },
+    many=True,
+)
+# Request and response bodies the views build themselves, for the schema.
+NEW_ARTICLE = inline_serializer(
+    "NewArticle",
+    {
+        "title": serializers.CharField(),
+        "body": serializers.CharField(),
+        "language": serializers.ChoiceField(Article.Language.choices, default="nl"),
+        "tags": serializers.ListField(child=serializers.CharField(), required=False),
+        "summary": serializers.CharField(required=False),
+    },
+)
+NEW_REVISION = inline_serializer(
+    "NewRevision",
+    {
+        "base": serializers.IntegerField(help_text="The revision the text was edited from."),
+        "title": serializers.CharField(required=False),
+        "body": serializers.CharField(),
+        "summary": serializers.CharField(required=False),
+    },
+)
+EDIT_CONFLICT = inline_serializer(
+    "EditConflict",
+    {
+        "detail": serializers.ListField(child=serializers.CharField()),
+        "current_revision": serializers.IntegerField(),
+        "diff": DIFF_ROW,
+    },
+)
+DIFF = inline_serializer(
+    "Diff",
+    {
+        "counts": inline_serializer(
+            "DiffCounts",
+            {"added": serializers.IntegerField(), "removed": serializers.IntegerField()},
+        ),
+        "rows": DIFF_ROW,
+    },
+)
+NEW_SUGGESTION = inline_serializer(
+    "NewSuggestion",
+    {
+        "base": serializers.IntegerField(help_text="The revision the text was edited from."),
+        "title": serializers.CharField(required=False),
+        "body": serializers.CharField(),
+        "note": serializers.CharField(required=False),
+    },
+)
+DECISION = inline_serializer(
+    "Decision",
+    {
+        "decision": serializers.ChoiceField(["accept", "decline"]),
+        "reason": serializers.CharField(required=False),
+        "title": serializers.CharField(required=False),
+        "body": serializers.CharField(required=False, help_text="Accept an edited text."),
+    },
+)
+
+
+class ArticleHitSerializer(ArticleSerializer):
+    title_html = serializers.CharField()
+    snippet_html = serializers.CharField()
+
+
 def _space(request, slug: str):
     return knowledge_access.access_knowledge(user=request.user, slug=slug)
 
@@ -78,7 +153,7 @@ class SpaceArticlesView(APIView):
         articles = selectors.articles_in(space=space).select_related("space")[:200]
         return Response(ArticleSerializer(articles, many=True).data)
 
-    @extend_schema(request=serializers.DictField(), responses={201: ArticleDetailSerializer})
+    @extend_schema(request=NEW_ARTICLE, responses={201: ArticleDetailSerializer})
     def post(self, request, slug: str):
         space = _space(request, slug).space
         data = request_object(request)
@@ -101,7 +176,9 @@ class ArticleView(APIView):
     def get(self, request, article_id: int):
         return Response(ArticleDetailSerializer(_article(request, article_id)[0]).data)
 
-    @extend_schema(request=serializers.DictField(), responses={200: ArticleDetailSerializer})
+    @extend_schema(
+        request=NEW_REVISION, responses={200: ArticleDetailSerializer, 409: EDIT_CONFLICT}
+    )
     def patch(self, request, article_id: int):
         """Save a revision. `base` is the revision the text was edited from: when someone
         saved after it, 409 with what they saved and the difference."""
@@ -147,7 +224,7 @@ class DiffView(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("old", int, required=True),
                     OpenApiParameter("new", int, required=True)],
-        responses=serializers.DictField(),
+        responses=DIFF,
     )  # fmt: skip
     def get(self, request, article_id: int):
         article, _access = _article(request, article_id)
@@ -171,7 +248,7 @@ class SuggestionsView(APIView):
             SuggestionSerializer(selectors.suggestions_for(articles=[article.pk]), many=True).data
         )
 
-    @extend_schema(request=serializers.DictField(), responses={201: SuggestionSerializer})
+    @extend_schema(request=NEW_SUGGESTION, responses={201: SuggestionSerializer})
     def post(self, request, article_id: int):
         article, _access = _article(request, article_id)
         data = request_object(request)
@@ -189,7 +266,7 @@ class SuggestionsView(APIView):
 
 
 class DecideView(APIView):
-    @extend_schema(request=serializers.DictField(), responses={200: SuggestionSerializer})
+    @extend_schema(request=DECISION, responses={200: SuggestionSerializer})
     def post(self, request, suggestion_id: int):
         # Access first: a bad decision on a suggestion one may not see answers 404 too.
         knowledge_access.access_suggestion(user=request.user, suggestion_id=suggestion_id)
@@ -214,8 +291,8 @@ class SearchView(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("q", str, required=True),
                     OpenApiParameter("space", str), OpenApiParameter("tag", str),
-                    OpenApiParameter("freshness", str, description="stale or fresh")],
-        responses=serializers.DictField(),
+                    OpenApiParameter("freshness", str, enum=["stale", "fresh"])],
+        responses=ArticleHitSerializer(many=True),
     )  # fmt: skip
     def get(self, request):
         params = request.query_params

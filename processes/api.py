@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from intranet.core.api import call_service, request_object
 from intranet.governance.constants import Action
 from processes import access, selectors, services
-from processes.models import Board, ExceptionReport
+from processes.models import Board, ExceptionReport, PainPoint, Signal
 
 
 class StepSerializer(serializers.Serializer):
@@ -87,6 +87,89 @@ class SignalSerializer(serializers.Serializer):
     overdue = serializers.BooleanField(source="is_overdue")
 
 
+class BoardDetailSerializer(BoardSerializer):
+    """What BoardView answers: the board with its steps and cards."""
+
+    steps = StepSerializer(many=True)
+    cards = CardSerializer(many=True)
+
+
+# Request bodies, for the schema: the views read these fields from a JSON object.
+NEW_CARD = inline_serializer(
+    "NewCard",
+    {
+        "title": serializers.CharField(),
+        "step": serializers.IntegerField(required=False, allow_null=True),
+        "description": serializers.CharField(required=False),
+        "labels": serializers.ListField(child=serializers.CharField(), required=False),
+    },
+)
+MOVE = inline_serializer(
+    "Move", {"to_step": serializers.IntegerField(), "from_step": serializers.IntegerField()}
+)
+STALE_MOVE = inline_serializer(
+    "StaleMove",
+    {
+        "detail": serializers.ListField(child=serializers.CharField()),
+        "step": serializers.IntegerField(help_text="The step the card is in now."),
+    },
+)
+NEW_PAIN = inline_serializer(
+    "NewPain",
+    {
+        "what": serializers.CharField(),
+        "frequency": serializers.ChoiceField(PainPoint.Frequency.choices),
+        "impact": serializers.ChoiceField(PainPoint.Impact.choices),
+        "step": serializers.IntegerField(required=False, allow_null=True),
+        "card": serializers.IntegerField(required=False, allow_null=True),
+    },
+)
+NEW_EXCEPTION = inline_serializer(
+    "NewException",
+    {
+        "category": serializers.ChoiceField(ExceptionReport.Category.choices),
+        "text": serializers.CharField(),
+        "step": serializers.IntegerField(required=False, allow_null=True),
+    },
+)
+SIGNAL_ANSWER = inline_serializer(
+    "SignalAnswer",
+    {
+        "status": serializers.ChoiceField(Signal.Status.choices),
+        "response": serializers.CharField(required=False),
+    },
+)
+FLOW = inline_serializer(
+    "Flow",
+    {
+        "steps": inline_serializer(
+            "FlowStep",
+            {
+                "step": serializers.IntegerField(),
+                "name": serializers.CharField(),
+                "cards": serializers.IntegerField(),
+                "average_stay_hours": serializers.FloatField(allow_null=True),
+                "stays": serializers.IntegerField(),
+            },
+            many=True,
+        ),
+        "bottleneck": serializers.IntegerField(allow_null=True),
+        "handoffs": inline_serializer(
+            "Handoff",
+            {
+                "from": serializers.CharField(help_text="A department's name, or a dash."),
+                "to": serializers.CharField(help_text="A department's name, or a dash."),
+                "count": serializers.IntegerField(),
+            },
+            many=True,
+        ),
+        "throughput": serializers.DictField(
+            child=serializers.IntegerField(), help_text='Cards done per ISO week ("2026-W47").'
+        ),
+    },
+)
+
+
 def _board(request, board_id: int, action: str = Action.VIEW):
     """The board, if the reader may `action` on it; else 404, before any input is read."""
     try:
@@ -121,7 +204,7 @@ class BoardsView(APIView):
 
 
 class BoardView(APIView):
-    @extend_schema(responses=BoardSerializer)
+    @extend_schema(responses=BoardDetailSerializer)
     def get(self, request, board_id: int):
         board = _board(request, board_id)
         steps = selectors.steps_with_counts(board_id=board.pk)
@@ -136,7 +219,7 @@ class BoardView(APIView):
 
 
 class BoardCardsView(APIView):
-    @extend_schema(request=serializers.DictField(), responses={201: CardSerializer})
+    @extend_schema(request=NEW_CARD, responses={201: CardSerializer})
     def post(self, request, board_id: int):
         board = _board(request, board_id, Action.MOVE_CARD)
         data = request_object(request)
@@ -159,7 +242,7 @@ class BoardCardsView(APIView):
 
 
 class MoveView(APIView):
-    @extend_schema(request=serializers.DictField(), responses={200: CardSerializer})
+    @extend_schema(request=MOVE, responses={200: CardSerializer, 409: STALE_MOVE})
     def post(self, request, card_id: int):
         """Move a card: `to_step`, and `from_step` where you saw it. 409 when someone moved
         it meanwhile (with its current step), 400 when refused (WIP limit, another board)."""
@@ -192,13 +275,18 @@ class MoveView(APIView):
 
 
 class PainsView(APIView):
-    @extend_schema(responses=PainSerializer(many=True))
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, enum=["open", *PainPoint.Status.values]),
+        ],
+        responses=PainSerializer(many=True),
+    )
     def get(self, request, board_id: int):
         board = _board(request, board_id)
         pains = selectors.pain_points(board=board, status=request.query_params.get("status", ""))
         return Response(PainSerializer(pains[:500], many=True).data)
 
-    @extend_schema(request=serializers.DictField(), responses={201: PainSerializer})
+    @extend_schema(request=NEW_PAIN, responses={201: PainSerializer})
     def post(self, request, board_id: int):
         board = _board(request, board_id, access.REPORT)
         data = request_object(request)
@@ -235,7 +323,7 @@ class ExceptionsView(APIView):
         board = _board(request, board_id)
         return Response(ExceptionSerializer(board.exceptions.all()[:500], many=True).data)
 
-    @extend_schema(request=serializers.DictField(), responses={201: ExceptionSerializer})
+    @extend_schema(request=NEW_EXCEPTION, responses={201: ExceptionSerializer})
     def post(self, request, board_id: int):
         board = _board(request, board_id, access.REPORT)
         data = request_object(request)
@@ -255,7 +343,10 @@ class ExceptionsView(APIView):
 
 
 class SignalsView(APIView):
-    @extend_schema(responses=SignalSerializer(many=True))
+    @extend_schema(
+        parameters=[OpenApiParameter("state", str, enum=["open", "overdue", "answered"])],
+        responses=SignalSerializer(many=True),
+    )
     def get(self, request):
         found = selectors.signals_for(user=request.user, state=request.query_params.get("state"))
         return Response(SignalSerializer(found, many=True).data)
@@ -267,7 +358,7 @@ class SignalView(APIView):
         found = _found(lambda: access.access_signal(user=request.user, signal_id=signal_id))
         return Response(SignalSerializer(found).data)
 
-    @extend_schema(request=serializers.DictField(), responses={200: SignalSerializer})
+    @extend_schema(request=SIGNAL_ANSWER, responses={200: SignalSerializer})
     def patch(self, request, signal_id: int):
         """The owner (or an administrator) answers: `status` and `response`."""
         _found(
@@ -288,7 +379,7 @@ class SignalView(APIView):
 
 
 class MetricsView(APIView):
-    @extend_schema(responses=serializers.DictField())
+    @extend_schema(responses=FLOW)
     def get(self, request, board_id: int):
         flow = selectors.flow(board=_board(request, board_id))
         return Response(

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import EmptyPage
 from django.urls import path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -15,9 +15,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from intranet.core.api import refusal, request_object
+from intranet.core.openapi import refusal as documented_refusal
 from intranet.governance import permissions
 from profiles import selectors, services
-from profiles.models import User
+from profiles.models import FieldVisibility, User
 
 
 class DepartmentSerializer(serializers.Serializer):
@@ -102,7 +103,15 @@ class PeopleView(APIView):
             OpenApiParameter("location", str),
             OpenApiParameter("page", int),
         ],
-        responses=PersonCardSerializer(many=True),
+        operation_id="people_list",
+        responses=inline_serializer(
+            "PeoplePage",
+            {
+                "count": serializers.IntegerField(),
+                "results": PersonCardSerializer(many=True),
+                "next_page": serializers.IntegerField(allow_null=True),
+            },
+        ),
     )
     def get(self, request):
         page_number = request.query_params.get("page", "1")
@@ -145,7 +154,27 @@ class MeView(APIView):
         return Response(MeSerializer(self._me(request), context={"request": request}).data)
 
     @extend_schema(
-        request=serializers.DictField(),
+        request=inline_serializer(
+            "ProfileChange",
+            {
+                **{
+                    field: serializers.CharField(required=False, max_length=limit)
+                    for field, limit in services.PROFILE_LIMITS.items()
+                },
+                "bio": serializers.CharField(required=False, max_length=services.BIO_LIMIT),
+                "languages": serializers.ListField(child=serializers.CharField(), required=False),
+                "skills": serializers.ListField(child=serializers.CharField(), required=False),
+                "ask_me_about": serializers.ListField(
+                    child=serializers.CharField(), required=False
+                ),
+                "phone_visibility": serializers.ChoiceField(
+                    FieldVisibility.choices, required=False
+                ),
+                "location_visibility": serializers.ChoiceField(
+                    FieldVisibility.choices, required=False
+                ),
+            },
+        ),
         responses=MeSerializer,
         summary="Update my profile (only the fields sent change; not `manager`)",
     )
@@ -174,14 +203,17 @@ class MeView(APIView):
 class SkillsView(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("q", str, description="the start of a skill name")],
-        responses=serializers.ListField(child=serializers.CharField()),
+        responses=list[str],
     )
     def get(self, request):
         return Response(selectors.skill_suggestions(prefix=request.query_params.get("q", "")))
 
 
+SKILL = inline_serializer("Skill", {"skill": serializers.CharField(help_text="a skill's slug")})
+
+
 class EndorsementView(APIView):
-    @extend_schema(request=serializers.DictField(), responses={201: None, 204: None})
+    @extend_schema(request=SKILL, responses={201: None})
     def post(self, request, user_id: int):
         person = self._person(request, user_id)
         skill = str(request_object(request).get("skill", ""))
@@ -193,7 +225,11 @@ class EndorsementView(APIView):
             raise refusal(error) from error
         return Response(status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=serializers.DictField(), responses={204: None})
+    @extend_schema(
+        request=SKILL,
+        parameters=[OpenApiParameter("skill", str, description="a skill's slug")],
+        responses={204: None},
+    )
     def delete(self, request, user_id: int):
         person = self._person(request, user_id)
         data = request_object(request)
@@ -215,7 +251,18 @@ class EndorsementView(APIView):
 class ExpertiseView(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("topic", str, required=True)],
-        responses=serializers.ListField(child=serializers.DictField()),
+        responses={
+            200: inline_serializer(
+                "Expertise",
+                {
+                    "person": ExpertSerializer(),
+                    "score": serializers.FloatField(),
+                    "why": serializers.ListField(child=serializers.CharField()),
+                },
+                many=True,
+            ),
+            404: documented_refusal(404, "Guests do not use the expertise finder."),
+        },
     )
     def get(self, request):
         if permissions.is_guest(request.user):

@@ -3,6 +3,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from rest_framework import exceptions as api_errors
 
 from intranet.core import selectors
 from intranet.core.health import run_checks
@@ -39,18 +40,22 @@ def healthz(request):
     return JsonResponse(body, status=200 if healthy else 503)
 
 
-def _error_page(template: str, status: int):
+def _error_page(template: str, status: int, api_detail):
     # Plain pages in the user's language, never a traceback (DEBUG is off outside development).
+    # The API answers JSON as its views do, also for an address no pattern matches (a slug
+    # with a space in it): {"detail": ...} in the user's language, as DRF words it.
     @login_not_required
     def view(request, exception=None):
+        if request.path_info.startswith("/api/"):
+            return JsonResponse({"detail": str(api_detail)}, status=status)
         return render(request, template, status=status)
 
     return view
 
 
-page_not_found = _error_page("404.html", 404)
-permission_denied = _error_page("403.html", 403)
-bad_request = _error_page("400.html", 400)
+page_not_found = _error_page("404.html", 404, api_errors.NotFound.default_detail)
+permission_denied = _error_page("403.html", 403, api_errors.PermissionDenied.default_detail)
+bad_request = _error_page("400.html", 400, api_errors.ParseError.default_detail)
 
 
 @login_not_required

@@ -2,7 +2,7 @@
 
 from django.urls import path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -10,11 +10,32 @@ from rest_framework.views import APIView
 
 from intranet.search import selectors
 
+# One group per kind of content (people, spaces, questions ...), best first.
+SEARCH_GROUPS = inline_serializer(
+    "SearchGroup",
+    {
+        "kind": serializers.CharField(),
+        "label": serializers.CharField(),
+        "more_url": serializers.CharField(allow_null=True),
+        "results": inline_serializer(
+            "SearchResult",
+            {
+                "title": serializers.CharField(),
+                "url": serializers.CharField(),
+                "meta": serializers.CharField(),
+                "snippet": serializers.CharField(),
+            },
+            many=True,
+        ),
+    },
+    many=True,
+)
+
 
 class SearchView(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("q", str, required=True, description="2 to 100 characters")],
-        responses=serializers.ListField(child=serializers.DictField()),
+        responses=SEARCH_GROUPS,
     )
     def get(self, request):
         raw = request.query_params.get("q", "")

@@ -27,7 +27,7 @@ PAGES = [("login (anonymous)", "/accounts/login/", False), ("home", "/", True),
          ("notifications", "/notifications/", True)]  # fmt: skip
 
 
-def run_round(host, port, path, cookie, seconds, concurrency):
+def run_round(host, port, path, cookie, seconds, concurrency, *, headers=None):
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -36,13 +36,13 @@ def run_round(host, port, path, cookie, seconds, concurrency):
     def worker():
         nonlocal errors
         conn = http.client.HTTPConnection(host, port, timeout=10)
-        headers = {"Cookie": cookie} if cookie else {}
+        sent = {**({"Cookie": cookie} if cookie else {}), **(headers or {})}
         own: list[float] = []
         own_errors = 0
         while time.monotonic() < stop_at:
             started = time.perf_counter()
             try:
-                conn.request("GET", path, headers=headers)
+                conn.request("GET", path, headers=sent)
                 response = conn.getresponse()
                 response.read()
                 if response.status != 200:

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from django.urls import path
-from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from forums import selectors, services
 from forums.access import access_answer, access_topic, forum_space
 from forums.models import Topic
-from intranet.core.api import call_service, request_object
-from intranet.core.openapi import refusal
+from intranet.core.api import ApiView, call_service
+from intranet.core.openapi import paginated, refusal
 from intranet.governance import permissions
 from intranet.governance.constants import Action, Module
 from intranet.governance.selectors import access_module
@@ -53,52 +51,131 @@ class AnswerSerializer(serializers.Serializer):
         return bool(getattr(answer, "accepted", False))
 
 
-# Request and response bodies the views build themselves, for the schema.
-NEW_TOPIC = inline_serializer(
-    "NewTopic",
-    {
-        "kind": serializers.ChoiceField(Topic.Kind.choices, default=Topic.Kind.QUESTION),
-        "title": serializers.CharField(),
-        "body": serializers.CharField(required=False),
-        "tags": serializers.ListField(child=serializers.CharField(), required=False),
-        "language": serializers.ChoiceField(Topic.Language.choices, default="nl"),
-        "ask_leadership": serializers.BooleanField(required=False),
-    },
-)
+class WholeNumber(serializers.IntegerField):
+    """A JSON number without a fraction: "1" (a string) and true are refused, not read as 1."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+# --- What the views read ---------------------------------------------------------------------
+
+
+class NewTopicInput(serializers.Serializer):
+    kind = serializers.ChoiceField(Topic.Kind.choices, default=Topic.Kind.QUESTION)
+    title = serializers.CharField(allow_blank=True)
+    body = serializers.CharField(required=False, allow_blank=True, default="")
+    tags = serializers.ListField(
+        child=serializers.CharField(allow_blank=True), required=False, default=list
+    )
+    language = serializers.ChoiceField(Topic.Language.choices, default="nl")
+    ask_leadership = serializers.BooleanField(required=False, default=False)
+
+
+class AnswerInput(serializers.Serializer):
+    body = serializers.CharField(allow_blank=True, help_text="Markdown")
+
+
+class VoteInput(serializers.Serializer):
+    value = WholeNumber(help_text="1 (up), -1 (down) or 0 (take your vote back)")
+
+
+class AcceptInput(serializers.Serializer):
+    answer = WholeNumber(
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="the answer to accept; null: accept none",
+        error_messages={"invalid": _("An answer id, or null.")},
+    )
+
+
+class TopicListQuery(serializers.Serializer):
+    show = serializers.ChoiceField(
+        ["all", "unanswered"],
+        default="all",
+        error_messages={"invalid_choice": _("Use all or unanswered.")},
+    )
+
+
+class SimilarQuery(serializers.Serializer):
+    title = serializers.CharField(allow_blank=True, help_text="the title being typed")
+
+
+class SearchQuery(serializers.Serializer):
+    """Only spaces whose forum one may read are found; others answer as unknown ones."""
+
+    q = serializers.CharField(
+        error_messages={
+            "required": _("Type what you are looking for."),
+            "blank": _("Type what you are looking for."),
+        }
+    )
+    space = serializers.CharField(required=False, allow_blank=True, help_text="a space's slug")
+    tag = serializers.CharField(required=False, default="", allow_blank=True)
+    answered = serializers.ChoiceField(
+        ["yes", "no"],
+        required=False,
+        default="",
+        allow_blank=True,
+        error_messages={"invalid_choice": _("Use yes or no.")},
+    )
+    language = serializers.ChoiceField(
+        Topic.Language.choices,
+        required=False,
+        default="",
+        allow_blank=True,
+        error_messages={"invalid_choice": _("Use nl or en.")},
+    )
+
+    def validate_q(self, value: str) -> str:
+        return value[:200]
+
+    def validate_tag(self, value: str) -> str:
+        return value[:30]
+
+    def validate_space(self, value: str):
+        if not value:
+            return None
+        space = forum_space(user=self.context["request"].user, slug=value)
+        if space is None:
+            raise serializers.ValidationError(_("There is no such space."))
+        return space
+
+
+# --- What the views answer -------------------------------------------------------------------
+
 TOPIC_PAGE = inline_serializer(
     "TopicPage", {"topic": TopicSerializer(), "answers": AnswerSerializer(many=True)}
 )
-ANSWER_BODY = inline_serializer("AnswerBody", {"body": serializers.CharField()})
-VOTE = inline_serializer("Vote", {"value": serializers.IntegerField(help_text="1, 0 or -1")})
-ACCEPT = inline_serializer(
-    "Accept",
-    {"answer": serializers.IntegerField(allow_null=True, help_text="null: accept none")},
-)
-SIMILAR = inline_serializer(
-    "SimilarTopic",
-    {
-        "id": serializers.IntegerField(),
-        "title": serializers.CharField(),
-        "space": serializers.CharField(),
-        "url": serializers.CharField(),
-    },
-    many=True,
-)
-FORUM_HITS = inline_serializer(
-    "ForumHit",
-    {
-        "id": serializers.IntegerField(),
-        "title": serializers.CharField(),
-        "title_html": serializers.CharField(),
-        "snippet_html": serializers.CharField(),
-        "space": serializers.CharField(),
-        "language": serializers.CharField(),
-        "answer_count": serializers.IntegerField(),
-        "accepted_answer": serializers.IntegerField(allow_null=True),
-        "url": serializers.CharField(),
-    },
-    many=True,
-)
+
+
+class SimilarSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    title = serializers.CharField()
+    space = serializers.CharField(source="space.slug")
+    url = serializers.CharField(source="get_absolute_url")
+
+
+class ForumHitSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    title = serializers.CharField()
+    title_html = serializers.SerializerMethodField()
+    snippet_html = serializers.SerializerMethodField()
+    space = serializers.CharField(source="space.slug")
+    language = serializers.CharField()
+    answer_count = serializers.IntegerField()
+    accepted_answer = serializers.IntegerField(source="accepted_answer_id", allow_null=True)
+    url = serializers.CharField(source="get_absolute_url")
+
+    def get_title_html(self, hit) -> str:
+        return selectors.highlighted(hit.title_hit)
+
+    def get_snippet_html(self, hit) -> str:
+        return selectors.highlighted(hit.body_hit or "")
 
 
 def _topic_access(request, topic_id: int):
@@ -115,44 +192,46 @@ def _topic(request, topic_id: int):
     return _topic_access(request, topic_id)[0]
 
 
-class SpaceTopicsView(APIView):
-    @extend_schema(
-        parameters=[OpenApiParameter("show", str, enum=["all", "unanswered"])],
-        responses=TopicSerializer(many=True),
-    )
+class SpaceTopicsView(ApiView):
+    get_query = TopicListQuery
+    post_input = NewTopicInput
+
+    @extend_schema(responses=paginated(TopicSerializer))
     def get(self, request, slug: str):
         space = _forum(request, slug).space
-        scope = request.query_params.get("show", "all")
-        if scope not in ("all", "unanswered"):
-            raise ApiValidationError({"show": [_("Use all or unanswered.")]})
+        scope = self.query(request)["show"]
         topics = (
             selectors.topics_in(space=space, scope=scope)
             .select_related("space")
-            .only(*selectors.LIST_COLUMNS, "body_html", "language", "space__slug")[:100]
+            .only(*selectors.LIST_COLUMNS, "body_html", "language", "space__slug")
         )
-        return Response(TopicSerializer(topics, many=True).data)
+        return self.page(request, topics, TopicSerializer)
 
-    @extend_schema(request=NEW_TOPIC, responses={201: TopicSerializer})
+    @extend_schema(
+        responses={201: TopicSerializer},
+        examples=[
+            OpenApiExample(
+                "A question",
+                value={
+                    "kind": "question",
+                    "title": "Waar staat de VPN-handleiding?",
+                    "body": "Ik werk vanaf morgen thuis.",
+                    "tags": ["vpn"],
+                    "language": "nl",
+                },
+                request_only=True,
+            )
+        ],
+    )
     def post(self, request, slug: str):
         space = _forum(request, slug).space
-        data = request_object(request)
-        topic = call_service(
-            lambda: services.ask(
-                author=request.user,
-                space=space,
-                kind=str(data.get("kind", "question")),
-                title=str(data.get("title", "")),
-                body=str(data.get("body", "")),
-                tags=data.get("tags", []),
-                language=str(data.get("language", "nl")),
-                ask_leadership=bool(data.get("ask_leadership")),
-            )
-        )
+        data = self.body(request)
+        topic = call_service(lambda: services.ask(author=request.user, space=space, **data))
         topic = selectors.topic_for(topic_id=topic.pk)
         return Response(TopicSerializer(topic).data, status=status.HTTP_201_CREATED)
 
 
-class TopicView(APIView):
+class TopicView(ApiView):
     @extend_schema(responses=TOPIC_PAGE)
     def get(self, request, topic_id: int):
         topic, access = _topic_access(request, topic_id)
@@ -167,22 +246,33 @@ class TopicView(APIView):
         )
 
 
-class AnswersView(APIView):
-    @extend_schema(request=ANSWER_BODY, responses={201: AnswerSerializer})
+ANSWER_EXAMPLE = OpenApiExample(
+    "An answer", value={"body": "In de kennisbank, onder **IT > Thuiswerken**."}, request_only=True
+)
+
+
+class AnswersView(ApiView):
+    post_input = AnswerInput
+
+    @extend_schema(responses={201: AnswerSerializer}, examples=[ANSWER_EXAMPLE])
     def post(self, request, topic_id: int):
         topic = _topic(request, topic_id)
-        body = str(request_object(request).get("body", ""))
-        answer = call_service(lambda: services.answer(author=request.user, topic=topic, body=body))
+        data = self.body(request)
+        answer = call_service(lambda: services.answer(author=request.user, topic=topic, **data))
         return Response(AnswerSerializer(answer).data, status=status.HTTP_201_CREATED)
 
 
-class VoteView(APIView):
-    @extend_schema(request=VOTE, responses={200: AnswerSerializer})
+class VoteView(ApiView):
+    post_input = VoteInput
+
+    @extend_schema(
+        responses={200: AnswerSerializer},
+        examples=[OpenApiExample("Vote up", value={"value": 1}, request_only=True)],
+    )
     def post(self, request, answer_id: int):
         # Access first: a forbidden or missing answer is 404 whatever the value.
         access_answer(user=request.user, answer_id=answer_id)
-        raw = request_object(request).get("value")
-        value = raw if isinstance(raw, int) and not isinstance(raw, bool) else 99
+        value = self.body(request)["value"]
         answer = call_service(
             lambda: services.vote(user=request.user, answer_id=answer_id, value=value)
         )
@@ -190,118 +280,80 @@ class VoteView(APIView):
         return Response(AnswerSerializer(answer).data)
 
 
-class AnswerView(APIView):
-    @extend_schema(request=ANSWER_BODY, responses={200: AnswerSerializer})
+class AnswerView(ApiView):
+    patch_input = AnswerInput
+
+    @extend_schema(responses={200: AnswerSerializer}, examples=[ANSWER_EXAMPLE])
     def patch(self, request, answer_id: int):
         """Edit an answer (its author or a moderator); the previous text is kept."""
         access_answer(user=request.user, answer_id=answer_id)
-        body = str(request_object(request).get("body", ""))
+        data = self.body(request)
         answer = call_service(
-            lambda: services.edit_answer(actor=request.user, answer_id=answer_id, body=body)
+            lambda: services.edit_answer(actor=request.user, answer_id=answer_id, **data)
         )
         return Response(AnswerSerializer(answer).data)
 
 
-class AcceptView(APIView):
-    @extend_schema(request=ACCEPT, responses={204: None})
+class AcceptView(ApiView):
+    post_input = AcceptInput
+
+    @extend_schema(
+        responses={204: None},
+        examples=[OpenApiExample("Accept an answer", value={"answer": 42}, request_only=True)],
+    )
     def post(self, request, topic_id: int):
         topic = _topic(request, topic_id)
-        raw = request_object(request).get("answer")
-        answer_id = raw if isinstance(raw, int) and not isinstance(raw, bool) else None
-        if raw is not None and answer_id is None:
-            raise ApiValidationError({"answer": [_("An answer id, or null.")]})
+        answer_id = self.body(request)["answer"]
         call_service(lambda: services.accept(actor=request.user, topic=topic, answer_id=answer_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class UnansweredView(APIView):
+class UnansweredView(ApiView):
     @extend_schema(
         responses={
-            200: TopicSerializer(many=True),
+            200: paginated(TopicSerializer),
             404: refusal(404, "Guests have no list of unanswered questions."),
         }
     )
     def get(self, request):
         if permissions.is_guest(request.user):
             raise NotFound
-        topics = selectors.unanswered_for(user=request.user)[:100]
-        return Response(TopicSerializer(topics, many=True).data)
+        return self.page(request, selectors.unanswered_for(user=request.user), TopicSerializer)
 
 
-class SimilarView(APIView):
-    @extend_schema(
-        parameters=[OpenApiParameter("title", str, required=True)],
-        responses=SIMILAR,
-    )
+class SimilarView(ApiView):
+    """ "Before you ask": a few topics like the title being typed, best first."""
+
+    get_query = SimilarQuery
+
+    @extend_schema(responses=SimilarSerializer(many=True))
     def get(self, request):
-        topics = selectors.similar_questions(
-            user=request.user, title=request.query_params.get("title", "")
-        )
-        return Response(
-            [
-                {"id": t.pk, "title": t.title, "space": t.space.slug, "url": t.get_absolute_url()}
-                for t in topics
-            ]
-        )
+        title = self.query(request)["title"]
+        topics = selectors.similar_questions(user=request.user, title=title)
+        return Response(SimilarSerializer(topics, many=True).data)
 
 
-class SearchView(APIView):
+class SearchView(ApiView):
     """Forum search: ranked, with `title_html` and `snippet_html` (escaped, found words in
     <mark>), filtered like the search page."""
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("q", str, required=True),
-            OpenApiParameter("space", str, description="a space's slug"),
-            OpenApiParameter("tag", str),
-            OpenApiParameter("answered", str, enum=["yes", "no"]),
-            OpenApiParameter("language", str, enum=Topic.Language.values),
-        ],
-        responses=FORUM_HITS,
-    )
+    get_query = SearchQuery
+
+    @extend_schema(responses=paginated(ForumHitSerializer))
     def get(self, request):
-        params = request.query_params
-        errors = {}
-        if not params.get("q", "").strip():
-            errors["q"] = [_("Type what you are looking for.")]
-        if params.get("answered", "") not in ("", "yes", "no"):
-            errors["answered"] = [_("Use yes or no.")]
-        if params.get("language", "") not in ("", "nl", "en"):
-            errors["language"] = [_("Use nl or en.")]
-        space = None
-        if params.get("space"):
-            # Only spaces whose forum the user may read: the same answer for unknown ones.
-            space = forum_space(user=request.user, slug=params["space"])
-            if space is None:
-                errors["space"] = [_("There is no such space.")]
-        if errors:
-            raise ApiValidationError(errors)
+        query = self.query(request)
+        space = query.get("space")
         hits = selectors.search_forums(
             user=request.user,
             filters=selectors.SearchFilters(
-                q=params["q"][:200],
+                q=query["q"],
                 space_id=space.pk if space else None,
-                tag=params.get("tag", "")[:30],
-                answered=params.get("answered", ""),
-                language=params.get("language", ""),
+                tag=query["tag"],
+                answered=query["answered"],
+                language=query["language"],
             ),
-        )[:50]
-        return Response(
-            [
-                {
-                    "id": hit.pk,
-                    "title": hit.title,
-                    "title_html": selectors.highlighted(hit.title_hit),
-                    "snippet_html": selectors.highlighted(hit.body_hit or ""),
-                    "space": hit.space.slug,
-                    "language": hit.language,
-                    "answer_count": hit.answer_count,
-                    "accepted_answer": hit.accepted_answer_id,
-                    "url": hit.get_absolute_url(),
-                }
-                for hit in hits
-            ]
         )
+        return self.page(request, hits, ForumHitSerializer)
 
 
 urlpatterns = [

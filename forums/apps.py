@@ -11,7 +11,7 @@ class ForumsConfig(AppConfig):
 
         from django.urls import reverse
 
-        from forums import demo, digest, expertise, handlers, live, selectors, services
+        from forums import demo, digest, expertise, handlers, inbound, live, selectors, services
         from intranet.activity import commentable, targets
         from intranet.governance import tabs
         from intranet.governance.constants import Module
@@ -21,6 +21,7 @@ class ForumsConfig(AppConfig):
 
         handlers.register()
         digest.register()
+        inbound.register()  # replies by email: answers and comments (intranet.inbound)
         commentable.register(
             "topic", selectors.comment_places("topic"), changed=services.comment_changed
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.cache import cache as django_cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
@@ -18,12 +18,25 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from forums import cache, selectors, services
 from forums.access import access_answer, access_topic, forum_space, may_edit
-from forums.forms import AnswerForm, TopicForm
+from forums.forms import (
+    AcceptForm,
+    AnswerForm,
+    CommentForm,
+    FollowForm,
+    ModerateForm,
+    RequestAnswerForm,
+    SearchForm,
+    SimilarForm,
+    TopicForm,
+    TopicListForm,
+    VoteForm,
+)
 from forums.models import Topic
-from intranet.core.forms import errors_onto
+from intranet.core.forms import perform, refusal_text
 from intranet.core.redirects import safe_next
 from intranet.governance import permissions
 from intranet.governance.constants import Action, Module
+from intranet.governance.forms import PageForm
 from intranet.governance.selectors import access_module
 from intranet.search import fulltext
 
@@ -37,26 +50,15 @@ def _topic_access(request, topic_id: int):
     return access_topic(user=request.user, topic_id=topic_id)
 
 
-def _submit(form, call):
-    """Run a service for a posted form: a refusal lands on the form's fields (400), a
-    forbidden action answers 404. Returns (the service's result or None, status)."""
-    try:
-        return call(), 200
-    except PermissionDenied as error:
-        raise Http404 from error
-    except ValidationError as error:
-        errors_onto(form, error)
-        return None, 400
-
-
 @require_GET
 def space_forum(request, slug: str):
     """A space's topics. The list itself is rendered once per space, page, filter and
     language and reused until a topic in the space changes (forums.cache)."""
     access = _forum_access(request, slug)
     leadership = selectors.is_leadership_space(access.space)
-    scope = request.GET.get("show", "all")
-    if scope not in ("all", "unanswered") and not (leadership and scope == "leadership"):
+    filters = TopicListForm(request.GET).values()
+    scope, number = filters["show"], filters["page"]
+    if scope == "leadership" and not leadership:
         scope = "all"
     context = {
         "space": access.space,
@@ -71,10 +73,9 @@ def space_forum(request, slug: str):
     if scope == "leadership":
         # Drawn from every space the reader may read: rendered per request, not cached.
         topics = selectors.leadership_questions(user=request.user)
-        context["page"] = Paginator(topics, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+        context["page"] = Paginator(topics, selectors.PAGE_SIZE).get_page(number)
         return render(request, "forums/space_forum.html", context)
-    number = request.GET.get("page", "1")
-    key = cache.list_key(space_id=access.space.pk, parts=(scope, number[:6], get_language()))
+    key = cache.list_key(space_id=access.space.pk, parts=(scope, str(number), get_language()))
     context["topic_list"] = django_cache.get(key)
     if context["topic_list"] is None:
         topics = selectors.topics_in(space=access.space, scope=scope)
@@ -104,21 +105,15 @@ def ask(request, slug: str):
     )
     status = 200
     if request.method == "POST":
-        topic, status = _submit(
-            form,
-            lambda: services.ask(
-                author=request.user,
-                space=access.space,
-                kind=request.POST.get("kind", ""),
-                title=request.POST.get("title", ""),
-                body=request.POST.get("body", ""),
-                tags=request.POST.get("tags", ""),
-                language=request.POST.get("language", ""),
-                ask_leadership=bool(request.POST.get("ask_leadership")),
-            ),
-        )
-        if topic is not None:
-            return redirect(topic.get_absolute_url())
+        status = 400  # unless it is saved
+        if form.is_valid():
+            topic, refused = perform(
+                request,
+                lambda: services.ask(author=request.user, space=access.space, **form.cleaned_data),
+                form=form,
+            )
+            if not refused:
+                return redirect(topic.get_absolute_url())
     return render(
         request,
         "forums/ask.html",
@@ -136,14 +131,15 @@ def topic(request, topic_id: int):
     form = AnswerForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        reply, status = _submit(
-            form,
-            lambda: services.answer(
-                author=request.user, topic=topic, body=request.POST.get("body", "")
-            ),
-        )
-        if reply is not None:
-            return redirect(f"{topic.get_absolute_url()}#answer-{reply.pk}")
+        status = 400  # unless it is saved
+        if form.is_valid():
+            reply, refused = perform(
+                request,
+                lambda: services.answer(author=request.user, topic=topic, **form.cleaned_data),
+                form=form,
+            )
+            if not refused:
+                return redirect(f"{topic.get_absolute_url()}#answer-{reply.pk}")
     moderator = access.can(Action.MODERATE)
     may_manage = selectors.may_manage(user=request.user, access=access, author_id=topic.author_id)
     open_for_posts = not (topic.locked or topic.is_hidden)
@@ -235,31 +231,23 @@ def vote(request, answer_id: int):
     # Access first: an answer one may not read answers 404 whatever the value sent, and
     # a refusal below never shows the score of something one may not see.
     access_answer(user=request.user, answer_id=answer_id)
-    raw = request.POST.get("value", "")
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 99  # refused by the service with its message
-    try:
-        answer = services.vote(user=request.user, answer_id=answer_id, value=value)
-    except PermissionDenied as error:
-        raise Http404 from error
-    except ValidationError as error:
-        if request.htmx:
-            # htmx swaps only successful responses: the refusal comes back inside the
-            # unchanged vote buttons, with the status saying it was refused.
-            unchanged = selectors.answer_with_my_vote(answer_id=answer_id, user=request.user)
-            response = render(
-                request,
-                "forums/_votes.html",
-                {"answer": unchanged, "error": " ".join(error.messages)},
-            )
-            response["X-Plein-Refused"] = "1"
-            return response
-        messages.error(request, " ".join(error.messages))
-        answer = None
-    if request.htmx and answer is not None:
-        answer.my_vote = value
+    form = VoteForm(request.POST)
+    answer, refused = perform(
+        request,
+        lambda: services.vote(user=request.user, answer_id=answer_id, **form.valid()),
+        quiet=bool(request.htmx),
+    )
+    if request.htmx and refused:
+        # htmx swaps only successful responses: the refusal comes back inside the
+        # unchanged vote buttons, with the status saying it was refused.
+        unchanged = selectors.answer_with_my_vote(answer_id=answer_id, user=request.user)
+        response = render(
+            request, "forums/_votes.html", {"answer": unchanged, "error": refusal_text(refused)}
+        )
+        response["X-Plein-Refused"] = "1"
+        return response
+    if request.htmx:
+        answer.my_vote = form.cleaned_data["value"]
         return render(request, "forums/_votes.html", {"answer": answer})
     topic_id = answer.topic_id if answer else selectors.topic_of_answer(answer_id)
     return redirect("forums:topic", topic_id=topic_id)
@@ -268,20 +256,16 @@ def vote(request, answer_id: int):
 @require_POST
 def accept(request, topic_id: int):
     topic, _access = _topic_access(request, topic_id)
-    raw = request.POST.get("answer", "")
-    try:
-        services.accept(
-            actor=request.user, topic=topic, answer_id=int(raw) if raw.isdecimal() else None
-        )
+    form = AcceptForm(request.POST)
+    _accepted, refused = perform(
+        request,
+        lambda: services.accept(actor=request.user, topic=topic, answer_id=form.valid()["answer"]),
+    )
+    if not refused:
         messages.success(request, _("Answer accepted."))
         if request.htmx:
             # The order of the answers changes: the page reloads (htmx follows this header).
             return HttpResponse(headers={"HX-Redirect": topic.get_absolute_url()})
-    except PermissionDenied as error:
-        raise Http404 from error
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(topic.get_absolute_url())
     return redirect(topic.get_absolute_url())
 
 
@@ -293,28 +277,23 @@ def edit(request, topic_id: int):
     ) or not may_edit(user=request.user, access=space_access, post=topic):
         raise Http404
     initial = {
-        "kind": topic.kind,
         "title": topic.title,
         "body": topic.body,
         "tags": ", ".join(t.name for t in topic.tags.all()),
-        "language": topic.language,
     }
-    form = TopicForm(request.POST or None, initial=initial)
+    form = TopicForm(request.POST or None, initial=initial, editing=True)
     status = 200
     if request.method == "POST":
-        saved, status = _submit(
-            form,
-            lambda: services.edit_topic(
-                actor=request.user,
-                topic=topic,
-                title=request.POST.get("title", ""),
-                body=request.POST.get("body", ""),
-                tags=request.POST.get("tags", ""),
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("Saved. The previous version is kept in the history."))
-            return redirect(topic.get_absolute_url())
+        status = 400  # unless it is saved
+        if form.is_valid():
+            _saved, refused = perform(
+                request,
+                lambda: services.edit_topic(actor=request.user, topic=topic, **form.cleaned_data),
+                form=form,
+            )
+            if not refused:
+                messages.success(request, _("Saved. The previous version is kept in the history."))
+                return redirect(topic.get_absolute_url())
     return render(
         request,
         "forums/edit.html",
@@ -342,15 +321,18 @@ def edit_answer(request, answer_id: int):
     form = AnswerForm(request.POST or None, initial={"body": answer.body})
     status = 200
     if request.method == "POST":
-        saved, status = _submit(
-            form,
-            lambda: services.edit_answer(
-                actor=request.user, answer_id=answer.pk, body=request.POST.get("body", "")
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("Saved. The previous version is kept in the history."))
-            return redirect(saved.get_absolute_url())
+        status = 400  # unless it is saved
+        if form.is_valid():
+            saved, refused = perform(
+                request,
+                lambda: services.edit_answer(
+                    actor=request.user, answer_id=answer.pk, **form.cleaned_data
+                ),
+                form=form,
+            )
+            if not refused:
+                messages.success(request, _("Saved. The previous version is kept in the history."))
+                return redirect(saved.get_absolute_url())
     return render(
         request,
         "forums/edit_answer.html",
@@ -381,7 +363,8 @@ def history(request, topic_id: int):
 @require_GET
 def similar(request):
     """ "Before you ask": topics like the title being typed (htmx, under the title field)."""
-    topics = selectors.similar_questions(user=request.user, title=request.GET.get("title", ""))
+    title = SimilarForm(request.GET).values()["title"]
+    topics = selectors.similar_questions(user=request.user, title=title)
     return render(request, "forums/_similar.html", {"topics": topics})
 
 
@@ -391,7 +374,7 @@ def unanswered(request):
     if permissions.is_guest(request.user):
         raise Http404
     page = Paginator(selectors.unanswered_for(user=request.user), 20).get_page(
-        request.GET.get("page")
+        PageForm(request.GET).number()
     )
     page.object_list = selectors.with_suggested_experts(user=request.user, topics=page.object_list)
     return render(request, "forums/unanswered.html", {"page": page})
@@ -400,28 +383,25 @@ def unanswered(request):
 @require_POST
 def request_answer(request, topic_id: int):
     topic, _access = _topic_access(request, topic_id)
-    from django.contrib.auth import get_user_model
-
-    raw = request.POST.get("person", "")
-    person = get_user_model().objects.filter(pk=int(raw) if raw.isdecimal() else 0).first()
-    try:
-        if person is None:
-            raise ValidationError({"person": _("Choose a colleague.")})
-        services.request_answer(actor=request.user, topic=topic, person=person)
+    form = RequestAnswerForm(request.POST)
+    _asked, refused = perform(
+        request,
+        lambda: services.request_answer(actor=request.user, topic=topic, **form.valid()),
+    )
+    if not refused:
+        person = form.cleaned_data["person"]
         messages.success(request, _("%(name)s is asked to answer.") % {"name": person.display_name})
-    except PermissionDenied as error:
-        raise Http404 from error
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
     return redirect(safe_next(request, topic.get_absolute_url()))
 
 
 @require_POST
 def follow(request, topic_id: int):
     topic, _access = _topic_access(request, topic_id)
-    following = request.POST.get("action") != "unfollow"
-    services.follow_topic(user=request.user, topic=topic, follow=following)
-    if following:
+    following = FollowForm(request.POST).following()
+    _done, refused = perform(
+        request, lambda: services.follow_topic(user=request.user, topic=topic, follow=following)
+    )
+    if following and not refused:
         messages.success(request, _("You will hear about new answers."))
     return redirect(topic.get_absolute_url())
 
@@ -430,11 +410,14 @@ def follow(request, topic_id: int):
 def follow_tag(request, slug: str):
     """Follow a tag by its address: the same answer for every well-formed tag, used or not,
     readable or not (a malformed one is 404), so nobody learns which tags exist."""
-    following = request.POST.get("action") != "unfollow"
-    try:
-        tag = services.follow_tag(user=request.user, tag_slug=slug, follow=following)
-    except ValidationError as error:
-        raise Http404 from error
+    following = FollowForm(request.POST).following()
+    tag, refused = perform(
+        request,
+        lambda: services.follow_tag(user=request.user, tag_slug=slug, follow=following),
+        quiet=True,
+    )
+    if refused:
+        raise Http404
     if following:
         messages.success(request, _("You will hear about new answers on %(tag)s.") % {"tag": tag})
     return redirect(safe_next(request, reverse("forums:unanswered")))
@@ -444,19 +427,19 @@ def follow_tag(request, slug: str):
 def comment(request, topic_id: int):
     """A comment under the question or one of its answers."""
     topic, _access = _topic_access(request, topic_id)
-    raw = request.POST.get("answer", "")
-    try:
-        made = services.comment(
+    form = CommentForm(request.POST)
+    made, refused = perform(
+        request,
+        lambda: services.comment(
             author=request.user,
             topic=topic,
-            answer_id=int(raw) if raw.isdecimal() else None,
-            body=request.POST.get("body", ""),
-        )
-    except PermissionDenied as error:
-        raise Http404 from error
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(topic.get_absolute_url() + (f"#answer-{raw}" if raw.isdecimal() else ""))
+            answer_id=form.valid()["answer"],
+            body=form.cleaned_data["body"],
+        ),
+    )
+    if refused:
+        on = getattr(form, "cleaned_data", {}).get("answer")
+        return redirect(topic.get_absolute_url() + (f"#answer-{on}" if on else ""))
     return redirect(f"{topic.get_absolute_url()}#comment-{made.pk}")
 
 
@@ -466,58 +449,53 @@ def moderate(request, topic_id: int):
     topic, access = _topic_access(request, topic_id)
     if not access.can(Action.MODERATE):
         raise Http404
-    action = request.POST.get("action", "")
-    try:
+    form = ModerateForm(request.POST)
+
+    def moderate_topic() -> tuple[str, str]:
+        """(what was done, where to go next): one service per action."""
+        data = form.valid()
+        action, here = data["action"], topic.get_absolute_url()
         if action in ("lock", "unlock"):
             services.set_flags(actor=request.user, topic=topic, locked=action == "lock")
-            done = _("Locked: no new answers.") if action == "lock" else _("Unlocked.")
-        elif action in ("pin", "unpin"):
+            return (_("Locked: no new answers.") if action == "lock" else _("Unlocked.")), here
+        if action in ("pin", "unpin"):
             services.set_flags(actor=request.user, topic=topic, pinned=action == "pin")
-            done = _("Pinned to the top.") if action == "pin" else _("Unpinned.")
-        elif action == "move":
-            to_space = forum_space(
-                user=request.user, slug=request.POST.get("space", ""), action=Action.MODERATE
-            )
+            return (_("Pinned to the top.") if action == "pin" else _("Unpinned.")), here
+        if action == "move":
+            to_space = forum_space(user=request.user, slug=data["space"], action=Action.MODERATE)
             if to_space is None:
                 raise ValidationError(
                     {"space": _("Choose a space with a forum that you moderate.")}
                 )
             services.move(actor=request.user, topic=topic, to_space=to_space)
-            done = _("Moved to %(space)s.") % {"space": to_space.name}
-        elif action == "merge":
-            into = selectors.topic_id_from(request.POST.get("into", ""))
-            if into is None:
-                raise ValidationError({"into": _("Give the number or address of the original.")})
-            original = services.merge(actor=request.user, topic=topic, into_id=into)
-            messages.success(request, _("Merged: the answers are here now."))
-            return redirect(original.get_absolute_url())
-        else:
-            raise ValidationError({"action": _("Choose what to do.")})
-        messages.success(request, done)
-    except PermissionDenied as error:
-        raise Http404 from error
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect(topic.get_absolute_url())
+            return _("Moved to %(space)s.") % {"space": to_space.name}, here
+        original = services.merge(actor=request.user, topic=topic, into_id=data["into"])
+        return _("Merged: the answers are here now."), original.get_absolute_url()
+
+    outcome, refused = perform(request, moderate_topic)
+    if refused:
+        return redirect(topic.get_absolute_url())
+    done, next_url = outcome
+    messages.success(request, done)
+    return redirect(next_url)
 
 
 @require_GET
 def search(request):
     """Search the forums: ranked, with the words found highlighted, filtered by space, tag,
     answered or not, and language."""
+    asked = SearchForm(request.GET).values()
     spaces = fulltext.spaces_with(user=request.user, module=Module.FORUMS)
-    chosen = next((s for s in spaces if s.slug == request.GET.get("space")), None)
+    chosen = next((s for s in spaces if s.slug == asked["space"]), None)
     filters = selectors.SearchFilters(
-        q=request.GET.get("q", "")[:200],
+        q=asked["q"],
         space_id=chosen.pk if chosen else None,
-        tag=request.GET.get("tag", "")[:30],
-        answered=request.GET.get("answered", "")
-        if request.GET.get("answered") in ("yes", "no")
-        else "",
-        language=request.GET.get("language", ""),
+        tag=asked["tag"],
+        answered=asked["answered"],
+        language=asked["language"],
     )
     page = Paginator(selectors.search_forums(user=request.user, filters=filters), 20).get_page(
-        request.GET.get("page")
+        asked["page"]
     )
     fulltext.highlight(page.object_list)
     return render(

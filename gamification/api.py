@@ -5,18 +5,16 @@ reuse. Forbidden or switched off is 404; bad input is 400 with a message per fie
 from __future__ import annotations
 
 from django.urls import path
-from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from gamification import access, selectors, services
-from gamification.models import Period
-from intranet.core.api import call_service, request_object
-from intranet.core.openapi import refusal
+from gamification.models import Period, ReuseKind
+from intranet.core.api import ApiView, call_service
+from intranet.core.openapi import paginated, refusal
 from intranet.governance.selectors import department_by_id, spaces_where
 
 
@@ -122,8 +120,59 @@ class StoryReadSerializer(StorySerializer):
     reuses = ReuseSerializer(many=True, required=False)
 
 
-class ReuseInSerializer(serializers.Serializer):
-    kind = serializers.CharField()
+# --- What the API reads: request bodies and query parameters (shape only; services decide) ---
+
+
+class PageQuery(serializers.Serializer):
+    """?limit= and ?offset= of a list that comes in pages (intranet.core.api.Pagination)."""
+
+    limit = serializers.IntegerField(
+        required=False, min_value=1, max_value=500, help_text="rows per page (50 if not given)"
+    )
+    offset = serializers.IntegerField(required=False, min_value=0, help_text="rows to skip")
+
+
+class PeriodQuery(serializers.Serializer):
+    period = serializers.ChoiceField(
+        Period.values,
+        default=Period.MONTH,
+        error_messages={"invalid_choice": _("One of: week, month, all.")},
+    )
+
+
+class LeaderboardQuery(PeriodQuery):
+    department = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        error_messages={"invalid": _("A number.")},
+        help_text="a department's id",
+    )
+    space = serializers.CharField(required=False, allow_blank=True, help_text="a space's slug")
+
+
+class NewStoryInput(serializers.Serializer):
+    space = serializers.SlugField(help_text="The address of a space where you may publish.")
+    title = serializers.CharField(max_length=160)
+    challenge = serializers.CharField()
+    approach = serializers.CharField()
+    result = serializers.CharField()
+    people = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**31 - 1),
+        required=False,
+        default=list,
+        help_text="Colleagues the story is about (ids).",
+    )
+    teams = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**31 - 1),
+        required=False,
+        default=list,
+        help_text="Departments the story is about (ids).",
+    )
+
+
+class ReuseInput(serializers.Serializer):
+    kind = serializers.ChoiceField(ReuseKind.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -136,106 +185,114 @@ def _points_on(request) -> None:
         raise NotFound
 
 
-class MyPointsView(APIView):
+class MyPointsView(ApiView):
     @extend_schema(responses={200: MyPointsSerializer, 404: SWITCHED_OFF})
     def get(self, request):
         _points_on(request)
         return Response(MyPointsSerializer(selectors.my_points(user=request.user)).data)
 
 
-class MyBadgesView(APIView):
-    @extend_schema(responses=AwardSerializer(many=True))
+class MyBadgesView(ApiView):
+    get_query = PageQuery
+
+    @extend_schema(operation_id="me_badges_list", responses=paginated(AwardSerializer))
     def get(self, request):
-        return Response(AwardSerializer(selectors.badges_of(user=request.user), many=True).data)
+        self.query(request)
+        return self.page(request, selectors.badges_of(user=request.user), AwardSerializer)
 
 
-class BadgesView(APIView):
-    @extend_schema(responses=BadgeSerializer(many=True))
+class BadgesView(ApiView):
+    get_query = PageQuery
+
+    @extend_schema(operation_id="badges_list", responses=paginated(BadgeSerializer))
     def get(self, request):
-        return Response(
-            BadgeSerializer(selectors.badges_overview(user=request.user), many=True).data
-        )
+        self.query(request)
+        return self.page(request, selectors.badges_overview(user=request.user), BadgeSerializer)
 
 
-def _period(request) -> str:
-    period = request.query_params.get("period", Period.MONTH)
-    if period not in Period.values:
-        raise ApiValidationError({"period": [_("One of: week, month, all.")]})
-    return period
+class LeaderboardView(ApiView):
+    """The top 50 people showing their points, like the page: a ranking, not a list that
+    pages on."""
 
+    get_query = LeaderboardQuery
 
-class LeaderboardView(APIView):
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("period", str, enum=Period.values),
-            OpenApiParameter("department", int),
-            OpenApiParameter("space", str, description="a space's slug"),
-        ],
-        responses={200: RowSerializer(many=True), 404: SWITCHED_OFF},
-    )
+    @extend_schema(responses={200: RowSerializer(many=True), 404: SWITCHED_OFF})
     def get(self, request):
         if not selectors.leaderboards_open(request.user):
             raise NotFound
-        period = _period(request)
+        query = self.query(request)
         department = space = None
-        raw_department = request.query_params.get("department")
-        if raw_department:
-            if not raw_department.isdecimal():
-                raise ApiValidationError({"department": [_("A number.")]})
-            department = department_by_id(raw_department)
+        if query.get("department") is not None:
+            department = department_by_id(query["department"])
             if department is None:
                 raise NotFound
-        if request.query_params.get("space"):
-            found = spaces_where(user=request.user, slug=request.query_params["space"])
+        if query.get("space"):
+            found = spaces_where(user=request.user, slug=query["space"])
             if not found:
                 raise NotFound
             space = found[0]
         board = selectors.leaderboard(
-            viewer=request.user, period=period, department=department, space=space, limit=50
+            viewer=request.user,
+            period=query["period"],
+            department=department,
+            space=space,
+            limit=50,
         )
         return Response(RowSerializer(board["rows"], many=True).data)
 
 
-class DepartmentBoardView(APIView):
-    @extend_schema(
-        parameters=[OpenApiParameter("period", str, enum=Period.values)],
-        responses={200: DepartmentRowSerializer(many=True), 404: SWITCHED_OFF},
-    )
+class DepartmentBoardView(ApiView):
+    """Every department with enough people showing points (one row a department)."""
+
+    get_query = PeriodQuery
+
+    @extend_schema(responses={200: DepartmentRowSerializer(many=True), 404: SWITCHED_OFF})
     def get(self, request):
         if not selectors.leaderboards_open(request.user):
             raise NotFound
-        rows = selectors.department_board(period=_period(request))
+        rows = selectors.department_board(period=self.query(request)["period"])
         return Response(DepartmentRowSerializer(rows, many=True).data)
 
 
-class StoriesView(APIView):
-    @extend_schema(responses=StoryReadSerializer(many=True))
+class StoriesView(ApiView):
+    get_query = PageQuery
+    post_input = NewStoryInput
+
+    @extend_schema(operation_id="stories_list", responses=paginated(StoryReadSerializer))
     def get(self, request):
-        stories = selectors.story_list(user=request.user)
-        return Response(StorySerializer(stories, many=True).data)
+        self.query(request)
+        stories = selectors.stories_visible_to(user=request.user)
+        stories = stories.select_related("space").prefetch_related("teams")
+        return self.page(request, stories.order_by("-published_at", "-pk"), StorySerializer)
 
     @extend_schema(
-        request=StorySerializer,
         responses={
             201: StoryReadSerializer,
             404: refusal(404, "No space by that address where you may publish a story."),
         },
+        examples=[
+            OpenApiExample(
+                "A story about a win",
+                value={
+                    "space": "verkoop",
+                    "title": "Twaalf nieuwe leads uit één webinar",
+                    "challenge": "Weinig leads uit de zorg.",
+                    "approach": "Een webinar met een klant als spreker.",
+                    "result": "Twaalf nieuwe leads in een week.",
+                    "people": [12],
+                    "teams": [3],
+                },
+                request_only=True,
+            )
+        ],
     )
     def post(self, request):
-        incoming = StorySerializer(data=request_object(request))
-        incoming.is_valid(raise_exception=True)
-        data = incoming.validated_data
-        space = access.story_space(user=request.user, slug=data["space"]["slug"])
+        data = self.body(request)
+        space = access.story_space(user=request.user, slug=data.pop("space"))
+        people, teams = data.pop("people"), data.pop("teams")
         story = call_service(
             lambda: services.publish_story(
-                author=request.user,
-                space=space,
-                title=data["title"],
-                challenge=data["challenge"],
-                approach=data["approach"],
-                result=data["result"],
-                people_ids=data.get("people", []),
-                team_ids=data.get("teams", []),
+                author=request.user, space=space, people_ids=people, team_ids=teams, **data
             )
         )
         story = access.access_story(user=request.user, story_id=story.pk)
@@ -248,7 +305,7 @@ def _story(request, story_id: int):
     return access.access_story(user=request.user, story_id=story_id)
 
 
-class StoryView(APIView):
+class StoryView(ApiView):
     @extend_schema(responses=StoryReadSerializer)
     def get(self, request, story_id: int):
         story = _story(request, story_id)
@@ -258,20 +315,23 @@ class StoryView(APIView):
         return Response(data)
 
 
-class ReuseView(APIView):
-    @extend_schema(request=ReuseInSerializer, responses={201: ReuseSerializer})
+class ReuseView(ApiView):
+    post_input = ReuseInput
+
+    @extend_schema(
+        responses={201: ReuseSerializer},
+        examples=[
+            OpenApiExample(
+                "It brought us a lead",
+                value={"kind": "lead", "note": "Drie leads uit dezelfde aanpak"},
+                request_only=True,
+            )
+        ],
+    )
     def post(self, request, story_id: int):
         story = _story(request, story_id)
-        incoming = ReuseInSerializer(data=request_object(request))
-        incoming.is_valid(raise_exception=True)
-        reuse = call_service(
-            lambda: services.record_reuse(
-                user=request.user,
-                story=story,
-                kind=incoming.validated_data["kind"],
-                note=incoming.validated_data["note"],
-            )
-        )
+        data = self.body(request)
+        reuse = call_service(lambda: services.record_reuse(user=request.user, story=story, **data))
         return Response(ReuseSerializer(reuse).data, status=status.HTTP_201_CREATED)
 
 

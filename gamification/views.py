@@ -3,31 +3,24 @@ see is a 404, bad input is the same page with the message and nothing saved."""
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gamification import access, selectors, services
+from gamification import access, forms, selectors, services
 from gamification.models import Badge, Challenge, DeedKind, Period, PointRule, ReuseKind
 from intranet.core import files
-from intranet.core.forms import run
+from intranet.core.forms import perform
 from intranet.governance import permissions
 from intranet.governance.constants import Action, Module
 from intranet.governance.selectors import (
     access_module,
     access_space,
-    department_by_id,
     departments,
     spaces_where,
 )
-
-
-def _int(raw) -> int | None:
-    return int(raw) if str(raw or "").isdecimal() else None
 
 
 def _admin(request) -> None:
@@ -44,10 +37,10 @@ def leaderboard(request):
     beside it. Closed (404) when the organisation switched leaderboards off."""
     if not selectors.leaderboards_open(request.user):
         raise Http404
-    period = request.GET.get("period") if request.GET.get("period") in Period.values else "month"
-    department, space = _chosen_department(request), None
-    if department is None and request.GET.get("space"):
-        access = access_space(user=request.user, slug=request.GET["space"])
+    chosen = forms.LeaderboardFilterForm(request.GET)
+    period, department, space = chosen.period_chosen(), _chosen_department(chosen), None
+    if department is None and chosen.cleaned_data.get("space"):
+        access = access_space(user=request.user, slug=chosen.cleaned_data["space"])
         if not access.can(Action.VIEW):
             raise Http404
         space = access.space
@@ -97,12 +90,14 @@ def mine(request):
 
 @require_POST
 def privacy(request):
-    choice = request.POST.get("visible")
-    if choice not in ("0", "1"):
-        messages.error(request, _("Choose whether colleagues see your points."))
+    form = forms.PrivacyForm(request.POST)
+    _done, error = perform(
+        request,
+        lambda: services.set_visibility(user=request.user, visible=form.valid()["visible"] == "1"),
+    )
+    if error is not None:
         return redirect("gamification:mine")
-    services.set_visibility(user=request.user, visible=choice == "1")
-    if choice == "1":
+    if form.cleaned_data["visible"] == "1":
         messages.success(request, _("Colleagues now see your points, level and badges."))
     else:
         messages.success(
@@ -121,50 +116,57 @@ def rules(request):
         rule.paired = rule.key in services.PAIRED_RULES  # asks for a weekly cap per pair
     error = None
     if request.method == "POST":
-        rows = {
-            rule.pk: {
-                "points": request.POST.get(f"rule-{rule.pk}-points", ""),
-                "daily_cap": request.POST.get(f"rule-{rule.pk}-cap", ""),
-                "pair_cap": request.POST.get(f"rule-{rule.pk}-pair", ""),
-                "active": request.POST.get(f"rule-{rule.pk}-active") == "1",
-            }
-            for rule in found
-        }
-        _done, error = run(lambda: services.save_rules(actor=request.user, rows=rows))
+        rows = forms.RuleFormSet(request.POST, rows=[f"rule-{rule.pk}" for rule in found])
+        _done, error = perform(
+            request,
+            lambda: services.save_rules(actor=request.user, rows=_rule_rows(rows.valid(), found)),
+            quiet=True,
+        )
         if error is None:
             messages.success(request, _("Saved. New points follow these rules."))
             return redirect("gamification:rules")
         # Show what was typed (nothing was saved), so the one bad value can be corrected.
-        for rule in found:
-            row = rows[rule.pk]
-            rule.points, rule.daily_cap, rule.pair_cap, rule.active = (
-                row["points"],
-                row["daily_cap"],
-                row["pair_cap"],
-                row["active"],
+        for rule, row in zip(found, rows.forms, strict=True):
+            rule.points, rule.daily_cap, rule.pair_cap = (
+                row["points"].value(),
+                row["cap"].value(),
+                row["pair"].value(),
             )
+            rule.active = row["active"].value() == "1"
     return render(
         request,
         "gamification/rules.html",
         {
             "rules": found,
             "error": error,
-            "values": request.POST if error else None,
             "settings": services.game_settings(),
         },
         status=400 if error else 200,
     )
 
 
+def _rule_rows(rows: list[dict], rules) -> dict[int, dict]:
+    """The rules page's rows for services.save_rules, by rule."""
+    return {
+        rule.pk: {
+            "points": row.get("points"),
+            "daily_cap": row.get("cap"),
+            "pair_cap": row.get("pair"),
+            "active": row.get("active", False),
+        }
+        for rule, row in zip(rules, rows, strict=True)
+    }
+
+
 @require_POST
 def save_settings(request):
     _admin(request)
-    services.save_settings(
-        actor=request.user,
-        points_on=request.POST.get("points_on") == "1",
-        leaderboards_on=request.POST.get("leaderboards_on") == "1",
-        visible_by_default=request.POST.get("visible_by_default") == "1",
+    form = forms.GameSettingsForm(request.POST)
+    _done, error = perform(
+        request, lambda: services.save_settings(actor=request.user, **form.valid())
     )
+    if error is not None:
+        return redirect("gamification:rules")
     messages.success(request, _("Saved. The switches apply on every page from now on."))
     return redirect("gamification:rules")
 
@@ -202,10 +204,13 @@ def badge(request, badge_id: int):
 def edit_badge(request, badge_id: int | None = None):
     _admin(request)
     found = get_object_or_404(Badge, pk=badge_id) if badge_id else None
+    form = forms.BadgeForm(request.POST if request.method == "POST" else None)
     error = None
     if request.method == "POST":
-        saved, error = run(
-            lambda: services.save_badge(actor=request.user, badge=found, data=request.POST)
+        saved, error = perform(
+            request,
+            lambda: services.save_badge(actor=request.user, badge=found, data=form.valid()),
+            quiet=True,
         )
         if error is None:
             messages.success(request, _("Badge saved."))
@@ -216,7 +221,7 @@ def edit_badge(request, badge_id: int | None = None):
         {
             "badge": found,
             "error": error,
-            "values": request.POST if request.method == "POST" else None,
+            "values": form.data or None,
             "deeds": DeedKind.choices,
             "spaces": spaces_where(user=request.user),
         },
@@ -231,12 +236,10 @@ def _story(request, story_id: int):
     return access.access_story(user=request.user, story_id=story_id)
 
 
-def _chosen_department(request):
+def _chosen_department(chosen: forms.DepartmentFilterForm):
     """The ?department= filter: None when not given, 404 when unknown or malformed."""
-    if not request.GET.get("department"):
-        return None
-    department = department_by_id(request.GET["department"])
-    if department is None:
+    department = chosen.chosen()
+    if chosen.unknown:
         raise Http404
     return department
 
@@ -244,7 +247,7 @@ def _chosen_department(request):
 @require_GET
 def stories(request):
     """Every story one may read; by department; with where one may publish."""
-    department = _chosen_department(request)
+    department = _chosen_department(forms.DepartmentFilterForm(request.GET))
     found = selectors.story_list(user=request.user, department=department)
     return render(
         request,
@@ -283,22 +286,18 @@ def new_story(request, slug: str):
     access = access_module(user=request.user, slug=slug, module=Module.STORIES)
     if not access.can(Action.PUBLISH_STORY):
         raise Http404
+    form = forms.StoryForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
     error = None
     if request.method == "POST":
-        post = request.POST
-        story, error = run(
+        story, error = perform(
+            request,
             lambda: services.publish_story(
-                author=request.user,
-                space=access.space,
-                title=post.get("title", ""),
-                challenge=post.get("challenge", ""),
-                approach=post.get("approach", ""),
-                result=post.get("result", ""),
-                people_ids=post.getlist("people"),
-                team_ids=post.getlist("teams"),
-                images=request.FILES.getlist("images"),
-                image_alts=post.getlist("alt"),
-            )
+                author=request.user, space=access.space, **_story_fields(form.valid())
+            ),
+            quiet=True,
         )
         if error is None:
             messages.success(request, _("Your story is published. Everyone tagged hears about it."))
@@ -313,9 +312,9 @@ def new_story(request, slug: str):
             "access": access,
             "tab": "stories",
             "error": error,
-            "values": request.POST if error else None,
-            "chosen_people": {_int(pk) for pk in request.POST.getlist("people")},
-            "chosen_teams": {_int(pk) for pk in request.POST.getlist("teams")},
+            "values": form.data if error else None,
+            "chosen_people": set(getattr(form, "cleaned_data", {}).get("people", [])),
+            "chosen_teams": set(getattr(form, "cleaned_data", {}).get("teams", [])),
             "people": get_user_model()
             .objects.filter(permissions.colleague_filter())
             .order_by("first_name", "last_name")
@@ -324,6 +323,20 @@ def new_story(request, slug: str):
         },
         status=400 if error else 200,
     )
+
+
+def _story_fields(data: dict) -> dict:
+    """The story form's values as services.publish_story takes them."""
+    return {
+        "title": data["title"],
+        "challenge": data["challenge"],
+        "approach": data["approach"],
+        "result": data["result"],
+        "people_ids": data["people"],
+        "team_ids": data["teams"],
+        "images": data["images"],
+        "image_alts": data["alt"],
+    }
 
 
 @require_GET
@@ -344,28 +357,21 @@ def story(request, story_id: int):
 @require_POST
 def reuse(request, story_id: int):
     found = _story(request, story_id)
-    _done, error = run(
-        lambda: services.record_reuse(
-            user=request.user,
-            story=found,
-            kind=request.POST.get("kind", ""),
-            note=request.POST.get("note", ""),
-        )
+    form = forms.ReuseForm(request.POST)
+    _done, error = perform(
+        request, lambda: services.record_reuse(user=request.user, story=found, **form.valid())
     )
     if error is None:
         messages.success(request, _("Thank you: the people behind this story hear it helped."))
-    else:
-        messages.error(request, " ".join(error.messages))
     return redirect(found)
 
 
 @require_POST
 def feature(request, story_id: int):
     found = _story(request, story_id)
-    run(
-        lambda: services.feature_story(
-            actor=request.user, story=found, featured=request.POST.get("featured") == "1"
-        )
+    form = forms.FeatureForm(request.POST)
+    perform(
+        request, lambda: services.feature_story(actor=request.user, story=found, **form.valid())
     )
     return redirect(found)
 
@@ -405,61 +411,49 @@ def ambassadors(request):
 
 @require_POST
 def appoint(request):
-    from django.contrib.auth import get_user_model
 
     if not services.may_appoint(request.user):
         raise Http404
-    person = get_user_model().objects.filter(pk=_int(request.POST.get("user"))).first()
-    department = department_by_id(request.POST.get("department"))
-    if person is None:
-        messages.error(request, _("Choose a colleague."))
+    form = forms.AppointForm(request.POST)
+    if not form.is_valid():
+        perform(request, form.valid)
         return redirect("gamification:ambassadors")
-    if request.POST.get("action") == "end":
-        run(lambda: services.end_ambassadorship(actor=request.user, user=person))
-        messages.success(request, _("%(name)s is no longer an ambassador.") % {"name": person})
+    person, action = form.cleaned_data["user"], form.cleaned_data["action"]
+    if action == "end":
+        _done, error = perform(
+            request, lambda: services.end_ambassadorship(actor=request.user, user=person)
+        )
+        if error is None:
+            messages.success(request, _("%(name)s is no longer an ambassador.") % {"name": person})
         return redirect("gamification:ambassadors")
-    _done, error = run(
-        lambda: services.appoint_ambassador(actor=request.user, user=person, department=department)
+    _done, error = perform(
+        request,
+        lambda: services.appoint_ambassador(
+            actor=request.user, user=person, department=form.cleaned_data["department"]
+        ),
     )
     if error is None:
         messages.success(request, _("%(name)s is now an ambassador.") % {"name": person})
-    else:
-        messages.error(request, " ".join(error.messages))
     return redirect("gamification:ambassadors")
 
 
 # --- Challenges ---------------------------------------------------------------------------------
 
 
-def _date(raw) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(str(raw or ""))
-    except ValueError:
-        return None
-
-
 @require_http_methods(["GET", "POST"])
 def challenges(request):
     error = None
     may_create = services.may_appoint(request.user)
+    form = forms.ChallengeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not may_create:
             raise Http404
-        steps = [
-            (deed, _int(count) or 0)
-            for deed, count in zip(
-                request.POST.getlist("step_deed"), request.POST.getlist("step_count"), strict=False
-            )
-        ]
-        _done, error = run(
+        _done, error = perform(
+            request,
             lambda: services.create_challenge(
-                actor=request.user,
-                title=request.POST.get("title", ""),
-                description=request.POST.get("description", ""),
-                starts_on=_date(request.POST.get("starts_on")),
-                ends_on=_date(request.POST.get("ends_on")),
-                steps=steps,
-            )
+                actor=request.user, **_challenge_fields(form.valid()), steps=form.steps()
+            ),
+            quiet=True,
         )
         if error is None:
             messages.success(request, _("The challenge is open to everyone."))
@@ -472,19 +466,23 @@ def challenges(request):
             "may_create": may_create,
             "deeds": DeedKind.choices,
             "error": error,
-            "values": request.POST if error else None,
+            "values": form.data if error else None,
         },
         status=400 if error else 200,
     )
 
 
+def _challenge_fields(data: dict) -> dict:
+    return {key: data[key] for key in ("title", "description", "starts_on", "ends_on")}
+
+
 @require_POST
 def join(request, challenge_id: int):
     found = get_object_or_404(Challenge, pk=challenge_id)
-    _done, error = run(lambda: services.join_challenge(user=request.user, challenge=found))
+    _done, error = perform(
+        request, lambda: services.join_challenge(user=request.user, challenge=found)
+    )
     if error is None:
         services.check_challenges(user_id=request.user.pk)
         messages.success(request, _("You joined. Your progress shows here."))
-    else:
-        messages.error(request, " ".join(error.messages))
     return redirect("gamification:challenges")

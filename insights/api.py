@@ -6,27 +6,31 @@ grant and are written in the audit log, opted-out people are never in them. Not 
 from __future__ import annotations
 
 from django.urls import path
-from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import (
+    OpenApiExample,
+    extend_schema,
+    extend_schema_serializer,
+)
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from insights import access, selectors, services
 from insights.models import WINDOWS, Phase
-from intranet.core.api import call_service
-from intranet.core.openapi import refusal
+from intranet.core.api import ApiView, PageQuery, call_service
+from intranet.core.openapi import paginated, refusal
 
-API_ROWS = 100  # named people per answer, best first
+API_ROWS = 100  # named people per look, best first (paged with ?limit= and ?offset=)
 
 
-def _window(request) -> int:
-    raw = request.query_params.get("window", "90")
-    if raw not in {str(w) for w in WINDOWS}:
-        raise ApiValidationError({"window": [_("Choose 30, 90 or 365 days.")]})
-    return int(raw)
+class WindowQuery(serializers.Serializer):
+    window = serializers.ChoiceField(
+        choices=list(WINDOWS),
+        default=90,
+        help_text="the period in days",
+        error_messages={"invalid_choice": _("Choose 30, 90 or 365 days.")},
+    )
 
 
 # Who may not view insights is answered 404, as an address that does not exist.
@@ -67,14 +71,15 @@ class NetworkSerializer(serializers.Serializer):
     ties = TieSerializer(many=True)
 
 
-class NetworkView(APIView):
-    @extend_schema(
-        parameters=[OpenApiParameter("window", int, enum=list(WINDOWS))],
-        responses={200: NetworkSerializer, 404: HIDDEN},
-    )
+class NetworkView(ApiView):
+    """Departments and the ties between them in the latest snapshot of a period."""
+
+    get_query = WindowQuery
+
+    @extend_schema(responses={200: NetworkSerializer, 404: HIDDEN})
     def get(self, request):
         _viewer(request)
-        window = _window(request)
+        window = self.query(request)["window"]
         settings = selectors.insight_settings()
         snapshot = selectors.latest(window=window)
         return Response(
@@ -115,12 +120,19 @@ class PhaseSerializer(serializers.Serializer):
         return str(Phase(row.phase).label)
 
 
-class PhasesView(APIView):
-    @extend_schema(responses={200: PhaseSerializer(many=True), 404: HIDDEN})
+class PhasesView(ApiView):
+    """Each department's adoption phase and the checks behind it."""
+
+    get_query = PageQuery
+
+    @extend_schema(
+        responses={200: paginated(PhaseSerializer, "PaginatedInsightsPhaseList"), 404: HIDDEN}
+    )
     def get(self, request):
         _viewer(request)
+        self.query(request)
         rows = selectors.phase_table(min_group=selectors.insight_settings().min_group)
-        return Response(PhaseSerializer(rows, many=True).data)
+        return self.page(request, rows, PhaseSerializer)
 
 
 @extend_schema_serializer(component_name="InsightsSignal")
@@ -151,7 +163,9 @@ class FollowUpSerializer(serializers.Serializer):
     owners = OwnerSerializer(many=True)
 
 
-class FollowUpView(APIView):
+class FollowUpView(ApiView):
+    """The signals (at most 200, overdue first) and the owners' record: one bounded answer."""
+
     @extend_schema(responses={200: FollowUpSerializer, 404: HIDDEN})
     def get(self, request):
         _viewer(request)
@@ -178,33 +192,38 @@ class PersonSerializer(serializers.Serializer):
     newcomer = serializers.BooleanField()
 
 
-class PeopleLookSerializer(serializers.Serializer):
+class PeopleLookInput(serializers.Serializer):
     measure = serializers.ChoiceField(choices=list(selectors.MEASURES), default="leaders")
     window = serializers.ChoiceField(choices=list(WINDOWS), default=90)
 
 
-class PeopleView(APIView):
+class PeopleView(ApiView):
     """A look at named people is audited, so it is a POST (with the CSRF token for a
-    browser session): an image or a link elsewhere cannot make someone look."""
+    browser session): an image or a link elsewhere cannot make someone look. One look reads
+    the best 100 people; ?limit= and ?offset= page through them."""
+
+    post_input = PeopleLookInput
+    post_query = PageQuery
 
     @extend_schema(
-        request=PeopleLookSerializer, responses={200: PersonSerializer(many=True), 404: HIDDEN}
+        responses={200: paginated(PersonSerializer, "PaginatedInsightsPersonList"), 404: HIDDEN},
+        examples=[
+            OpenApiExample(
+                "Brokers of the last 30 days",
+                value={"measure": "brokers", "window": 30},
+                request_only=True,
+            )
+        ],
     )
     def post(self, request):
         if not access.may_view_people(request.user):
             raise NotFound
-        if not isinstance(request.data, dict):
-            raise ApiValidationError({"detail": [_("Send a JSON object.")]})
-        look = PeopleLookSerializer(data=request.data)
-        look.is_valid(raise_exception=True)
-        window = look.validated_data["window"]
-        measure = look.validated_data["measure"]
+        look = self.body(request)
+        self.query(request)
         rows = call_service(
-            lambda: services.open_person_view(
-                actor=request.user, window=window, measure=measure, limit=API_ROWS
-            )
+            lambda: services.open_person_view(actor=request.user, limit=API_ROWS, **look)
         )
-        return Response(PersonSerializer(rows, many=True).data)
+        return self.page(request, rows, PersonSerializer)
 
 
 urlpatterns = [

@@ -8,8 +8,8 @@ import functools
 from datetime import timedelta
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -20,16 +20,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from insights import access, charts, phases, selectors, services, tasks
+from insights.forms import (
+    ExportFilterForm,
+    GrantForm,
+    NetworkFilterForm,
+    OptOutForm,
+    PeopleLookForm,
+    SettingsForm,
+    ThresholdsForm,
+    WhichForm,
+)
 from insights.models import WINDOWS, Analyst, Phase
-from intranet.core.forms import run
+from intranet.core.forms import perform
 
 PAGE_ROWS = 25
 EXPORT_ROWS = 100_000
-
-
-def _window(request, data=None) -> int:
-    raw = (request.GET if data is None else data).get("window", "90")
-    return int(raw) if raw in {str(w) for w in WINDOWS} else 90
 
 
 def _viewer(request) -> None:
@@ -75,7 +80,8 @@ def _once(compute):
 @require_GET
 def network(request):
     _viewer(request)
-    window = _window(request)
+    filters = NetworkFilterForm(request.GET).values()
+    window, export = filters["window"], filters["export"]
     settings = selectors.insight_settings()
     # The page says when the snapshot was made; its figures are read only when the cached
     # part of the page has to be rendered again (or for an export).
@@ -94,7 +100,6 @@ def network(request):
             else None
         )
     )
-    export = request.GET.get("export")
     if export == "departments":
         return _csv(
             f"departments-{window}d.csv",
@@ -147,7 +152,7 @@ def adoption(request):
             else None
         )
     )
-    export = request.GET.get("export")
+    export = ExportFilterForm(request.GET).values()["export"]
     if export == "csv":
         return _csv(
             "adoption-phases.csv",
@@ -186,7 +191,7 @@ def adoption(request):
 @require_GET
 def follow_up(request):
     _viewer(request)
-    export = request.GET.get("export")
+    export = ExportFilterForm(request.GET).values()["export"]
     # The page lists the first rows (overdue first); the CSV exports have every row.
     limit = EXPORT_ROWS if export else PAGE_ROWS
     user = request.user
@@ -246,11 +251,8 @@ def people(request):
     analyst appear to have looked at anyone."""
     if not access.may_view_people(request.user):
         raise Http404
-    data = request.POST if request.method == "POST" else request.GET
-    window = _window(request, data)
-    measure = data.get("measure", "leaders")
-    if measure not in selectors.MEASURES:
-        measure = "leaders"
+    look = PeopleLookForm(request.POST if request.method == "POST" else request.GET).values()
+    window, measure = look["window"], look["measure"]
     context = {
         "section": "people",
         "window": window,
@@ -266,12 +268,14 @@ def people(request):
     }
     if request.method != "POST":
         return _page(request, "insights/people.html", {**context, "rows_html": None})
-    if data.get("export") == "csv":
-        rows, _error = run(
+    if look["export"] == "csv":
+        rows, _refused = perform(
+            request,
             lambda: services.open_person_view(
                 actor=request.user, window=window, measure=measure, export=True,
                 limit=EXPORT_ROWS,
-            )
+            ),
+            quiet=True,
         )  # fmt: skip
         return _csv(
             f"people-{measure}-{window}d.csv",
@@ -305,8 +309,13 @@ def people(request):
 def mine(request):
     """Everyone: am I in the person-level views, and leave or rejoin them."""
     if request.method == "POST":
-        run(lambda: services.set_opt_out(user=request.user, out=request.POST.get("out") == "1"))
-        messages.success(request, _("Saved. This applies to every view from now on."))
+        form = OptOutForm(request.POST)
+        form.is_valid()  # never refused: "1" leaves, anything else rejoins
+        _done, refused = perform(
+            request, lambda: services.set_opt_out(user=request.user, out=form.cleaned_data["out"])
+        )
+        if not refused:
+            messages.success(request, _("Saved. This applies to every view from now on."))
         return redirect("insights:mine")
     return _page(
         request,
@@ -319,6 +328,11 @@ def mine(request):
     )
 
 
+def _refusal(form) -> ValidationError | None:
+    """The form's messages (its own and the service's) for the banner above it."""
+    return ValidationError(form.errors.as_data()) if form.errors else None
+
+
 @require_http_methods(["GET", "POST"])
 def configure(request):
     if not access.may_configure(request.user):
@@ -326,35 +340,31 @@ def configure(request):
     settings = selectors.insight_settings()
     error = threshold_error = None
     typed = {}
-    if request.method == "POST" and request.POST.get("form") == "settings":
-        _done, error = run(
-            lambda: services.save_settings(
-                actor=request.user,
-                min_group=request.POST.get("min_group"),
-                person_level=request.POST.get("person_level") == "1",
-                purpose=request.POST.get("purpose", ""),
+    which = WhichForm(request.POST).values()["form"] if request.method == "POST" else None
+    if which == "settings":
+        form = SettingsForm(request.POST)
+        if form.is_valid():
+            _done, refused = perform(
+                request,
+                lambda: services.save_settings(actor=request.user, **form.cleaned_data),
+                form=form,
             )
-        )
-        if error is None:
-            messages.success(request, _("Insight settings saved."))
-            return redirect("insights:configure")
-        typed = request.POST
-    elif request.method == "POST" and request.POST.get("form") == "thresholds":
-        values = {}
-        for rule in phases.RULES:
-            raw = request.POST.get(rule.key, "")
-            try:
-                number = float(raw.replace(",", "."))
-                values[rule.key] = number / 100 if rule.share else number
-            except ValueError:
-                values[rule.key] = raw
-        _done, threshold_error = run(
-            lambda: services.save_thresholds(actor=request.user, values=values)
-        )
-        if threshold_error is None:
-            messages.success(request, _("Thresholds saved. Phases follow them from now on."))
-            return redirect("insights:configure")
-        typed = request.POST
+            if not refused:
+                messages.success(request, _("Insight settings saved."))
+                return redirect("insights:configure")
+        error, typed = _refusal(form), form.data
+    elif which == "thresholds":
+        form = ThresholdsForm(request.POST)
+        if form.is_valid():
+            _done, refused = perform(
+                request,
+                lambda: services.save_thresholds(actor=request.user, values=form.thresholds()),
+                form=form,
+            )
+            if not refused:
+                messages.success(request, _("Thresholds saved. Phases follow them from now on."))
+                return redirect("insights:configure")
+        threshold_error, typed = _refusal(form), form.data
     thresholds = {**phases.DEFAULTS, **settings.thresholds}
     return _page(
         request,
@@ -385,24 +395,19 @@ def configure(request):
 def grant(request):
     if not access.may_configure(request.user):
         raise Http404
-    raw = request.POST.get("user", "")
-    person = (
-        get_user_model().objects.filter(pk=int(raw), is_active=True).first()
-        if raw.isdecimal()
-        else None
-    )
-    if person is None:
+    form = GrantForm(request.POST)
+    if not form.is_valid():
         messages.error(request, _("Choose a person."))
         return redirect("insights:configure")
-    if request.POST.get("revoke") == "1":
-        run(lambda: services.revoke(actor=request.user, user=person))
-        messages.success(request, _("%(name)s no longer sees named people.") % {
-            "name": person.display_name})  # fmt: skip
+    person = form.cleaned_data["user"]
+    if form.cleaned_data["revoke"]:
+        _done, refused = perform(request, lambda: services.revoke(actor=request.user, user=person))
+        if not refused:
+            messages.success(request, _("%(name)s no longer sees named people.") % {
+                "name": person.display_name})  # fmt: skip
     else:
-        _done, error = run(lambda: services.grant(actor=request.user, user=person))
-        if error:
-            messages.error(request, " ".join(error.messages))
-        else:
+        _done, refused = perform(request, lambda: services.grant(actor=request.user, user=person))
+        if not refused:
             messages.success(request, _("%(name)s may now open the person-level views.") % {
                 "name": person.display_name})  # fmt: skip
     return redirect("insights:configure")

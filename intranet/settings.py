@@ -202,6 +202,9 @@ INSTALLED_APPS = [
     "intranet.search",
     "intranet.moderation",
     "intranet.digests",
+    "intranet.tokens",
+    "intranet.webhooks",
+    "intranet.inbound",
     "profiles",
     "forums",
     "knowledge",
@@ -231,6 +234,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Every use of an access token in the audit log, with the answer it got.
+    "intranet.tokens.auth.TokenAuditMiddleware",
 ]
 
 ROOT_URLCONF = "intranet.urls"
@@ -331,6 +336,8 @@ CELERY_TIMEZONE = "Europe/Amsterdam"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Synced into the database schedule when beat starts; administrators may change it there.
 CELERY_BEAT_SCHEDULE = {
+    # Deliveries whose task was lost (a worker killed mid-flight) are sent again.
+    "webhooks-requeue": {"task": "intranet.webhooks.tasks.requeue_due", "schedule": 5 * 60},
     "knowledge-remind-reviews": {
         "task": "knowledge.tasks.remind_reviews",
         "schedule": 24 * 60 * 60,
@@ -466,6 +473,23 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 
+# --- Outgoing webhooks (intranet.webhooks) ----------------------------------------------------
+# Private and loopback addresses are refused (server-side request forgery) unless allowed here;
+# metadata and link-local addresses always are.
+PLEIN_WEBHOOKS_ALLOW_PRIVATE = env_bool("PLEIN_WEBHOOKS_ALLOW_PRIVATE", False)
+PLEIN_WEBHOOKS_TIMEOUT = int(os.environ.get("PLEIN_WEBHOOKS_TIMEOUT", "10"))
+PLEIN_WEBHOOKS_DISABLE_AFTER = int(os.environ.get("PLEIN_WEBHOOKS_DISABLE_AFTER", "10"))
+PLEIN_WEBHOOKS_MAX_BYTES = int(os.environ.get("PLEIN_WEBHOOKS_MAX_BYTES", "25000"))
+
+# --- Replies by email (intranet.inbound) -----------------------------------------------------
+# Set the domain (its MX pointing at a mail server that pipes to `manage.py receive_email` or
+# posts to /inbound/email/) and notification emails carry a signed Reply-To address.
+PLEIN_INBOUND_EMAIL_DOMAIN = os.environ.get("PLEIN_INBOUND_EMAIL_DOMAIN", "").strip().lower()
+PLEIN_INBOUND_EMAIL_LOCAL = os.environ.get("PLEIN_INBOUND_EMAIL_LOCAL", "reply")
+PLEIN_INBOUND_EMAIL_SECRET = os.environ.get("PLEIN_INBOUND_EMAIL_SECRET", "")
+PLEIN_INBOUND_REPLY_DAYS = int(os.environ.get("PLEIN_INBOUND_REPLY_DAYS", "30"))
+PLEIN_INBOUND_EMAIL_BOUNCE = os.environ.get("PLEIN_INBOUND_EMAIL_BOUNCE", "1") == "1"
+
 # --- Language and time -------------------------------------------------------------------------
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "nl")
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
@@ -523,9 +547,20 @@ ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER", ""
 
 # --- API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # A personal access token (Authorization: Bearer plein_...) or the browser's session.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "intranet.tokens.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    # A token reaches only the areas its scopes name (intranet.tokens.scopes).
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "intranet.tokens.auth.TokenScopes",
+    ],
+    # Reads the serializers an ApiView parses with, so the schema is what the view accepts.
+    "DEFAULT_SCHEMA_CLASS": "intranet.core.openapi.Schema",
+    # Every refusal as {"detail": sentence, field: [messages]...} (intranet.core.api).
+    "EXCEPTION_HANDLER": "intranet.core.api.exception_handler",
     # LimitOffsetPagination with a bounded limit and offset (no database error from ?limit=1e20)
     "DEFAULT_PAGINATION_CLASS": "intranet.core.api.Pagination",
     "PAGE_SIZE": 50,
@@ -543,8 +578,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_PERMISSIONS": [
+        "rest_framework.permissions.IsAuthenticated",
+        "intranet.tokens.auth.TokenScopes",
+    ],
     # The refusals every operation can answer (400, 403, 404, 429 ...), documented in one place.
+    "PREPROCESSING_HOOKS": ["intranet.core.openapi.versioned_only"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "intranet.core.openapi.document_errors",

@@ -11,6 +11,23 @@ admin.site.site_title = "Plein"
 # apply): the admin's own login page sends them there, with `next` back to the admin.
 admin.site.login = secure_admin_login(admin.site.login)
 
+API_V1 = [
+    path("", include(module))
+    for module in (
+        "intranet.governance.api",
+        "intranet.activity.api",
+        "profiles.api",
+        "intranet.search.api",
+        "forums.api",
+        "knowledge.api",
+        "processes.api",
+        "gamification.api",
+        "insights.api",
+        "intranet.tokens.api",
+        "intranet.webhooks.api",
+    )
+]
+
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
@@ -27,17 +44,17 @@ urlpatterns = [
     path("", include("gamification.urls")),
     path("", include("insights.urls")),
     path("", include("intranet.digests.urls")),
-    path("api/", include("intranet.governance.api")),
-    path("api/", include("intranet.activity.api")),
-    path("api/", include("profiles.api")),
-    path("api/", include("intranet.search.api")),
-    path("api/", include("forums.api")),
-    path("api/", include("knowledge.api")),
-    path("api/", include("processes.api")),
-    path("api/", include("gamification.api")),
-    path("api/", include("insights.api")),
+    path("", include("intranet.tokens.urls")),
+    path("", include("intranet.webhooks.urls")),
+    path("", include("intranet.inbound.urls")),
+    # The API is versioned: /api/v1/ is the address to use and the one the schema documents;
+    # the unversioned paths of before stay as aliases of v1 (listed first, so that reverse()
+    # gives the versioned address: Django reverses to the last pattern of a name).
+    path("api/", include(API_V1)),
+    path("api/v1/", include(API_V1)),
     path("admin/", admin.site.urls),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/schema/", SpectacularAPIView.as_view()),
     path(
         "api/docs/",
         SpectacularSwaggerSplitView.as_view(url_name="api-schema"),

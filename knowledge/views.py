@@ -11,14 +11,28 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from intranet.core.forms import errors_onto
-from intranet.core.forms import run as _call
+from intranet.core.forms import errors_onto, perform
 from intranet.governance import permissions
 from intranet.governance.constants import Action, Module
+from intranet.governance.forms import PageForm
 from intranet.search import fulltext
 from knowledge import access as knowledge_access
 from knowledge import diff, selectors, services
-from knowledge.forms import ArticleForm, SuggestionForm
+from knowledge.forms import (
+    ArticleForm,
+    ArticleListForm,
+    CollectionForm,
+    CompareForm,
+    CoOwnersForm,
+    DecisionForm,
+    FromAnswerForm,
+    HelpfulForm,
+    OutdatedForm,
+    RestoreForm,
+    SearchForm,
+    SuggestionForm,
+    UploadForm,
+)
 
 
 def _space(request, slug: str):
@@ -33,22 +47,23 @@ def _may_edit(request, article, access) -> bool:
     return services.may_edit(user=request.user, access=access, article=article)
 
 
-def _int(raw) -> int | None:
-    return int(raw) if str(raw or "").isdecimal() else None
+def _in(collections, collection_id: int | None):
+    """The collection (or sub-collection) with this id among a space's, or None."""
+    return next(
+        (c for top in collections for c in (top, *top.children.all()) if c.pk == collection_id),
+        None,
+    )
 
 
 @require_GET
 def space_knowledge(request, slug: str):
     access = _space(request, slug)
+    filters = ArticleListForm(request.GET).values()
     collections = selectors.collections_of(space=access.space)
-    chosen = next(
-        (c for top in collections for c in (top, *top.children.all())
-         if c.pk == _int(request.GET.get("collection"))),
-        None,
-    )  # fmt: skip
-    stale = request.GET.get("show") == "stale"
+    chosen = _in(collections, filters["collection"])
+    stale = filters["show"] == "stale"
     articles = selectors.articles_in(space=access.space, collection=chosen, stale=stale)
-    page = Paginator(articles, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(articles, selectors.PAGE_SIZE).get_page(filters["page"])
     return render(
         request,
         "knowledge/space.html",
@@ -68,19 +83,21 @@ def space_knowledge(request, slug: str):
 @require_POST
 def new_collection(request, slug: str):
     access = _space(request, slug)
-    parent = knowledge_access.collection_in(
-        space=access.space, collection_id=request.POST.get("parent")
-    )
-    made, error = _call(
-        lambda: services.create_collection(
-            actor=request.user,
-            space=access.space,
-            name=request.POST.get("name", ""),
-            parent=parent,
+    form = CollectionForm(request.POST)
+
+    def create():
+        data = form.valid()
+        parent = (
+            knowledge_access.collection_in(space=access.space, collection_id=data["parent"])
+            if data["parent"]
+            else None
         )
-    )
-    if error is not None:
-        messages.error(request, " ".join(error.messages))
+        return services.create_collection(
+            actor=request.user, space=access.space, name=data["name"], parent=parent
+        )
+
+    made, refused = perform(request, create)
+    if refused:
         return redirect("knowledge:space", slug=slug)
     return redirect(f"{reverse('knowledge:space', args=[slug])}?collection={made.pk}")
 
@@ -98,30 +115,33 @@ def new_article(request, slug: str):
     form = ArticleForm(
         request.POST or None,
         collections=collections,
-        initial={"language": get_language()[:2], "collection": _int(request.GET.get("collection"))},
+        initial={
+            "language": get_language()[:2],
+            "collection": ArticleListForm(request.GET).values()["collection"],
+        },
     )
     status = 200
     if request.method == "POST":
-        collection = next(
-            (c for c in collections if c.pk == _int(request.POST.get("collection"))), None
-        )
-        article, error = _call(
-            lambda: services.publish(
-                author=request.user,
-                space=access.space,
-                title=request.POST.get("title", ""),
-                body=request.POST.get("body", ""),
-                language=request.POST.get("language", ""),
-                tags=request.POST.get("tags", ""),
-                collection=collection,
-                summary=request.POST.get("summary", ""),
+        status = 400  # unless it is published
+        if form.is_valid():
+            data = form.cleaned_data
+            article, refused = perform(
+                request,
+                lambda: services.publish(
+                    author=request.user,
+                    space=access.space,
+                    title=data["title"],
+                    body=data["body"],
+                    language=data["language"],
+                    tags=data["tags"],
+                    collection=next((c for c in collections if c.pk == data["collection"]), None),
+                    summary=data["summary"],
+                ),
+                form=form,
             )
-        )
-        if article is not None:
-            messages.success(request, _("Published."))
-            return redirect(article.get_absolute_url())
-        errors_onto(form, error)
-        status = 400
+            if not refused:
+                messages.success(request, _("Published."))
+                return redirect(article.get_absolute_url())
     return render(
         request,
         "knowledge/edit.html",
@@ -170,30 +190,32 @@ def edit(request, article_id: int):
     )
     status, conflict = 200, None
     if request.method == "POST":
-        saved, error = _call(
-            lambda: services.revise(
-                actor=request.user,
-                article=article,
-                base_number=_int(request.POST.get("base")) or 0,
-                title=request.POST.get("title", ""),
-                body=request.POST.get("body", ""),
-                summary=request.POST.get("summary", ""),
-                tags=request.POST.get("tags", ""),
+        status = 400  # unless it is saved
+        if form.is_valid():
+            data = form.cleaned_data
+            saved, refused = perform(
+                request,
+                lambda: services.revise(
+                    actor=request.user,
+                    article=article,
+                    base_number=data["base"] or 0,
+                    title=data["title"],
+                    body=data["body"],
+                    summary=data["summary"],
+                    tags=data["tags"],
+                ),
+                form=form,
             )
-        )
-        if saved is not None:
-            messages.success(request, _("Saved as a new revision."))
-            return redirect(saved.get_absolute_url())
-        if isinstance(error, services.EditConflict):
-            conflict = error
-            # Saving again is based on what is there now; the text stays this person's.
-            data = request.POST.copy()
-            data["base"] = str(error.current.number)
-            form = ArticleForm(data, editing=True)
-            status = 409
-        else:
-            status = 400
-        errors_onto(form, error)
+            if not refused:
+                messages.success(request, _("Saved as a new revision."))
+                return redirect(saved.get_absolute_url())
+            if isinstance(refused, services.EditConflict):
+                conflict, status = refused, 409
+                # Saving again is based on what is there now; the text stays this person's.
+                posted = form.data.copy()
+                posted["base"] = str(refused.current.number)
+                form = ArticleForm(posted, editing=True)
+                errors_onto(form, refused)
     return render(
         request,
         "knowledge/edit.html",
@@ -214,21 +236,25 @@ def suggest(request, article_id: int):
     )
     status = 200
     if request.method == "POST":
-        made, error = _call(
-            lambda: services.suggest(
-                proposer=request.user,
-                article=article,
-                base_number=_int(request.POST.get("base")) or 0,
-                title=request.POST.get("title", ""),
-                body=request.POST.get("body", ""),
-                note=request.POST.get("note", ""),
+        status = 400  # unless it is sent
+        if form.is_valid():
+            data = form.cleaned_data
+            _made, refused = perform(
+                request,
+                lambda: services.suggest(
+                    proposer=request.user,
+                    article=article,
+                    base_number=data["base"] or 0,
+                    title=data["title"],
+                    body=data["body"],
+                    note=data["note"],
+                ),
+                form=form,
+                rename={"summary": "note"},
             )
-        )
-        if made is not None:
-            messages.success(request, _("Thank you. The owner decides on your suggestion."))
-            return redirect(article.get_absolute_url())
-        errors_onto(form, error, rename={"summary": "note"})
-        status = 400
+            if not refused:
+                messages.success(request, _("Thank you. The owner decides on your suggestion."))
+                return redirect(article.get_absolute_url())
     return render(
         request,
         "knowledge/suggest.html",
@@ -278,22 +304,20 @@ def decide(request, suggestion_id: int):
             {"space": article.space, "access": access, "tab": "knowledge", "form": form,
              "article": article, "suggestion": found},
         )  # fmt: skip
-    accept = request.POST.get("decision") == "accept"
-    edited = "body" in request.POST
-    _done, error = _call(
+    form = DecisionForm(request.POST)
+    _done, refused = perform(
+        request,
         lambda: services.decide(
             actor=request.user,
             suggestion_id=found.pk,
-            accept=accept,
-            reason=request.POST.get("reason", ""),
-            title=request.POST.get("title") if edited else None,
-            body=request.POST.get("body") if edited else None,
-        )
+            accept=form.valid()["decision"] == "accept",
+            reason=form.cleaned_data["reason"],
+            **form.edited(),
+        ),
     )
-    if error is not None:
-        messages.error(request, " ".join(error.messages))
+    if refused:
         return redirect("knowledge:suggestions", article_id=article.pk)
-    if accept:
+    if form.cleaned_data["decision"] == "accept":
         messages.success(request, _("Accepted: it is the current version, credited to %(name)s.")
                          % {"name": found.proposer.display_name})  # fmt: skip
         return redirect(article.get_absolute_url())
@@ -305,7 +329,9 @@ def decide(request, suggestion_id: int):
 @require_GET
 def history(request, article_id: int):
     article, access = _article(request, article_id)
-    page = Paginator(selectors.revisions(article=article), 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.revisions(article=article), 50).get_page(
+        PageForm(request.GET).number()
+    )
     return render(
         request,
         "knowledge/history.html",
@@ -317,8 +343,8 @@ def history(request, article_id: int):
 @require_GET
 def compare(request, article_id: int):
     article, access = _article(request, article_id)
-    old, new = _int(request.GET.get("old")), _int(request.GET.get("new"))
-    pair = selectors.revision_pair(article=article, old=old or 0, new=new or 0)
+    asked = CompareForm(request.GET).values()
+    pair = selectors.revision_pair(article=article, old=asked["old"], new=asked["new"])
     if pair is None:
         raise Http404
     rows = diff.cached_rows(article_id=article.pk, old=pair[0], new=pair[1])
@@ -333,13 +359,12 @@ def compare(request, article_id: int):
 @require_POST
 def restore(request, article_id: int):
     article, _access = _article(request, article_id)
-    _done, error = _call(
-        lambda: services.restore(
-            actor=request.user, article=article, number=_int(request.POST.get("number")) or 0
-        )
+    form = RestoreForm(request.POST)
+    _done, refused = perform(
+        request,
+        lambda: services.restore(actor=request.user, article=article, **form.valid()),
     )
-    if error is not None:
-        messages.error(request, " ".join(error.messages))
+    if refused:
         return redirect("knowledge:history", article_id=article.pk)
     messages.success(request, _("Restored as a new revision."))
     return redirect(article.get_absolute_url())
@@ -348,22 +373,23 @@ def restore(request, article_id: int):
 @require_POST
 def reviewed(request, article_id: int):
     article, _access = _article(request, article_id)
-    _done, _error = _call(lambda: services.mark_reviewed(actor=request.user, article=article))
-    messages.success(request, _("Marked as still correct."))
+    _done, refused = perform(
+        request, lambda: services.mark_reviewed(actor=request.user, article=article)
+    )
+    if not refused:
+        messages.success(request, _("Marked as still correct."))
     return redirect(article.get_absolute_url())
 
 
 @require_POST
 def outdated(request, article_id: int):
     article, _access = _article(request, article_id)
-    _done, error = _call(
-        lambda: services.flag_outdated(
-            user=request.user, article=article, reason=request.POST.get("reason", "")
-        )
+    form = OutdatedForm(request.POST)
+    _done, refused = perform(
+        request,
+        lambda: services.flag_outdated(user=request.user, article=article, **form.valid()),
     )
-    if error is not None:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if not refused:
         messages.success(request, _("Thank you. The owner hears that it is outdated."))
     return redirect(article.get_absolute_url())
 
@@ -371,12 +397,14 @@ def outdated(request, article_id: int):
 @require_POST
 def helpful(request, article_id: int):
     article, _access = _article(request, article_id)
-    choice = request.POST.get("helpful")
-    if choice not in ("yes", "no"):
-        messages.error(request, _("Choose yes or no."))
-    else:
-        _call(lambda: services.vote_helpful(user=request.user, article=article,
-                                            helpful=choice == "yes"))  # fmt: skip
+    form = HelpfulForm(request.POST)
+    _done, refused = perform(
+        request,
+        lambda: services.vote_helpful(
+            user=request.user, article=article, helpful=form.valid()["helpful"] == "yes"
+        ),
+    )
+    if not refused:
         messages.success(request, _("Thank you for letting us know."))
     return redirect(article.get_absolute_url())
 
@@ -387,13 +415,12 @@ def from_answer(request, answer_id: int):
     from forums.access import access_answer
 
     answer, _access = access_answer(user=request.user, answer_id=answer_id)
-    slug = request.POST.get("space") or answer.topic.space.slug
-    access = _space(request, slug)
-    made, error = _call(
-        lambda: services.from_answer(actor=request.user, answer_id=answer_id, space=access.space)
+    access = _space(request, FromAnswerForm(request.POST).space_or(answer.topic.space.slug))
+    made, refused = perform(
+        request,
+        lambda: services.from_answer(actor=request.user, answer_id=answer_id, space=access.space),
     )
-    if error is not None:
-        messages.error(request, " ".join(error.messages))
+    if refused:
         return redirect(answer.topic.get_absolute_url())
     messages.success(request, _("The answer is an article now: improve it together."))
     return redirect(made.get_absolute_url())
@@ -402,14 +429,12 @@ def from_answer(request, answer_id: int):
 @require_POST
 def co_owners(request, article_id: int):
     article, _access = _article(request, article_id)
-    _done, error = _call(
-        lambda: services.set_co_owners(
-            actor=request.user, article=article, emails=request.POST.get("emails", "")
-        )
+    form = CoOwnersForm(request.POST)
+    _done, refused = perform(
+        request,
+        lambda: services.set_co_owners(actor=request.user, article=article, **form.valid()),
     )
-    if error is not None:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if not refused:
         messages.success(request, _("Co-owners saved."))
     return redirect(article.get_absolute_url())
 
@@ -424,14 +449,12 @@ def my_suggestions(request):
 @require_POST
 def upload(request, article_id: int):
     article, _access = _article(request, article_id)
-    made, error = _call(
-        lambda: services.attach(
-            actor=request.user, article=article, upload=request.FILES.get("file")
-        )
+    form = UploadForm(request.POST, request.FILES)
+    made, refused = perform(
+        request,
+        lambda: services.attach(actor=request.user, article=article, upload=form.valid()["file"]),
     )
-    if error is not None:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if not refused:
         messages.success(
             request,
             _("Attached. Link to it in the text with: %(link)s")
@@ -458,8 +481,11 @@ def remove_attachment(request, attachment_id: int):
     article, _access, found = knowledge_access.access_attachment_by_id(
         user=request.user, attachment_id=attachment_id
     )
-    _call(lambda: services.detach(actor=request.user, attachment_id=found.pk))
-    messages.success(request, _("The file is removed."))
+    _done, refused = perform(
+        request, lambda: services.detach(actor=request.user, attachment_id=found.pk)
+    )
+    if not refused:
+        messages.success(request, _("The file is removed."))
     return redirect(f"{article.get_absolute_url()}#files")
 
 
@@ -502,27 +528,22 @@ def export_collection(request, slug: str, collection_id: int, fmt: str):
 
 @require_GET
 def search(request):
+    asked = SearchForm(request.GET).values()
     spaces = fulltext.spaces_with(user=request.user, module=Module.KNOWLEDGE)
-    chosen = next((s for s in spaces if s.slug == request.GET.get("space")), None)
+    chosen = next((s for s in spaces if s.slug == asked["space"]), None)
     collections = selectors.collections_of(space=chosen) if chosen else []
-    collection = next(
-        (c for top in collections for c in (top, *top.children.all())
-         if c.pk == _int(request.GET.get("collection"))),
-        None,
-    )  # fmt: skip
-    owner = selectors.person_by_email(request.GET.get("owner", ""))
+    collection = _in(collections, asked["collection"])
+    owner = selectors.person_by_email(asked["owner"])
     filters = selectors.SearchFilters(
-        q=request.GET.get("q", "")[:200],
+        q=asked["q"],
         space_id=chosen.pk if chosen else None,
         collection_id=collection.pk if collection else None,
-        tag=request.GET.get("tag", "")[:30],
+        tag=asked["tag"],
         owner_id=owner.pk if owner else None,
-        freshness=request.GET.get("freshness", "")
-        if request.GET.get("freshness") in ("stale", "fresh")
-        else "",
+        freshness=asked["freshness"],
     )
     page = Paginator(selectors.search(user=request.user, filters=filters), 20).get_page(
-        request.GET.get("page")
+        asked["page"]
     )
     fulltext.highlight(page.object_list)
     return render(
@@ -535,6 +556,6 @@ def search(request):
             "chosen": chosen,
             "collections": collections,
             "owner": owner,
-            "owner_asked": request.GET.get("owner", ""),
+            "owner_asked": asked["owner"],
         },
     )

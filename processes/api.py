@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.urls import path
-from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from intranet.core.api import call_service, request_object
+from intranet.core.api import ApiView, call_service
+from intranet.core.openapi import paginated
 from intranet.governance.constants import Action
 from processes import access, selectors, services
 from processes.models import Board, ExceptionReport, PainPoint, Signal
@@ -94,49 +94,79 @@ class BoardDetailSerializer(BoardSerializer):
     cards = CardSerializer(many=True)
 
 
-# Request bodies, for the schema: the views read these fields from a JSON object.
-NEW_CARD = inline_serializer(
-    "NewCard",
-    {
-        "title": serializers.CharField(),
-        "step": serializers.IntegerField(required=False, allow_null=True),
-        "description": serializers.CharField(required=False),
-        "labels": serializers.ListField(child=serializers.CharField(), required=False),
-    },
-)
-MOVE = inline_serializer(
-    "Move", {"to_step": serializers.IntegerField(), "from_step": serializers.IntegerField()}
-)
+# --- What the API reads: request bodies and query parameters (shape only; services decide) ---
+
+
+class PageQuery(serializers.Serializer):
+    """?limit= and ?offset= of a list that comes in pages (intranet.core.api.Pagination)."""
+
+    limit = serializers.IntegerField(
+        required=False, min_value=1, max_value=500, help_text="rows per page (50 if not given)"
+    )
+    offset = serializers.IntegerField(required=False, min_value=0, help_text="rows to skip")
+
+
+def _id_field(**kwargs):
+    # An id as a JSON number; beyond what the database holds is no id of ours.
+    return serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1, error_messages={"invalid": _("A number.")}, **kwargs
+    )
+
+
+class NewCardInput(serializers.Serializer):
+    title = serializers.CharField(allow_blank=True)
+    step = _id_field(
+        required=False, allow_null=True, help_text="A step of this board; its first if none."
+    )
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    labels = serializers.ListField(
+        child=serializers.CharField(allow_blank=True), required=False, default=list
+    )
+
+
+class MoveInput(serializers.Serializer):
+    to_step = _id_field(help_text="The step to move the card to.")
+    from_step = _id_field(help_text="The step you saw the card in.")
+
+
+class PainQuery(PageQuery):
+    status = serializers.ChoiceField(
+        ["open", *PainPoint.Status.values],
+        required=False,
+        help_text="Not given: every pain point; open: those not solved.",
+    )
+
+
+class NewPainInput(serializers.Serializer):
+    what = serializers.CharField(allow_blank=True)
+    frequency = serializers.ChoiceField(PainPoint.Frequency.choices)
+    impact = serializers.ChoiceField(PainPoint.Impact.choices)
+    step = _id_field(required=False, allow_null=True, help_text="A step of this board, or:")
+    card = _id_field(required=False, allow_null=True, help_text="a card of this board.")
+
+
+class NewExceptionInput(serializers.Serializer):
+    category = serializers.ChoiceField(ExceptionReport.Category.choices)
+    text = serializers.CharField(allow_blank=True)
+    step = _id_field(required=False, allow_null=True)
+
+
+class SignalQuery(PageQuery):
+    state = serializers.ChoiceField(
+        ["open", "overdue", "answered"], required=False, help_text="Not given: every signal."
+    )
+
+
+class SignalAnswerInput(serializers.Serializer):
+    status = serializers.ChoiceField(Signal.Status.choices)
+    response = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 STALE_MOVE = inline_serializer(
     "StaleMove",
     {
         "detail": serializers.ListField(child=serializers.CharField()),
         "step": serializers.IntegerField(help_text="The step the card is in now."),
-    },
-)
-NEW_PAIN = inline_serializer(
-    "NewPain",
-    {
-        "what": serializers.CharField(),
-        "frequency": serializers.ChoiceField(PainPoint.Frequency.choices),
-        "impact": serializers.ChoiceField(PainPoint.Impact.choices),
-        "step": serializers.IntegerField(required=False, allow_null=True),
-        "card": serializers.IntegerField(required=False, allow_null=True),
-    },
-)
-NEW_EXCEPTION = inline_serializer(
-    "NewException",
-    {
-        "category": serializers.ChoiceField(ExceptionReport.Category.choices),
-        "text": serializers.CharField(),
-        "step": serializers.IntegerField(required=False, allow_null=True),
-    },
-)
-SIGNAL_ANSWER = inline_serializer(
-    "SignalAnswer",
-    {
-        "status": serializers.ChoiceField(Signal.Status.choices),
-        "response": serializers.CharField(required=False),
     },
 )
 FLOW = inline_serializer(
@@ -188,22 +218,28 @@ def _found(load):
         raise NotFound from missing
 
 
-def _id(value, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ApiValidationError({field: [_("A number.")]})
-    return value
+def _step(board, step_id: int | None):
+    """A step of the board by id (None: none given); another is refused as input."""
+    if step_id is None:
+        return None
+    step = board.steps.filter(pk=step_id).first()
+    if step is None:
+        raise ApiValidationError({"step": [_("Choose a step of this board.")]})
+    return step
 
 
-class BoardsView(APIView):
-    @extend_schema(responses=BoardSerializer(many=True))
+class BoardsView(ApiView):
+    get_query = PageQuery
+
+    @extend_schema(operation_id="boards_list", responses=paginated(BoardSerializer))
     def get(self, request):
-        boards = access.with_owner_listed(
-            Board.objects.readable_by(request.user).select_related("space"), user=request.user
-        )
-        return Response(BoardSerializer(boards.order_by("name", "pk")[:200], many=True).data)
+        self.query(request)
+        boards = Board.objects.readable_by(request.user).select_related("space")
+        rows = access.with_owner_listed(boards.order_by("name", "pk"), user=request.user)
+        return self.page(request, rows, BoardSerializer)
 
 
-class BoardView(APIView):
+class BoardView(ApiView):
     @extend_schema(responses=BoardDetailSerializer)
     def get(self, request, board_id: int):
         board = _board(request, board_id)
@@ -218,49 +254,56 @@ class BoardView(APIView):
         )
 
 
-class BoardCardsView(APIView):
-    @extend_schema(request=NEW_CARD, responses={201: CardSerializer})
+class BoardCardsView(ApiView):
+    post_input = NewCardInput
+
+    @extend_schema(
+        responses={201: CardSerializer},
+        examples=[
+            OpenApiExample(
+                "A card in the first step",
+                value={"title": "Order 2001", "description": "Spoed", "labels": ["spoed"]},
+                request_only=True,
+            )
+        ],
+    )
     def post(self, request, board_id: int):
         board = _board(request, board_id, Action.MOVE_CARD)
-        data = request_object(request)
-        step = None
-        if data.get("step") is not None:
-            step = board.steps.filter(pk=_id(data.get("step"), "step")).first()
-            if step is None:
-                raise ApiValidationError({"step": [_("Choose a step of this board.")]})
+        data = self.body(request)
+        step = _step(board, data.pop("step", None))
         card = call_service(
-            lambda: services.add_card(
-                actor=request.user,
-                board=board,
-                title=str(data.get("title", "")),
-                step=step,
-                description=str(data.get("description", "")),
-                labels=data.get("labels") or [],
-            )
+            lambda: services.add_card(actor=request.user, board=board, step=step, **data)
         )
         return Response(CardSerializer(card).data, status=status.HTTP_201_CREATED)
 
 
-class MoveView(APIView):
-    @extend_schema(request=MOVE, responses={200: CardSerializer, 409: STALE_MOVE})
+class MoveView(ApiView):
+    post_input = MoveInput
+
+    @extend_schema(
+        responses={200: CardSerializer, 409: STALE_MOVE},
+        examples=[
+            OpenApiExample(
+                "From the first step to the second",
+                value={"to_step": 12, "from_step": 11},
+                request_only=True,
+            )
+        ],
+    )
     def post(self, request, card_id: int):
         """Move a card: `to_step`, and `from_step` where you saw it. 409 when someone moved
         it meanwhile (with its current step), 400 when refused (WIP limit, another board)."""
         card = _found(
             lambda: access.access_card(user=request.user, card_id=card_id, action=Action.MOVE_CARD)
         )
-        data = request_object(request)
-        to_step, from_step = (
-            _id(data.get("to_step"), "to_step"),
-            _id(data.get("from_step"), "from_step"),
-        )
+        data = self.body(request)
         try:
             moved = call_service(
                 lambda: services.move(
                     actor=request.user,
                     card_id=card.pk,
-                    to_step_id=to_step,
-                    from_step_id=from_step,
+                    to_step_id=data["to_step"],
+                    from_step_id=data["from_step"],
                 )
             )
         except ApiValidationError as error:
@@ -274,91 +317,119 @@ class MoveView(APIView):
         return Response(CardSerializer(moved).data)
 
 
-class PainsView(APIView):
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("status", str, enum=["open", *PainPoint.Status.values]),
-        ],
-        responses=PainSerializer(many=True),
-    )
+class PainsView(ApiView):
+    get_query = PainQuery
+    post_input = NewPainInput
+
+    @extend_schema(operation_id="boards_pain_points_list", responses=paginated(PainSerializer))
     def get(self, request, board_id: int):
         board = _board(request, board_id)
-        pains = selectors.pain_points(board=board, status=request.query_params.get("status", ""))
-        return Response(PainSerializer(pains[:500], many=True).data)
+        query = self.query(request)
+        pains = selectors.pain_points(board=board, status=query.get("status", ""))
+        return self.page(
+            request, pains.order_by("-me_too_count", "-created_at", "-pk"), PainSerializer
+        )
 
-    @extend_schema(request=NEW_PAIN, responses={201: PainSerializer})
+    @extend_schema(
+        responses={201: PainSerializer},
+        examples=[
+            OpenApiExample(
+                "On a step",
+                value={
+                    "what": "Dubbel invoeren",
+                    "frequency": "daily",
+                    "impact": "low",
+                    "step": 11,
+                },
+                request_only=True,
+            )
+        ],
+    )
     def post(self, request, board_id: int):
         board = _board(request, board_id, access.REPORT)
-        data = request_object(request)
-        step = card = None
-        if data.get("step") is not None:
-            step = board.steps.filter(pk=_id(data["step"], "step")).first()
-        if data.get("card") is not None:
-            card = board.cards.filter(pk=_id(data["card"], "card")).first()
+        data = self.body(request)
+        step_id, card_id = data.pop("step", None), data.pop("card", None)
+        step = board.steps.filter(pk=step_id).first() if step_id is not None else None
+        card = board.cards.filter(pk=card_id).first() if card_id is not None else None
         pain = call_service(
             lambda: services.flag_pain(
-                actor=request.user,
-                board=board,
-                what=str(data.get("what", "")),
-                frequency=str(data.get("frequency", "")),
-                impact=str(data.get("impact", "")),
-                step=step,
-                card=card,
+                actor=request.user, board=board, step=step, card=card, **data
             )
         )
         return Response(PainSerializer(pain).data, status=status.HTTP_201_CREATED)
 
 
-class MeTooView(APIView):
-    @extend_schema(request=None, responses={200: PainSerializer})
+class MeTooView(ApiView):
+    post_input = None
+
+    @extend_schema(responses={200: PainSerializer})
     def post(self, request, pain_id: int):
         _found(lambda: access.access_pain(user=request.user, pain_id=pain_id))
         pain = call_service(lambda: services.me_too(actor=request.user, pain_point_id=pain_id))
         return Response(PainSerializer(pain).data)
 
 
-class ExceptionsView(APIView):
-    @extend_schema(responses=ExceptionSerializer(many=True))
+class ExceptionsView(ApiView):
+    get_query = PageQuery
+    post_input = NewExceptionInput
+
+    @extend_schema(operation_id="boards_exceptions_list", responses=paginated(ExceptionSerializer))
     def get(self, request, board_id: int):
         board = _board(request, board_id)
-        return Response(ExceptionSerializer(board.exceptions.all()[:500], many=True).data)
+        self.query(request)
+        return self.page(
+            request, board.exceptions.order_by("-created_at", "-pk"), ExceptionSerializer
+        )
 
-    @extend_schema(request=NEW_EXCEPTION, responses={201: ExceptionSerializer})
+    @extend_schema(
+        responses={201: ExceptionSerializer},
+        examples=[
+            OpenApiExample(
+                "A wish the process does not cover",
+                value={"category": "customer_wish", "text": "Klant wil in termijnen betalen"},
+                request_only=True,
+            )
+        ],
+    )
     def post(self, request, board_id: int):
         board = _board(request, board_id, access.REPORT)
-        data = request_object(request)
-        step = None
-        if data.get("step") is not None:
-            step = board.steps.filter(pk=_id(data["step"], "step")).first()
+        data = self.body(request)
+        step_id = data.pop("step", None)
+        step = board.steps.filter(pk=step_id).first() if step_id is not None else None
         report: ExceptionReport = call_service(
-            lambda: services.report_exception(
-                reporter=request.user,
-                board=board,
-                category=str(data.get("category", "")),
-                text=str(data.get("text", "")),
-                step=step,
-            )
+            lambda: services.report_exception(reporter=request.user, board=board, step=step, **data)
         )
         return Response(ExceptionSerializer(report).data, status=status.HTTP_201_CREATED)
 
 
-class SignalsView(APIView):
-    @extend_schema(
-        parameters=[OpenApiParameter("state", str, enum=["open", "overdue", "answered"])],
-        responses=SignalSerializer(many=True),
-    )
+class SignalsView(ApiView):
+    get_query = SignalQuery
+
+    @extend_schema(operation_id="signals_list", responses=paginated(SignalSerializer))
     def get(self, request):
-        found = selectors.signals_for(user=request.user, state=request.query_params.get("state"))
-        return Response(SignalSerializer(found, many=True).data)
+        query = self.query(request)
+        found = selectors.signals_for(user=request.user, state=query.get("state", ""))
+        return self.page(request, found, SignalSerializer)
 
 
-class SignalView(APIView):
+class SignalView(ApiView):
     @extend_schema(responses=SignalSerializer)
     def get(self, request, signal_id: int):
         found = _found(lambda: access.access_signal(user=request.user, signal_id=signal_id))
         return Response(SignalSerializer(found).data)
 
-    @extend_schema(request=SIGNAL_ANSWER, responses={200: SignalSerializer})
+    patch_input = SignalAnswerInput
+
+    @extend_schema(
+        responses={200: SignalSerializer},
+        examples=[
+            OpenApiExample(
+                "Trying it out",
+                value={"status": "experiment", "response": "We proberen termijnbetaling in Q1."},
+                request_only=True,
+            )
+        ],
+    )
     def patch(self, request, signal_id: int):
         """The owner (or an administrator) answers: `status` and `response`."""
         _found(
@@ -366,19 +437,14 @@ class SignalView(APIView):
                 user=request.user, signal_id=signal_id, action=access.RESPOND
             )
         )
-        data = request_object(request)
+        data = self.body(request)
         signal = call_service(
-            lambda: services.respond(
-                actor=request.user,
-                signal_id=signal_id,
-                status=str(data.get("status", "")),
-                response=str(data.get("response", "")),
-            )
+            lambda: services.respond(actor=request.user, signal_id=signal_id, **data)
         )
         return Response(SignalSerializer(signal).data)
 
 
-class MetricsView(APIView):
+class MetricsView(ApiView):
     @extend_schema(responses=FLOW)
     def get(self, request, board_id: int):
         flow = selectors.flow(board=_board(request, board_id))

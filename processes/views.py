@@ -3,11 +3,7 @@ answers 404, like one that does not exist."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
-from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -19,12 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from intranet.activity.selectors import comments_for
 from intranet.core import files
-from intranet.core.forms import run
+from intranet.core.forms import perform, refusal_text
 from intranet.governance import permissions
 from intranet.governance.constants import Action, Module
 from intranet.governance.selectors import access_module
 from intranet.governance.selectors import departments as governance_departments
-from processes import access, charts, selectors, services
+from processes import access, charts, forms, selectors, services
 from processes.models import CardAttachment, ExceptionReport, PainPoint, Signal
 
 STEP_ROWS = 8
@@ -37,37 +33,6 @@ def _board(request, board_id: int, action: str = Action.VIEW):
 
 def _card(request, card_id: int, action: str = Action.VIEW):
     return access.access_card(user=request.user, card_id=card_id, action=action)
-
-
-def _int(raw) -> int | None:
-    return int(raw) if str(raw or "").strip().isdecimal() else None
-
-
-def _refused(request, error: ValidationError) -> None:
-    messages.error(request, " ".join(error.messages))
-
-
-def _date(raw: str) -> date | None:
-    raw = (raw or "").strip()
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError as error:
-        raise ValidationError({"due_date": _("Give the due date as a date.")}) from error
-
-
-def _person(raw: str):
-    """Someone by e-mail address ("" is nobody)."""
-    raw = (raw or "").strip()
-    if not raw:
-        return None
-    found = get_user_model().objects.filter(email__iexact=raw, is_active=True).first()
-    if found is None:
-        raise ValidationError(
-            {"owner": _("Nobody here has the address %(email)s.") % {"email": raw}}
-        )
-    return found
 
 
 def _board_context(request, board, tab: str) -> dict:
@@ -112,27 +77,26 @@ def new_board(request, slug: str):
     space_access = access_module(user=request.user, slug=slug, module=Module.BOARDS)
     if not space_access.can(Action.CREATE_BOARD):
         raise Http404
-    departments = governance_departments()
-    rows = [{"name": "", "department": None, "wip_limit": ""} for _i in range(STEP_ROWS)]
+    form = forms.NewBoardForm(request.POST if request.method == "POST" else None)
+    steps = forms.StepFormSet(
+        request.POST if request.method == "POST" else None,
+        rows=[f"step-{i}" for i in range(STEP_ROWS)],
+    )
     error = None
     if request.method == "POST":
-        by_id = {d.pk: d for d in departments}
-        rows = [
-            {
-                "name": request.POST.get(f"step-{i}-name", ""),
-                "department": by_id.get(_int(request.POST.get(f"step-{i}-department"))),
-                "wip_limit": request.POST.get(f"step-{i}-wip", ""),
-            }
-            for i in range(STEP_ROWS)
-        ]
-        board, error = run(
+        board, error = perform(
+            request,
             lambda: services.create_board(
                 actor=request.user,
                 space=space_access.space,
-                name=request.POST.get("name", ""),
-                description=request.POST.get("description", ""),
-                steps=[r for r in rows if r["name"].strip()],
-            )
+                **form.valid(),
+                steps=[
+                    {"name": row["name"], "department": row["department"], "wip_limit": row["wip"]}
+                    for row in steps.valid()
+                    if (row.get("name") or "").strip()
+                ],
+            ),
+            quiet=True,
         )
         if board is not None:
             messages.success(request, _("The board is ready. Add the first cards."))
@@ -144,10 +108,17 @@ def new_board(request, slug: str):
             "space": space_access.space,
             "access": space_access,
             "tab": "boards",
-            "departments": departments,
-            "rows": rows,
+            "departments": governance_departments(),
+            "rows": [
+                {
+                    "name": row["name"].value() or "",
+                    "department": getattr(row, "cleaned_data", {}).get("department"),
+                    "wip_limit": row["wip"].value() or "",
+                }
+                for row in steps.forms
+            ],
             "error": error,
-            "values": request.POST,
+            "values": form.data,
         },
         status=400 if error else 200,
     )
@@ -184,34 +155,30 @@ def board_settings(request, board_id: int):
     candidates = list(access.share_candidates(user=request.user, board=board))
     departments = governance_departments()
     if request.method == "POST":
-        chosen = {_int(v) for v in request.POST.getlist("share")}
-        if not chosen <= {s.pk for s in candidates}:
+        shares = forms.ShareForm(request.POST, candidates=candidates)
+        if not shares.is_valid():
             raise Http404  # a space one may not share with is one that does not exist
-        by_id = {d.pk: d for d in departments}
-        rows = [
-            {
-                "id": step.pk if key == "step" else None,
-                "name": request.POST.get(f"{key}-{ident}-name", ""),
-                "department": by_id.get(_int(request.POST.get(f"{key}-{ident}-department"))),
-                "wip_limit": request.POST.get(f"{key}-{ident}-wip", ""),
-                "remove": request.POST.get(f"{key}-{ident}-remove") == "1",
-                "order": _int(request.POST.get(f"{key}-{ident}-position")) or 1000 + n,
-            }
-            for n, (key, ident, step) in enumerate(
-                [("step", s.pk, s) for s in steps] + [("new", i, None) for i in range(2)]
-            )
-        ]
-        rows.sort(key=lambda row: row["order"])
-        _done, error = run(lambda: services.save_steps(actor=request.user, board=board, rows=rows))
-        if error is not None:
-            _refused(request, error)
-            return redirect("processes:settings", board_id=board.pk)
-        run(
-            lambda: services.share(
-                actor=request.user, board=board, spaces=[s for s in candidates if s.pk in chosen]
-            )
+        rows = forms.StepFormSet(
+            request.POST, rows=[f"step-{s.pk}" for s in steps] + [f"new-{i}" for i in range(2)]
         )
-        messages.success(request, _("Saved."))
+        _saved, error = perform(
+            request,
+            lambda: services.save_steps(
+                actor=request.user, board=board, rows=_step_rows(rows.valid(), steps)
+            ),
+        )
+        if error is None:
+            chosen = set(shares.cleaned_data["share"])
+            _shared, error = perform(
+                request,
+                lambda: services.share(
+                    actor=request.user,
+                    board=board,
+                    spaces=[s for s in candidates if s.pk in chosen],
+                ),
+            )
+        if error is None:
+            messages.success(request, _("Saved."))
         return redirect("processes:settings", board_id=board.pk)
     context = _board_context(request, board, "settings")
     context.update(
@@ -224,33 +191,35 @@ def board_settings(request, board_id: int):
     return render(request, "processes/settings.html", context)
 
 
+def _step_rows(rows: list[dict], steps) -> list[dict]:
+    """The settings page's rows for services.save_steps, in their new order (a row without a
+    position after the numbered ones, in the page's order)."""
+    ids = [step.pk for step in steps] + [None] * (len(rows) - len(steps))
+    found = [
+        {
+            "id": ident,
+            "name": row.get("name") or "",
+            "department": row.get("department"),
+            "wip_limit": row.get("wip"),
+            "remove": row.get("remove", False),
+            "order": row.get("position") or 1000 + n,
+        }
+        for n, (ident, row) in enumerate(zip(ids, rows, strict=True))
+    ]
+    return sorted(found, key=lambda row: row["order"])
+
+
 # --- Cards ---------------------------------------------------------------------------------------
 
 
 @require_POST
 def add_card(request, board_id: int):
     board = _board(request, board_id, Action.MOVE_CARD)
-    step = board.steps.filter(pk=_int(request.POST.get("step")) or 0).first()
-    try:
-        owner = _person(request.POST.get("owner", ""))
-        due = _date(request.POST.get("due_date", ""))
-    except ValidationError as error:
-        _refused(request, error)
-        return redirect(board.get_absolute_url())
-    made, error = run(
-        lambda: services.add_card(
-            actor=request.user,
-            board=board,
-            title=request.POST.get("title", ""),
-            step=step,
-            description=request.POST.get("description", ""),
-            owner=owner,
-            due_date=due,
-            labels=request.POST.get("labels", ""),
-        )
+    form = forms.NewCardForm(request.POST, board=board)
+    made, error = perform(
+        request, lambda: services.add_card(actor=request.user, board=board, **form.valid())
     )
     if error is not None:
-        _refused(request, error)
         return redirect(board.get_absolute_url())
     messages.success(request, _("Card added to “%(step)s”.") % {"step": made.step.name})
     return redirect(f"{board.get_absolute_url()}#card-{made.pk}")
@@ -262,13 +231,11 @@ def move(request, card_id: int):
     board's fragments back (the card in its place now, both steps' headers) and, when the
     move was refused, the reason; a plain form goes back to where it came from."""
     card = _card(request, card_id, Action.MOVE_CARD)
-    _moved, error = run(
-        lambda: services.move(
-            actor=request.user,
-            card_id=card.pk,
-            to_step_id=_int(request.POST.get("to_step")) or 0,
-            from_step_id=_int(request.POST.get("from_step")) or 0,
-        )
+    form = forms.MoveForm(request.POST)
+    _moved, error = perform(
+        request,
+        lambda: services.move(actor=request.user, card_id=card.pk, **_move(form.valid())),
+        quiet=bool(request.htmx),
     )
     if request.htmx:
         steps = selectors.steps_with_counts(board_id=card.board_id)
@@ -282,17 +249,19 @@ def move(request, card_id: int):
                 ),
                 "card_id": card.pk,
                 "steps": steps,
-                "message": " ".join(error.messages) if error else "",
+                "message": refusal_text(error) if error else "",
             },
             request=request,
         )
         status = 409 if isinstance(error, services.StaleMove) else 400 if error else 200
         return HttpResponse(html, status=status)
-    if error is not None:
-        _refused(request, error)
-    if request.POST.get("back") == "card":
+    if form.cleaned_data.get("back") == "card":
         return redirect(card.get_absolute_url())
     return redirect(f"{card.board.get_absolute_url()}#card-{card.pk}")
+
+
+def _move(data: dict) -> dict:
+    return {"to_step_id": data["to_step"] or 0, "from_step_id": data["from_step"] or 0}
 
 
 @require_GET
@@ -318,30 +287,19 @@ def card(request, card_id: int):
 @require_http_methods(["GET", "POST"])
 def edit_card(request, card_id: int):
     card = _card(request, card_id, Action.MOVE_CARD)
+    form = forms.CardForm(request.POST if request.method == "POST" else None)
     error = None
     if request.method == "POST":
-        try:
-            owner = _person(request.POST.get("owner", ""))
-            due = _date(request.POST.get("due_date", ""))
-        except ValidationError as bad:
-            error = bad
-        else:
-            _done, error = run(
-                lambda: services.update_card(
-                    actor=request.user,
-                    card=card,
-                    title=request.POST.get("title", ""),
-                    description=request.POST.get("description", ""),
-                    owner=owner,
-                    due_date=due,
-                    labels=request.POST.get("labels", ""),
-                )
-            )
+        _done, error = perform(
+            request,
+            lambda: services.update_card(actor=request.user, card=card, **form.valid()),
+            quiet=True,
+        )
         if error is None:
             messages.success(request, _("Saved."))
             return redirect(card.get_absolute_url())
     context = _board_context(request, card.board, "board")
-    context.update(card=card, error=error, values=request.POST if error else None)
+    context.update(card=card, error=error, values=form.data if error else None)
     return render(request, "processes/edit_card.html", context, status=400 if error else 200)
 
 
@@ -349,36 +307,30 @@ def edit_card(request, card_id: int):
 def checklist(request, card_id: int):
     """Add an item, tick one off or take it back, remove one."""
     card = _card(request, card_id, Action.MOVE_CARD)
-    action = request.POST.get("action", "")
-    item_id = _int(request.POST.get("item")) or 0
-    if action == "add":
-        call = lambda: services.add_check_item(  # noqa: E731
-            actor=request.user, card=card, text=request.POST.get("text", "")
-        )
-    elif action in ("done", "undo"):
-        if not card.checklist.filter(pk=item_id).exists():
-            raise Http404
-        call = lambda: services.check(  # noqa: E731
-            actor=request.user, item_id=item_id, done=action == "done"
-        )
-    elif action == "remove":
-        if not card.checklist.filter(pk=item_id).exists():
-            raise Http404
-        call = lambda: services.remove_check_item(actor=request.user, item_id=item_id)  # noqa: E731
-    else:
-        messages.error(request, _("Choose what to do with the checklist."))
+    form = forms.ChecklistForm(request.POST)
+    form.is_valid()
+    action, item_id = form.cleaned_data.get("action"), form.cleaned_data.get("item") or 0
+    if action in ("done", "undo", "remove") and not card.checklist.filter(pk=item_id).exists():
+        raise Http404
+    calls = {
+        "add": lambda: services.add_check_item(
+            actor=request.user, card=card, text=form.cleaned_data["text"]
+        ),
+        "done": lambda: services.check(actor=request.user, item_id=item_id, done=True),
+        "undo": lambda: services.check(actor=request.user, item_id=item_id, done=False),
+        "remove": lambda: services.remove_check_item(actor=request.user, item_id=item_id),
+    }
+    _done, error = perform(request, calls.get(action, form.valid))
+    if error is not None and action is None:
         return redirect(card.get_absolute_url())
-    _done, error = run(call)
-    if error is not None:
-        _refused(request, error)
     return redirect(f"{card.get_absolute_url()}#checklist")
 
 
 @require_POST
 def watch(request, card_id: int):
     card = _card(request, card_id)
-    on = request.POST.get("on") == "1"
-    run(lambda: services.watch(actor=request.user, card=card, on=on))
+    on = forms.SwitchForm(request.POST).valid()["on"]
+    perform(request, lambda: services.watch(actor=request.user, card=card, on=on))
     messages.success(
         request,
         _("You will hear where this card goes.") if on else _("You no longer watch this card."),
@@ -389,10 +341,9 @@ def watch(request, card_id: int):
 @require_POST
 def archive(request, card_id: int):
     card = _card(request, card_id, Action.MOVE_CARD)
-    on = request.POST.get("on") == "1"
-    _done, error = run(lambda: services.archive(actor=request.user, card=card, on=on))
+    on = forms.SwitchForm(request.POST).valid()["on"]
+    _done, error = perform(request, lambda: services.archive(actor=request.user, card=card, on=on))
     if error is not None:
-        _refused(request, error)
         return redirect(card.get_absolute_url())
     if on:
         messages.success(request, _("Archived: off the board, with its history kept."))
@@ -416,12 +367,12 @@ def archived(request, board_id: int):
 @require_POST
 def upload(request, card_id: int):
     card = _card(request, card_id, Action.MOVE_CARD)
-    _made, error = run(
-        lambda: services.attach(actor=request.user, card=card, upload=request.FILES.get("file"))
+    form = forms.UploadForm(request.POST, request.FILES)
+    _made, error = perform(
+        request,
+        lambda: services.attach(actor=request.user, card=card, upload=form.valid()["file"]),
     )
-    if error is not None:
-        _refused(request, error)
-    else:
+    if error is None:
         messages.success(request, _("Attached."))
     return redirect(f"{card.get_absolute_url()}#files")
 
@@ -441,7 +392,7 @@ def remove_attachment(request, attachment_id: int):
     if found is None:
         raise Http404
     card = _card(request, found.card_id, Action.MOVE_CARD)
-    run(lambda: services.detach(actor=request.user, attachment_id=found.pk))
+    perform(request, lambda: services.detach(actor=request.user, attachment_id=found.pk))
     messages.success(request, _("The file is removed."))
     return redirect(f"{card.get_absolute_url()}#files")
 
@@ -449,11 +400,11 @@ def remove_attachment(request, attachment_id: int):
 @require_POST
 def comment(request, card_id: int):
     card = _card(request, card_id, Action.COMMENT)
-    made, error = run(
-        lambda: services.comment(author=request.user, target=card, body=request.POST.get("body"))
+    form = forms.CommentForm(request.POST)
+    made, error = perform(
+        request, lambda: services.comment(author=request.user, target=card, **form.valid())
     )
     if error is not None:
-        _refused(request, error)
         return redirect(f"{card.get_absolute_url()}#comments")
     return redirect(f"{card.get_absolute_url()}#comment-{made.pk}")
 
@@ -464,7 +415,7 @@ def comment(request, card_id: int):
 @require_GET
 def pains(request, board_id: int):
     board = _board(request, board_id)
-    status = request.GET.get("status", "open")
+    status = forms.PainFilterForm(request.GET).value()
     found = list(selectors.pain_points(board=board, status=status))
     context = _board_context(request, board, "pains")
     context.update(
@@ -484,25 +435,22 @@ def pains(request, board_id: int):
 @require_POST
 def flag_pain(request, board_id: int):
     board = _board(request, board_id)
-    step = board.steps.filter(pk=_int(request.POST.get("step")) or 0).first()
-    on_card = board.cards.filter(pk=_int(request.POST.get("card")) or 0).first()
-    made, error = run(
-        lambda: services.flag_pain(
-            actor=request.user,
-            board=board,
-            what=request.POST.get("what", ""),
-            frequency=request.POST.get("frequency", ""),
-            impact=request.POST.get("impact", ""),
-            step=None if on_card else step,
-            card=on_card,
-        )
+    form = forms.PainForm(request.POST, board=board)
+    made, error = perform(
+        request, lambda: services.flag_pain(actor=request.user, board=board, **_pain(form.valid()))
     )
-    back = on_card.get_absolute_url() if on_card else reverse("processes:pains", args=[board.pk])
     if error is not None:
-        _refused(request, error)
-        return redirect(back)
+        on_card = form.cleaned_data.get("card")
+        return redirect(
+            on_card.get_absolute_url() if on_card else reverse("processes:pains", args=[board.pk])
+        )
     messages.success(request, _("Flagged. Colleagues who feel the same can say “me too”."))
     return redirect(made.get_absolute_url())
+
+
+def _pain(data: dict) -> dict:
+    """On a card, or else on a step."""
+    return {**data, "step": None if data["card"] else data["step"]}
 
 
 @require_GET
@@ -523,10 +471,10 @@ def pain(request, pain_id: int):
 @require_POST
 def me_too(request, pain_id: int):
     access.access_pain(user=request.user, pain_id=pain_id)
-    _done, error = run(lambda: services.me_too(actor=request.user, pain_point_id=pain_id))
-    if error is not None:
-        _refused(request, error)
-    else:
+    _done, error = perform(
+        request, lambda: services.me_too(actor=request.user, pain_point_id=pain_id)
+    )
+    if error is None:
         messages.success(request, _("Counted: you feel it too."))
     return redirect(reverse("processes:pain", args=[pain_id]))
 
@@ -534,14 +482,12 @@ def me_too(request, pain_id: int):
 @require_POST
 def pain_status(request, pain_id: int):
     access.access_pain(user=request.user, pain_id=pain_id)
-    done, error = run(
-        lambda: services.set_pain_status(
-            actor=request.user, pain_point_id=pain_id, status=request.POST.get("status", "")
-        )
+    form = forms.PainStatusForm(request.POST)
+    done, error = perform(
+        request,
+        lambda: services.set_pain_status(actor=request.user, pain_point_id=pain_id, **form.valid()),
     )
-    if error is not None:
-        _refused(request, error)
-    else:
+    if error is None:
         messages.success(request, _("Status: %(status)s.") % {"status": done.get_status_display()})
     return redirect(reverse("processes:pain", args=[pain_id]))
 
@@ -549,11 +495,11 @@ def pain_status(request, pain_id: int):
 @require_POST
 def pain_comment(request, pain_id: int):
     found = access.access_pain(user=request.user, pain_id=pain_id, action=Action.COMMENT)
-    made, error = run(
-        lambda: services.comment(author=request.user, target=found, body=request.POST.get("body"))
+    form = forms.CommentForm(request.POST)
+    made, error = perform(
+        request, lambda: services.comment(author=request.user, target=found, **form.valid())
     )
     if error is not None:
-        _refused(request, error)
         return redirect(found.get_absolute_url())
     return redirect(f"{found.get_absolute_url()}#comment-{made.pk}")
 
@@ -565,17 +511,13 @@ def pain_comment(request, pain_id: int):
 def exceptions(request, board_id: int):
     """Register a case that did not fit (short and fast), and see how Plein grouped them."""
     board = _board(request, board_id)
+    form = forms.ExceptionForm(request.POST if request.method == "POST" else None, board=board)
     error = None
     if request.method == "POST":
-        step = board.steps.filter(pk=_int(request.POST.get("step")) or 0).first()
-        report, error = run(
-            lambda: services.report_exception(
-                reporter=request.user,
-                board=board,
-                category=request.POST.get("category", ""),
-                text=request.POST.get("text", ""),
-                step=step,
-            )
+        report, error = perform(
+            request,
+            lambda: services.report_exception(reporter=request.user, board=board, **form.valid()),
+            quiet=True,
         )
         if report is not None:
             signal = selectors.signal_of_group(group_id=report.group_id)
@@ -597,7 +539,7 @@ def exceptions(request, board_id: int):
         may_report=not permissions.is_guest(request.user),
         may_group=access.may_moderate(user=request.user, board=board),
         error=error,
-        values=request.POST if error else {},
+        values=form.data if error else {},
     )
     return render(request, "processes/exceptions.html", context, status=400 if error else 200)
 
@@ -606,25 +548,34 @@ def exceptions(request, board_id: int):
 def regroup(request, board_id: int):
     """Confirm Plein's grouping, or split one report off into a group of its own."""
     board = _board(request, board_id)
-    if request.POST.get("action") == "confirm":
-        group_id = _int(request.POST.get("group")) or 0
+    form = forms.RegroupForm(request.POST)
+    form.is_valid()
+    back = reverse("processes:exceptions", args=[board.pk])
+    if form.cleaned_data.get("action") == "confirm":
+        group_id = form.cleaned_data.get("group") or 0
         if not board.exception_groups.filter(pk=group_id).exists():
             raise Http404
-        run(lambda: services.confirm_group(actor=request.user, group_id=group_id))
-        messages.success(request, _("Grouping confirmed."))
-    else:
-        report_id = _int(request.POST.get("report")) or 0
-        if not board.exceptions.filter(pk=report_id).exists():
-            raise Http404
-        group, _error = run(lambda: services.split_report(actor=request.user, report_id=report_id))
-        messages.success(request, _("Split off into a group of its own."))
-        return redirect(f"{reverse('processes:exceptions', args=[board.pk])}#group-{group.pk}")
-    return redirect(reverse("processes:exceptions", args=[board.pk]))
+        _group, error = perform(
+            request, lambda: services.confirm_group(actor=request.user, group_id=group_id)
+        )
+        if error is None:
+            messages.success(request, _("Grouping confirmed."))
+        return redirect(back)
+    report_id = form.cleaned_data.get("report") or 0
+    if not board.exceptions.filter(pk=report_id).exists():
+        raise Http404
+    group, error = perform(
+        request, lambda: services.split_report(actor=request.user, report_id=report_id)
+    )
+    if error is not None:
+        return redirect(back)
+    messages.success(request, _("Split off into a group of its own."))
+    return redirect(f"{back}#group-{group.pk}")
 
 
 @require_GET
 def signals(request):
-    state = request.GET.get("state", "open")
+    state = forms.SignalFilterForm(request.GET).value()
     found = selectors.signals_for(user=request.user, state=state)
     return render(
         request,
@@ -646,15 +597,13 @@ def signal(request, signal_id: int):
         action=access.RESPOND if request.method == "POST" else Action.VIEW,
     )
     may_respond = access.may_respond(user=request.user, signal=found)
+    form = forms.AnswerForm(request.POST if request.method == "POST" else None)
     error = None
     if request.method == "POST":
-        _done, error = run(
-            lambda: services.respond(
-                actor=request.user,
-                signal_id=found.pk,
-                status=request.POST.get("status", ""),
-                response=request.POST.get("response", ""),
-            )
+        _done, error = perform(
+            request,
+            lambda: services.respond(actor=request.user, signal_id=found.pk, **form.valid()),
+            quiet=True,
         )
         if error is None:
             messages.success(request, _("Answered. Every reporter hears it."))
@@ -671,7 +620,7 @@ def signal(request, signal_id: int):
             "statuses": Signal.Status.choices,
             "may_respond": may_respond,
             "error": error,
-            "values": request.POST if error else {},
+            "values": form.data if error else {},
         },
         status=400 if error else 200,
     )
@@ -683,13 +632,13 @@ def signal_settings(request):
     if not permissions.is_administrator(request.user):
         raise Http404
     policy = services.signal_policy()
+    form = forms.SignalPolicyForm(request.POST if request.method == "POST" else None)
     error = None
     if request.method == "POST":
-        fields = ("min_reports", "min_people", "window_days", "response_days", "similarity")
-        _done, error = run(
-            lambda: services.configure_signals(
-                actor=request.user, **{f: request.POST.get(f, "") for f in fields}
-            )
+        _done, error = perform(
+            request,
+            lambda: services.configure_signals(actor=request.user, **form.valid()),
+            quiet=True,
         )
         if error is None:
             messages.success(request, _("Saved. New reports are grouped and counted this way."))
@@ -697,7 +646,7 @@ def signal_settings(request):
     return render(
         request,
         "processes/signal_settings.html",
-        {"policy": policy, "error": error, "values": request.POST if error else None},
+        {"policy": policy, "error": error, "values": form.data if error else None},
         status=400 if error else 200,
     )
 

@@ -3,18 +3,16 @@ expertise finder. Same selectors, services and 404 rules as the pages."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import EmptyPage
 from django.urls import path
-from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from intranet.core.api import refusal, request_object
+from intranet.core.api import ApiView, PageQuery, call_service
+from intranet.core.openapi import paginated
 from intranet.core.openapi import refusal as documented_refusal
 from intranet.governance import permissions
 from profiles import selectors, services
@@ -25,6 +23,12 @@ class DepartmentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     slug = serializers.CharField()
+
+
+class PersonCardList(serializers.ListSerializer):
+    def to_representation(self, data):
+        # Everyone's skills in one query (selectors.with_skills), not one query per person.
+        return super().to_representation(selectors.with_skills(data))
 
 
 class PersonCardSerializer(serializers.Serializer):
@@ -42,6 +46,9 @@ class PersonCardSerializer(serializers.Serializer):
 
     def get_url(self, person) -> str:
         return person.get_absolute_url()
+
+    class Meta:
+        list_serializer_class = PersonCardList
 
 
 class ExpertSerializer(serializers.Serializer):
@@ -94,52 +101,45 @@ class MeSerializer(PersonSerializer):
         return permissions.is_administrator(user)
 
 
-class PeopleView(APIView):
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("q", str, description="name, typos allowed"),
-            OpenApiParameter("department", int),
-            OpenApiParameter("skill", str, description="skill slug"),
-            OpenApiParameter("location", str),
-            OpenApiParameter("page", int),
-        ],
-        operation_id="people_list",
-        responses=inline_serializer(
-            "PeoplePage",
-            {
-                "count": serializers.IntegerField(),
-                "results": PersonCardSerializer(many=True),
-                "next_page": serializers.IntegerField(allow_null=True),
-            },
-        ),
-    )
+class PeopleQuery(PageQuery):
+    q = serializers.CharField(required=False, allow_blank=True, help_text="name, typos allowed")
+    department = serializers.IntegerField(required=False)
+    skill = serializers.CharField(required=False, allow_blank=True, help_text="skill slug")
+    location = serializers.CharField(required=False, allow_blank=True)
+
+    # As the directory page reads them (profiles.forms.DirectoryForm).
+    def validate_q(self, value: str) -> str:
+        return " ".join(value.split())[:100]
+
+    def validate_skill(self, value: str) -> str:
+        return slugify(value)[:60]
+
+    def validate_location(self, value: str) -> str:
+        return value[:120]
+
+
+class PeopleView(ApiView):
+    """The directory: colleagues by name (typos allowed), department, skill or location."""
+
+    get_query = PeopleQuery
+
+    @extend_schema(operation_id="people_list", responses=paginated(PersonCardSerializer))
     def get(self, request):
-        page_number = request.query_params.get("page", "1")
-        if not page_number.isdecimal() or int(page_number) < 1:
-            raise ApiValidationError({"page": _("A whole number from 1.")})
-        query = selectors.DirectoryQuery.from_params(request.query_params)
-        paginator = selectors.DirectoryPaginator(
-            selectors.directory(viewer=request.user, query=query),
-            50,
-            viewer=request.user,
-            query=query,
+        found = self.query(request)
+        query = selectors.DirectoryQuery(
+            q=found.get("q", ""),
+            department=found.get("department"),
+            skill=found.get("skill", ""),
+            location=found.get("location", ""),
         )
-        try:
-            page = paginator.page(int(page_number))
-        except EmptyPage:
-            page = None
-        return Response(
-            {
-                "count": paginator.count,
-                "results": PersonCardSerializer(
-                    selectors.with_skills(page.object_list) if page else [], many=True
-                ).data,
-                "next_page": page.next_page_number() if page and page.has_next() else None,
-            }
+        return self.page(
+            request, selectors.directory(viewer=request.user, query=query), PersonCardSerializer
         )
 
 
-class PersonView(APIView):
+class PersonView(ApiView):
+    """A colleague's profile, with what they show to the reader."""
+
     @extend_schema(responses=PersonSerializer)
     def get(self, request, user_id: int):
         person = selectors.person_for(viewer=request.user, user_id=user_id)
@@ -148,51 +148,64 @@ class PersonView(APIView):
         return Response(PersonSerializer(person, context={"request": request}).data)
 
 
-class MeView(APIView):
+def _text(field: str) -> serializers.CharField:
+    return serializers.CharField(
+        required=False, allow_blank=True, max_length=services.PROFILE_LIMITS[field]
+    )
+
+
+class ProfileChange(serializers.Serializer):
+    """The fields of my profile to change; the others stay as they are. Not `manager`:
+    reporting lines come from the organisation (administrators set them), since they open
+    leadership views such as insights."""
+
+    first_name = _text("first_name")
+    last_name = _text("last_name")
+    job_title = _text("job_title")
+    location = _text("location")
+    phone = _text("phone")
+    working_hours = _text("working_hours")
+    bio = serializers.CharField(required=False, allow_blank=True, max_length=services.BIO_LIMIT)
+    languages = serializers.ListField(child=serializers.CharField(), required=False)
+    skills = serializers.ListField(child=serializers.CharField(), required=False)
+    ask_me_about = serializers.ListField(child=serializers.CharField(), required=False)
+    phone_visibility = serializers.ChoiceField(FieldVisibility.choices, required=False)
+    location_visibility = serializers.ChoiceField(FieldVisibility.choices, required=False)
+
+    def to_internal_value(self, data):
+        unknown = sorted(set(data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError(
+                {key: [_("This field cannot be changed here.")] for key in unknown}
+            )
+        return super().to_internal_value(data)
+
+
+class MeView(ApiView):
+    """My profile: read it, or change some of its fields."""
+
+    patch_input = ProfileChange
+
     @extend_schema(responses=MeSerializer, summary="The signed-in user")
     def get(self, request):
         return Response(MeSerializer(self._me(request), context={"request": request}).data)
 
     @extend_schema(
-        request=inline_serializer(
-            "ProfileChange",
-            {
-                **{
-                    field: serializers.CharField(required=False, max_length=limit)
-                    for field, limit in services.PROFILE_LIMITS.items()
-                },
-                "bio": serializers.CharField(required=False, max_length=services.BIO_LIMIT),
-                "languages": serializers.ListField(child=serializers.CharField(), required=False),
-                "skills": serializers.ListField(child=serializers.CharField(), required=False),
-                "ask_me_about": serializers.ListField(
-                    child=serializers.CharField(), required=False
-                ),
-                "phone_visibility": serializers.ChoiceField(
-                    FieldVisibility.choices, required=False
-                ),
-                "location_visibility": serializers.ChoiceField(
-                    FieldVisibility.choices, required=False
-                ),
-            },
-        ),
         responses=MeSerializer,
         summary="Update my profile (only the fields sent change; not `manager`)",
+        examples=[
+            OpenApiExample(
+                "A new job title and skills",
+                value={"job_title": "Contentmarketeer", "skills": ["SEO", "Schrijven"]},
+                request_only=True,
+            )
+        ],
     )
     def patch(self, request):
-        data = request_object(request)
-        # `manager` is read-only: reporting lines come from the organisation (administrators
-        # set them), since they open leadership views such as insights.
-        allowed = {*services.PROFILE_LIMITS, "bio", "languages", "skills"}
-        allowed |= {"ask_me_about", "phone_visibility", "location_visibility"}
-        unknown = sorted(set(data) - allowed)
-        if unknown:
-            raise ApiValidationError(
-                {key: [_("This field cannot be changed here.")] for key in unknown}
-            )
-        try:
-            services.update_profile(actor=request.user, person=request.user, data=dict(data))
-        except ValidationError as error:
-            raise refusal(error) from error
+        data = self.body(request)
+        call_service(
+            lambda: services.update_profile(actor=request.user, person=request.user, data=data)
+        )
         return Response(MeSerializer(self._me(request), context={"request": request}).data)
 
     @staticmethod
@@ -200,43 +213,71 @@ class MeView(APIView):
         return User.objects.select_related("department").get(pk=request.user.pk)
 
 
-class SkillsView(APIView):
-    @extend_schema(
-        parameters=[OpenApiParameter("q", str, description="the start of a skill name")],
-        responses=list[str],
+class SkillsQuery(serializers.Serializer):
+    q = serializers.CharField(
+        required=False, allow_blank=True, help_text="the start of a skill name"
     )
+
+
+class SkillsView(ApiView):
+    """At most 10 suggestions, best first."""
+
+    get_query = SkillsQuery
+
+    @extend_schema(responses=list[str])
     def get(self, request):
-        return Response(selectors.skill_suggestions(prefix=request.query_params.get("q", "")))
+        prefix = self.query(request).get("q", "")
+        return Response(selectors.skill_suggestions(prefix=prefix))
 
 
-SKILL = inline_serializer("Skill", {"skill": serializers.CharField(help_text="a skill's slug")})
+class EndorsementInput(serializers.Serializer):
+    skill = serializers.CharField(help_text="a skill's slug")
 
 
-class EndorsementView(APIView):
-    @extend_schema(request=SKILL, responses={201: None})
+class WithdrawalInput(serializers.Serializer):
+    skill = serializers.CharField(
+        required=False, allow_blank=True, help_text="a skill's slug (or ?skill=)"
+    )
+
+
+class WithdrawalQuery(serializers.Serializer):
+    skill = serializers.CharField(required=False, allow_blank=True, help_text="a skill's slug")
+
+
+class EndorsementView(ApiView):
+    """Endorse a skill a colleague lists, or withdraw that endorsement."""
+
+    post_input = EndorsementInput
+    delete_input = WithdrawalInput
+    delete_query = WithdrawalQuery
+
+    @extend_schema(
+        responses={201: None},
+        examples=[OpenApiExample("Endorse Python", value={"skill": "python"}, request_only=True)],
+    )
     def post(self, request, user_id: int):
         person = self._person(request, user_id)
-        skill = str(request_object(request).get("skill", ""))
-        try:
-            services.endorse(endorser=request.user, person=person, skill_slug=skill)
-        except PermissionDenied as error:
-            raise NotFound from error
-        except ValidationError as error:
-            raise refusal(error) from error
+        skill = self.body(request)["skill"]
+        call_service(
+            lambda: services.endorse(endorser=request.user, person=person, skill_slug=skill)
+        )
         return Response(status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=SKILL,
-        parameters=[OpenApiParameter("skill", str, description="a skill's slug")],
         responses={204: None},
+        examples=[
+            OpenApiExample("Withdraw for Python", value={"skill": "python"}, request_only=True)
+        ],
     )
     def delete(self, request, user_id: int):
         person = self._person(request, user_id)
-        data = request_object(request)
-        skill = str(data.get("skill", "") or request.query_params.get("skill", ""))
-        if not services.withdraw_endorsement(
-            endorser=request.user, person=person, skill_slug=skill
-        ):
+        skill = self.body(request).get("skill") or self.query(request).get("skill", "")
+        withdrawn = call_service(
+            lambda: services.withdraw_endorsement(
+                endorser=request.user, person=person, skill_slug=skill
+            )
+        )
+        if not withdrawn:
             raise NotFound
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -248,9 +289,29 @@ class EndorsementView(APIView):
         return person
 
 
-class ExpertiseView(APIView):
+TOPIC = _("Give a topic of 1 to 60 characters.")
+
+
+class ExpertiseQuery(serializers.Serializer):
+    topic = serializers.CharField(
+        help_text="1 to 60 characters",
+        trim_whitespace=False,
+        error_messages={"required": TOPIC, "blank": TOPIC},
+    )
+
+    def validate_topic(self, value: str) -> str:
+        text = " ".join(value.split())
+        if not text or len(text) > 60:
+            raise serializers.ValidationError(TOPIC)
+        return text
+
+
+class ExpertiseView(ApiView):
+    """The best 20 colleagues for a topic, best first."""
+
+    get_query = ExpertiseQuery
+
     @extend_schema(
-        parameters=[OpenApiParameter("topic", str, required=True)],
         responses={
             200: inline_serializer(
                 "Expertise",
@@ -267,10 +328,7 @@ class ExpertiseView(APIView):
     def get(self, request):
         if permissions.is_guest(request.user):
             raise NotFound
-        text = " ".join(request.query_params.get("topic", "").split())
-        if not text or len(text) > 60:
-            raise ApiValidationError({"topic": _("Give a topic of 1 to 60 characters.")})
-        topic, name = selectors.topic_of(text)
+        topic, name = selectors.topic_of(self.query(request)["topic"])
         return Response(
             [
                 {

@@ -2,10 +2,11 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.conf import settings
 from django.urls import reverse_lazy
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from profiles.adapters import email_may_sign_up
-from profiles.models import FieldVisibility, MentoringRole
+from profiles.models import FieldVisibility, MentoringRole, User
 
 
 class SignupForm(AllauthSignupForm):
@@ -145,17 +146,39 @@ class ProfileForm(forms.Form):
             initial["manager_email"] = person.manager.email if person.manager else ""
         return cls(data, initial=initial, may_set_manager=may_set_manager)
 
+    def clean_manager_email(self) -> int | None:
+        """The manager's id from their address (empty: none named; the service checks the
+        rest, such as someone reporting to their own reports)."""
+        email = self.cleaned_data["manager_email"]
+        if not email:
+            return None
+        manager = User.objects.filter(email__iexact=email, is_active=True).first()
+        if manager is None:
+            raise forms.ValidationError(_("No active colleague has this email address."))
+        return manager.pk
+
     def service_data(self) -> dict:
-        """The raw values for the service (it validates; this form only carries them)."""
-        return {field: self.data.get(field, "") for field in self.FIELDS}
+        """The values for the service (it validates them; this form checks their shape)."""
+        data = {field: self.cleaned_data.get(field, "") for field in self.FIELDS}
+        if self.sets_manager:
+            data["manager"] = self.cleaned_data.get("manager_email")
+        return data
 
 
 class PhotoForm(forms.Form):
     photo = forms.FileField(label=_("Photo"), help_text=_("PNG, JPEG, WebP or GIF, at most 5 MB."))
 
 
+# As profiles.services.offer_mentoring says it.
+ROLE = _("Choose whether you offer or seek mentoring.")
+
+
 class MentoringOfferForm(forms.Form):
-    role = forms.ChoiceField(label=_("I want to"), choices=MentoringRole.choices)
+    role = forms.ChoiceField(
+        label=_("I want to"),
+        choices=MentoringRole.choices,
+        error_messages={"required": ROLE, "invalid_choice": ROLE},
+    )
     skill = forms.CharField(
         label=_("Skill"),
         required=False,
@@ -166,3 +189,115 @@ class MentoringOfferForm(forms.Form):
         required=False,
     )
     note = forms.CharField(label=_("Note"), required=False)
+
+
+class FilterForm(forms.Form):
+    """Choices in an address (?q=, ?page=, ?before= ...): a value that is missing or not of
+    the right shape is its field's default, never an error page."""
+
+    def values(self) -> dict:
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {
+            name: cleaned[name] if cleaned.get(name) not in (None, "") else field.initial
+            for name, field in self.fields.items()
+        }
+
+
+class DirectoryForm(FilterForm):
+    """The directory's search and filters, as DirectoryQuery holds them, and the page."""
+
+    q = forms.CharField(required=False, strip=False, initial="")
+    department = forms.IntegerField(required=False)
+    skill = forms.CharField(required=False, initial="")
+    location = forms.CharField(required=False, initial="")
+    page = forms.CharField(required=False)  # the paginator reads any value (else page 1)
+
+    def clean_q(self) -> str:
+        return " ".join(self.cleaned_data["q"].split())[:100]
+
+    def clean_skill(self) -> str:
+        return slugify(self.cleaned_data["skill"])[:60]
+
+    def clean_location(self) -> str:
+        return self.cleaned_data["location"][:120]
+
+    def query(self):
+        from profiles.selectors import DirectoryQuery
+
+        values = self.values()
+        return DirectoryQuery(
+            q=values["q"],
+            department=values["department"],
+            skill=values["skill"],
+            location=values["location"],
+        )
+
+
+class FeedForm(FilterForm):
+    """?before= pages back through a person's activity."""
+
+    before = forms.IntegerField(required=False)
+
+
+class SkillTypedForm(FilterForm):
+    """What was typed into one of the skill fields (the htmx autocomplete sends that field)."""
+
+    q = forms.CharField(required=False, strip=False)
+    skill = forms.CharField(required=False, strip=False)
+    skills = forms.CharField(required=False, strip=False)
+    ask_me_about = forms.CharField(required=False, strip=False)
+
+    def typed(self) -> str:
+        return next((value for value in self.values().values() if value), "")
+
+
+class ExpertiseForm(FilterForm):
+    topic = forms.CharField(required=False, strip=False, initial="")
+
+    def clean_topic(self) -> str:
+        return " ".join(self.cleaned_data["topic"].split())[:60]
+
+
+class ValidateOnlyForm(FilterForm):
+    """The profile form's htmx check as it is filled in: check, do not save."""
+
+    _validate = forms.CharField(required=False, initial="")
+
+    def validate_only(self) -> bool:
+        return bool(self.values()["_validate"])
+
+
+class PhotoUploadForm(forms.Form):
+    """A new photo, or `action=remove`; profiles.services judges the picture."""
+
+    action = forms.CharField(required=False)
+    photo = forms.FileField(required=False)
+
+
+class EndorseForm(forms.Form):
+    skill = forms.CharField(required=False)
+    action = forms.CharField(required=False)  # "withdraw", else endorse
+
+
+class IdField(forms.IntegerField):
+    """The id of something to act on. Any other value names nothing, so it is 0 and the
+    service answers as for an id that does not exist (404)."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value) or 0
+        except forms.ValidationError:
+            return 0
+
+
+class MentoringActionForm(forms.Form):
+    """The buttons of the mentoring page other than the offer form."""
+
+    action = forms.ChoiceField(
+        choices=[(a, a) for a in ("offer", "withdraw", "propose", "accept", "decline", "end")],
+        error_messages={"required": _("Unknown action."), "invalid_choice": _("Unknown action.")},
+    )
+    offer = IdField(required=False)
+    match = IdField(required=False)
+    pair = IdField(required=False)

@@ -8,27 +8,33 @@ import json
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intranet.activity import selectors as activity
-from intranet.core.forms import errors_onto
+from intranet.core.forms import perform
 from intranet.governance import permissions
 from profiles import selectors, services
-from profiles.forms import MentoringOfferForm, PhotoForm, ProfileForm
-from profiles.models import MentoringOffer, MentoringPair, User
-
-SKILL_INPUTS = ("q", "skill", "skills", "ask_me_about")
-
-
-def _int_or_none(value) -> int | None:
-    return int(value) if value and str(value).isdecimal() else None
+from profiles.forms import (
+    DirectoryForm,
+    EndorseForm,
+    ExpertiseForm,
+    FeedForm,
+    MentoringActionForm,
+    MentoringOfferForm,
+    PhotoForm,
+    PhotoUploadForm,
+    ProfileForm,
+    SkillTypedForm,
+    ValidateOnlyForm,
+)
+from profiles.models import MentoringOffer, MentoringPair
 
 
 def _visible_person(request, user_id: int):
@@ -40,17 +46,18 @@ def _visible_person(request, user_id: int):
 
 @require_GET
 def directory(request):
-    query = selectors.DirectoryQuery.from_params(request.GET)
+    form = DirectoryForm(request.GET)
+    query = form.query()
     # The same for every colleague (not for guests): rendered once per query and page until a
     # profile changes (selectors.directory_cache_key), at most a minute.
-    key = selectors.directory_cache_key(viewer=request.user, params=request.GET)
+    key = selectors.directory_cache_key(viewer=request.user, params=form.data)
     results = cache.get(key) if key else None
     if results is None:
         people = selectors.directory(viewer=request.user, query=query)
         paginator = selectors.DirectoryPaginator(
             people, selectors.DIRECTORY_PAGE, viewer=request.user, query=query
         )
-        page = paginator.get_page(request.GET.get("page"))
+        page = paginator.get_page(form.values()["page"])
         page.object_list = selectors.with_skills(page.object_list)
         results = render_to_string(
             "profiles/_directory_results.html", {"page": page, "query": query}, request
@@ -74,7 +81,7 @@ def person(request, user_id: int):
         context = activity.feed_page(
             user=request.user,
             feed=activity.Feed("person", someone.pk),
-            before=_int_or_none(request.GET.get("before")),
+            before=FeedForm(request.GET).values()["before"],
         )
         context["live_feed"] = f"person:{someone.pk}"
     context.update(selectors.person_page(viewer=request.user, person=someone))
@@ -104,104 +111,96 @@ def _may_set_manager(request) -> bool:
     return permissions.is_administrator(request.user)
 
 
-def _profile_data(request, person) -> tuple[dict, dict]:
-    """The form's values for the service, and errors of fields the service cannot check. The
-    manager only from an administrator; anyone else's form has no such field."""
-    form = ProfileForm(request.POST, may_set_manager=_may_set_manager(request))
-    data = form.service_data()
-    errors = {}
-    if not form.sets_manager:
-        return data, errors
-    email = (request.POST.get("manager_email") or "").strip()
-    if email:
-        manager = User.objects.filter(email__iexact=email, is_active=True).first()
-        if manager is None:
-            errors["manager_email"] = _("No active colleague has this email address.")
-        data["manager"] = manager.pk if manager else None
-    else:
-        data["manager"] = None
-    return data, errors
-
-
 @require_http_methods(["GET", "POST"])
 def edit(request, user_id: int):
     person = _visible_person(request, user_id)
     if not request.user.has_perm("profiles.change_profile", person):
         raise Http404
-    status = 200
     may_set_manager = _may_set_manager(request)
-    if request.method == "POST":
-        data, errors = _profile_data(request, person)
-        validate_only = request.htmx and request.POST.get("_validate")
-        try:
-            if errors:
-                raise ValidationError(errors)
-            if validate_only:
-                services.validate_profile(person=person, data=data)
-            else:
-                services.update_profile(actor=request.user, person=person, data=data)
-                messages.success(request, _("Profile saved."))
-                return redirect("profiles:person", user_id=person.pk)
-        except ValidationError as error:
-            form = ProfileForm(request.POST, may_set_manager=may_set_manager)
-            errors_onto(form, error, rename={"manager": "manager_email"})
-            status = 400 if not validate_only else 200
-        else:
-            form = ProfileForm(request.POST, may_set_manager=may_set_manager)
-        if validate_only:
-            return render(request, "profiles/_profile_form.html", {"form": form, "person": person})
-    else:
+    if request.method != "POST":
         form = ProfileForm.for_person(person, may_set_manager=may_set_manager)
+        return render(
+            request,
+            "profiles/edit.html",
+            {"form": form, "photo_form": PhotoForm(), "person": person},
+        )
+    form = ProfileForm(request.POST, may_set_manager=may_set_manager)
+    # htmx checks the form as it is filled in: the same checks, nothing saved.
+    validate_only = bool(request.htmx) and ValidateOnlyForm(request.POST).validate_only()
+    if form.is_valid():
+        service = services.validate_profile if validate_only else services.update_profile
+        actor = {} if validate_only else {"actor": request.user}
+        _done, refused = perform(
+            request,
+            lambda: service(**actor, person=person, data=form.service_data()),
+            form=form,
+            rename={"manager": "manager_email"},
+        )
+        if not refused and not validate_only:
+            messages.success(request, _("Profile saved."))
+            return redirect("profiles:person", user_id=person.pk)
+    if validate_only:
+        return render(request, "profiles/_profile_form.html", {"form": form, "person": person})
     return render(
         request,
         "profiles/edit.html",
         {"form": form, "photo_form": PhotoForm(), "person": person},
-        status=status,
+        status=400,
     )
 
 
 @require_POST
 def photo_upload(request, user_id: int):
     person = _visible_person(request, user_id)
-    try:
-        if request.POST.get("action") == "remove":
-            services.remove_photo(actor=request.user, person=person)
-            messages.success(request, _("Photo removed."))
-        else:
-            services.set_photo(actor=request.user, person=person, upload=request.FILES.get("photo"))
-            messages.success(request, _("Photo saved."))
-    except PermissionDenied as error:
-        raise Http404 from error
-    except ValidationError as error:
-        return render(
+    form = PhotoUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        remove = form.cleaned_data["action"] == "remove"
+        upload = form.cleaned_data["photo"]
+        _done, refused = perform(
             request,
-            "profiles/edit.html",
-            {
-                "form": ProfileForm.for_person(person, may_set_manager=_may_set_manager(request)),
-                "photo_form": PhotoForm(),
-                "photo_error": " ".join(error.messages),
-                "person": person,
-            },
-            status=400,
+            lambda: (
+                services.remove_photo(actor=request.user, person=person)
+                if remove
+                else services.set_photo(actor=request.user, person=person, upload=upload)
+            ),
+            form=form,
         )
-    return redirect("profiles:edit", user_id=person.pk)
+        if not refused:
+            messages.success(request, _("Photo removed.") if remove else _("Photo saved."))
+            return redirect("profiles:edit", user_id=person.pk)
+    return render(
+        request,
+        "profiles/edit.html",
+        {
+            "form": ProfileForm.for_person(person, may_set_manager=_may_set_manager(request)),
+            "photo_form": PhotoForm(),
+            "photo_error": " ".join(text for texts in form.errors.values() for text in texts),
+            "person": person,
+        },
+        status=400,
+    )
 
 
 @require_POST
 def endorse(request, user_id: int):
     person = _visible_person(request, user_id)
-    skill = request.POST.get("skill", "")
-    try:
-        if request.POST.get("action") == "withdraw":
-            services.withdraw_endorsement(endorser=request.user, person=person, skill_slug=skill)
-        else:
-            services.endorse(endorser=request.user, person=person, skill_slug=skill)
+    form = EndorseForm(request.POST)
+    form.is_valid()  # never refused: the service judges the skill
+    skill, action = form.cleaned_data["skill"], form.cleaned_data["action"]
+    if action == "withdraw":
+        perform(
+            request,
+            lambda: services.withdraw_endorsement(
+                endorser=request.user, person=person, skill_slug=skill
+            ),
+        )
+    else:
+        _done, refused = perform(
+            request,
+            lambda: services.endorse(endorser=request.user, person=person, skill_slug=skill),
+        )
+        if not refused:
             messages.success(request, _("Endorsement saved."))
-    except PermissionDenied as error:
-        raise Http404 from error
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("profiles:person", user_id=person.pk)
     return redirect("profiles:person", user_id=person.pk)
 
 
@@ -209,7 +208,7 @@ def endorse(request, user_id: int):
 def skill_options(request):
     """<option>s for a skills datalist (htmx autocomplete). Fields hold comma-separated lists:
     suggestions complete the last item and keep the ones before it."""
-    typed = next((request.GET[k] for k in SKILL_INPUTS if request.GET.get(k)), "")
+    typed = SkillTypedForm(request.GET).typed()
     *before, last = typed.split(",")
     keep = [" ".join(x.split()) for x in before if x.strip()]
     names = selectors.skill_suggestions(prefix=last)
@@ -221,12 +220,36 @@ def skill_options(request):
 def expertise(request):
     if permissions.is_guest(request.user):
         raise Http404
-    text = " ".join(request.GET.get("topic", "").split())[:60]
+    text = ExpertiseForm(request.GET).values()["topic"]
     topic, name = selectors.topic_of(text)
     experts = selectors.experts(viewer=request.user, topic=topic, topic_name=name)
     return render(
         request, "profiles/expertise.html", {"text": text, "topic_name": name, "experts": experts}
     )
+
+
+def _mentoring_service(request, action: str, ids: dict, offer_form):
+    """The one service a button of the mentoring page asks for."""
+    user = request.user
+    if action == "offer":
+        return lambda: services.offer_mentoring(person=user, **offer_form.cleaned_data)
+    if action == "withdraw":
+        return lambda: services.withdraw_offer(person=user, offer_id=ids["offer"])
+    if action == "propose":
+        return lambda: services.propose_mentoring(
+            actor=user, offer_id=ids["offer"], counterpart_offer_id=ids["match"]
+        )
+    if action in ("accept", "decline"):
+        return lambda: services.decide_mentoring(
+            actor=user, pair_id=ids["pair"], accept=action == "accept"
+        )
+    return lambda: services.end_mentoring(actor=user, pair_id=ids["pair"])
+
+
+DONE = {
+    "offer": _lazy("Saved. Plein suggests matches below."),
+    "propose": _lazy("Proposal sent."),
+}
 
 
 @require_http_methods(["GET", "POST"])
@@ -236,49 +259,26 @@ def mentoring(request):
     form = MentoringOfferForm()
     status = 200
     if request.method == "POST":
-        action = request.POST.get("action", "")
-        try:
+        chosen = MentoringActionForm(request.POST)
+        if not chosen.is_valid():
+            messages.error(request, _("Unknown action."))
+            status = 400
+        else:
+            action = chosen.cleaned_data["action"]
             if action == "offer":
                 form = MentoringOfferForm(request.POST)
-                services.offer_mentoring(
-                    person=request.user,
-                    skill=request.POST.get("skill", ""),
-                    role=request.POST.get("role", ""),
-                    reverse=bool(request.POST.get("reverse")),
-                    note=request.POST.get("note", ""),
-                )
-                messages.success(request, _("Saved. Plein suggests matches below."))
-            elif action == "withdraw":
-                services.withdraw_offer(
-                    person=request.user, offer_id=_int_or_none(request.POST.get("offer")) or 0
-                )
-            elif action == "propose":
-                services.propose_mentoring(
-                    actor=request.user,
-                    offer_id=_int_or_none(request.POST.get("offer")) or 0,
-                    counterpart_offer_id=_int_or_none(request.POST.get("match")) or 0,
-                )
-                messages.success(request, _("Proposal sent."))
-            elif action in ("accept", "decline"):
-                services.decide_mentoring(
-                    actor=request.user,
-                    pair_id=_int_or_none(request.POST.get("pair")) or 0,
-                    accept=action == "accept",
-                )
-            elif action == "end":
-                services.end_mentoring(
-                    actor=request.user, pair_id=_int_or_none(request.POST.get("pair")) or 0
-                )
-            else:
-                raise ValidationError(_("Unknown action."))
-            return redirect("profiles:mentoring")
-        except (MentoringOffer.DoesNotExist, MentoringPair.DoesNotExist, PermissionDenied) as e:
-            raise Http404 from e
-        except ValidationError as error:
-            if action == "offer":
-                errors_onto(form, error)
-            else:
-                messages.error(request, " ".join(error.messages))
+            if action != "offer" or form.is_valid():
+                call = _mentoring_service(request, action, chosen.cleaned_data, form)
+                try:
+                    _done, refused = perform(
+                        request, call, form=form if action == "offer" else None
+                    )
+                except (MentoringOffer.DoesNotExist, MentoringPair.DoesNotExist) as error:
+                    raise Http404 from error
+                if not refused:
+                    if action in DONE:
+                        messages.success(request, DONE[action])
+                    return redirect("profiles:mentoring")
             status = 400
     context = selectors.mentoring_overview(user=request.user)
     context["form"] = form

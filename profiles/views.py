@@ -2,7 +2,6 @@ from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from intranet.core.forms import errors_onto
+from intranet.core.forms import perform
 from profiles import selectors, services
 from profiles.adapters import INVITATION_SESSION_KEY
 from profiles.forms import InvitationForm, LanguageForm
@@ -32,7 +31,7 @@ def set_language(request):
     form = LanguageForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose Dutch or English."))
-        return HttpResponseRedirect(_safe_next(request, request.POST.get("next", "")))
+        return HttpResponseRedirect(_safe_next(request, form.cleaned_data.get("next", "")))
     language = form.cleaned_data["language"]
     if request.user.is_authenticated:
         services.set_language_preference(user=request.user, language=language)
@@ -56,13 +55,12 @@ def invite(request):
         raise Http404
     form = InvitationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            invitation = services.invite_user(
-                invited_by=request.user, email=form.cleaned_data["email"]
-            )
-        except ValidationError as error:
-            errors_onto(form, error)
-        else:
+        invitation, refused = perform(
+            request,
+            lambda: services.invite_user(invited_by=request.user, email=form.cleaned_data["email"]),
+            form=form,
+        )
+        if not refused:
             messages.success(
                 request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
             )

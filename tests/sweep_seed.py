@@ -66,6 +66,9 @@ class Seed:
     department: object
     challenge_id: int = 0
     tokens: dict = field(default_factory=dict)  # app or view module -> a token its URLs take
+    # URL arguments that name no space's content (an access token, a service account): one
+    # value each, owned by the insider or the administrator, which outsiders must not reach.
+    neutral_ids: dict = field(default_factory=dict)
 
 
 def _space(*, actor, name: str, visibility: str, reason: str = ""):
@@ -264,6 +267,17 @@ def _fill(*, code: str, space, insider, helper, admin, department, text) -> Bund
         )
     # The card moves on: a hand-off to `department`, told to its members.
     processes.move(actor=helper, card_id=card.pk, to_step_id=steps[1].pk, from_step_id=steps[0].pk)
+    from intranet.webhooks import services as webhooks
+
+    subscription, _secret = webhooks.create_subscription(
+        actor=insider,
+        space=space,
+        name=text("webhook"),
+        url=f"https://hooks.example.invalid/{text('webhook').replace(' ', '-')}",
+        format="generic",
+        kinds=["post.created"],
+    )
+    ids["subscription_id"] = subscription.pk
     return bundle
 
 

@@ -82,6 +82,8 @@ NEUTRAL_KWARGS = {
     "user_id",
     "department_id",
     "challenge_id",
+    "token_id",
+    "account_id",
 }
 # Pages about a space itself: a private space and an open one are listed to every employee
 # (its name, its "ask to join"), so these may answer for them; never for the secret one.
@@ -90,7 +92,8 @@ LISTED_SPACE_VIEWS = {
     "intranet.governance.views.join",
     "intranet.governance.views.request_membership",
     "intranet.governance.views.leave",
-    "intranet.governance.api.SpaceViewSet",
+    "intranet.governance.api.SpaceDetailView",
+    "intranet.governance.api.SpacePermissionsView",
 }
 NOT_FOUND_OK = {404, 405}  # 405: the method is refused before anything is loaded
 SIGNED_OUT_OK = {302, 401, 403, 404, 405}
@@ -306,6 +309,8 @@ def kwarg_values(p: Pattern, name: str, seed_: Seed, bundle) -> list:
         return [seed_.tokens.get(app, "onbekend-token")]
     if name == "challenge_id":
         return [seed_.challenge_id]
+    if name in seed_.neutral_ids:
+        return [seed_.neutral_ids[name]]
     if name == "slug" and "forum/tags/" in p.route:
         return [bundle.tag]
     if name in ids:
@@ -731,6 +736,13 @@ def _seed_all() -> Seed:
         "intranet.digests.views": digest_services.unsubscribe_token(user=seed_.insider),
         "profiles": "onbekende-uitnodiging",
     }
+    from intranet.tokens import services as tokens
+
+    token, _plain = tokens.create_token(
+        actor=seed_.insider, user=seed_.insider, name="Sweep", scopes=["read"], days=30
+    )
+    account = tokens.create_service_account(actor=seed_.admin, name="Sweep service")
+    seed_.neutral_ids = {"token_id": token.pk, "account_id": account.pk}
     return seed_
 
 
@@ -765,7 +777,29 @@ def test_no_url_search_digest_or_notification_shows_closed_content(settings):
         client = _client_for(who, seed_)
         sweep_patterns(sweep, client, who, patterns)
         sweep_derived(sweep, client, who)
+    # The API once more through the employee's access token (read and write everywhere), with
+    # no session: a token reaches no more than its person does.
+    sweep_patterns(
+        sweep,
+        _token_client("employee", seed_),
+        "employee+token",
+        [p for p in patterns if is_api(p)],
+    )
     _report(sweep, started, patterns)
+
+
+def _token_client(who: str, seed_: Seed) -> Client:
+    from intranet.tokens import services as tokens
+
+    person = seed_.people[who]
+    _token, plain = tokens.create_token(
+        actor=person, user=person, name="Sweep", scopes=["write"], days=7
+    )
+    return Client(
+        raise_request_exception=True,
+        HTTP_ACCEPT_LANGUAGE="nl",
+        HTTP_AUTHORIZATION=f"Bearer {plain}",
+    )
 
 
 # --- The live sockets ---------------------------------------------------------------------------

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from intranet.activity.models import Channel, NotificationKind
+from intranet.activity.selectors import Feed
 from intranet.governance.models import Department
 
 
@@ -46,3 +47,49 @@ class PreferencesForm(forms.Form):
                 initial=current[kind],
                 error_messages={"invalid_choice": _("Choose one of the offered options.")},
             )
+
+
+class FeedPageForm(forms.Form):
+    """Which feed and from where, as the address says (?feed=space:12&before=340). A query
+    string is never refused: a `before` that is not a whole number is the first page, and a
+    feed that names nothing is None (the view answers 404)."""
+
+    feed = forms.CharField(required=False)
+    before = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+
+    def chosen(self) -> tuple[Feed | None, int | None]:
+        """(the feed asked for, or None; the oldest item shown, or None for the first page)."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return Feed.parse(cleaned.get("feed") or ""), cleaned.get("before")
+
+
+class ReactionForm(forms.Form):
+    """The kind of reaction clicked; which kinds exist is the service's to say."""
+
+    kind = forms.CharField(required=False, max_length=40)
+
+
+class FollowForm(forms.Form):
+    """Follow (the default) or stop following."""
+
+    action = forms.CharField(required=False)
+
+    def unfollow(self) -> bool:
+        return self.is_valid() and self.cleaned_data["action"] == "unfollow"
+
+
+class MarkReadForm(forms.Form):
+    """One notification by id, or "all" of them."""
+
+    notification = forms.CharField(required=False, max_length=20)
+
+    def target(self) -> int | str | None:
+        """ "all", a notification id, or None when the post names neither."""
+        if not self.is_valid():
+            return None
+        value = self.cleaned_data["notification"]
+        if value == "all":
+            return value
+        number = int(value) if value.isascii() and value.isdecimal() else None
+        return number if number is not None and number < 2**63 else None

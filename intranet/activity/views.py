@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,34 +12,34 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from intranet.activity import access, selectors, services
-from intranet.activity.forms import AnnouncementForm, CommentForm, PostForm, PreferencesForm
-from intranet.core.forms import errors_onto
+from intranet.activity.forms import (
+    AnnouncementForm,
+    CommentForm,
+    FeedPageForm,
+    FollowForm,
+    MarkReadForm,
+    PostForm,
+    PreferencesForm,
+    ReactionForm,
+)
+from intranet.core.forms import perform, refusal_text
 from intranet.core.redirects import safe_next
 from intranet.governance import permissions
+from intranet.governance.forms import PageForm
 from intranet.governance.selectors import access_space
 
 User = get_user_model()
 
 
-def _int_or_none(value) -> int | None:
-    return int(value) if value and str(value).isdecimal() else None
-
-
-def _feed_or_404(request, value: str) -> selectors.Feed:
-    feed = selectors.Feed.parse(value)
+def feed_more(request):
+    """Older items of a feed ("more"): a fragment for htmx, or the page itself without JS."""
+    feed, before = FeedPageForm(request.GET).chosen()
     if (
         feed is None
         or feed.kind == "bell"
         or not selectors.may_read_feed(user=request.user, feed=feed)
     ):
         raise Http404
-    return feed
-
-
-def feed_more(request):
-    """Older items of a feed ("more"): a fragment for htmx, or the page itself without JS."""
-    feed = _feed_or_404(request, request.GET.get("feed", ""))
-    before = _int_or_none(request.GET.get("before"))
     context = selectors.feed_page(user=request.user, feed=feed, before=before)
     return render(request, "activity/_items.html", context)
 
@@ -48,19 +47,20 @@ def feed_more(request):
 @require_POST
 def post_create(request):
     form = PostForm(request.POST)
-    space_slug = request.POST.get("space", "")
-    access = access_space(user=request.user, slug=space_slug, action="view")
+    valid = form.is_valid()
+    # Access first: a space one may not see is 404, whatever else was sent.
+    access = access_space(user=request.user, slug=form.cleaned_data.get("space", ""), action="view")
     fallback = reverse("governance:space", args=[access.space.slug])
-    if form.is_valid():
-        try:
-            services.create_post(
+    if valid:
+        _post, refused = perform(
+            request,
+            lambda: services.create_post(
                 author=request.user, space=access.space, body=form.cleaned_data["body"]
-            )
-        except PermissionDenied as error:
-            raise Http404 from error
-        except ValidationError as error:
-            form.add_error("body", " ".join(error.messages))
-        else:
+            ),
+            form=form,
+            rename={None: "body"},
+        )
+        if not refused:
             messages.success(request, _("Posted."))
             return redirect(safe_next(request, fallback))
     return render(
@@ -86,15 +86,15 @@ def post_detail(request, post_id: int):
             if parent is None:
                 form.add_error(None, _("That reply belongs to something else."))
         if not form.errors:
-            try:
-                comment = services.add_comment(
+            comment, refused = perform(
+                request,
+                lambda: services.add_comment(
                     author=request.user, target=post, body=form.cleaned_data["body"], parent=parent
-                )
-            except PermissionDenied as error:
-                raise Http404 from error
-            except ValidationError as error:
-                form.add_error("body", " ".join(error.messages))
-            else:
+                ),
+                form=form,
+                rename={None: "body"},
+            )
+            if not refused:
                 messages.success(request, _("Comment placed."))
                 return redirect(reverse("activity:post", args=[post.pk]) + f"#comment-{comment.pk}")
     item = selectors.hydrate_post(post=post, user=request.user)
@@ -126,15 +126,14 @@ def react(request, post_id: int):
     # Access first: a post one may not read answers 404 whatever kind is sent, so a refusal
     # below never renders the reactions of something one may not see.
     post = access.access_post(user=request.user, post_id=post_id)
-    error = None
-    try:
-        services.react(user=request.user, target=post, kind=request.POST.get("kind", ""))
-    except PermissionDenied as denied:
-        raise Http404 from denied
-    except ValidationError as refused:
-        error = " ".join(refused.messages)
-        if not request.htmx:
-            messages.error(request, error)
+    form = ReactionForm(request.POST)
+    kind = form.cleaned_data["kind"] if form.is_valid() else ""
+    _changed, refused = perform(
+        request,
+        lambda: services.react(user=request.user, target=post, kind=kind),
+        quiet=bool(request.htmx),
+    )
+    error = refusal_text(refused) if refused else None
     if request.htmx:
         # htmx swaps only successful answers: a refusal (a kind that does not exist, a
         # reaction limit) comes back inside the unchanged reactions, where the user clicked.
@@ -146,35 +145,32 @@ def react(request, post_id: int):
 @require_POST
 def follow(request, user_id: int):
     someone = get_object_or_404(User, pk=user_id, is_active=True)
-    try:
-        if request.POST.get("action") == "unfollow":
-            services.unfollow(follower=request.user, followee=someone)
-            messages.success(request, _("You no longer follow %(name)s.") % {"name": someone})
-        else:
-            services.follow(follower=request.user, followee=someone)
-            messages.success(request, _("You follow %(name)s.") % {"name": someone})
-    except PermissionDenied as error:
-        raise Http404 from error
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    if FollowForm(request.POST).unfollow():
+        service, done = services.unfollow, _("You no longer follow %(name)s.")
+    else:
+        service, done = services.follow, _("You follow %(name)s.")
+    _result, refused = perform(request, lambda: service(follower=request.user, followee=someone))
+    if not refused:
+        messages.success(request, done % {"name": someone})
     return redirect("profiles:person", user_id=someone.pk)
 
 
 @require_http_methods(["GET", "POST"])
 def notifications(request):
     if request.method == "POST":
-        target = request.POST.get("notification")
-        try:
-            if target == "all":
-                services.mark_read(user=request.user)
-                messages.success(request, _("Everything is marked as read."))
-            else:
-                services.mark_read(user=request.user, notification_id=_int_or_none(target) or -1)
-        except PermissionDenied as error:
-            raise Http404 from error
+        target = MarkReadForm(request.POST).target()
+        if target is None:
+            raise Http404  # names no notification of mine: as a missing one
+        # One notification, or (no id) all of them.
+        notification_id = None if target == "all" else target
+        perform(
+            request, lambda: services.mark_read(user=request.user, notification_id=notification_id)
+        )
+        if target == "all":
+            messages.success(request, _("Everything is marked as read."))
         return redirect(safe_next(request, reverse("activity:notifications")))
     page = Paginator(selectors.notifications(user=request.user), 30).get_page(
-        request.GET.get("page")
+        PageForm(request.GET).number()
     )
     return render(request, "activity/notifications.html", {"page": page})
 
@@ -184,9 +180,14 @@ def preferences(request):
     current = selectors.notification_channels(user=request.user)
     form = PreferencesForm(request.POST if request.method == "POST" else None, current=current)
     if request.method == "POST" and form.is_valid():
-        services.set_preferences(user=request.user, channels=form.cleaned_data)
-        messages.success(request, _("Preferences saved."))
-        return redirect("activity:preferences")
+        _done, refused = perform(
+            request,
+            lambda: services.set_preferences(user=request.user, channels=form.cleaned_data),
+            form=form,
+        )
+        if not refused:
+            messages.success(request, _("Preferences saved."))
+            return redirect("activity:preferences")
     return render(
         request, "activity/preferences.html", {"form": form}, status=400 if form.errors else 200
     )
@@ -198,11 +199,12 @@ def announce(request):
         raise Http404
     form = AnnouncementForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.publish_announcement(author=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            errors_onto(form, error)
-        else:
+        _announcement, refused = perform(
+            request,
+            lambda: services.publish_announcement(author=request.user, **form.cleaned_data),
+            form=form,
+        )
+        if not refused:
             messages.success(request, _("Announcement published."))
             return redirect("home")
     return render(

@@ -1,8 +1,26 @@
-"""Shared form helpers for thin views."""
+"""One way from request to service for the pages.
+
+A view parses its input with a Django form (a formset for repeated parts), the form checks shape
+only, and the view calls one service through `perform`, which turns the service's refusal into
+what the person sees: messages next to the form's fields, or one message at the top of the page.
+The API has the same in intranet.core.api (ApiView, call_service).
+
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        answer, refused = perform(
+            request, lambda: services.answer(author=request.user, topic=topic, **form.cleaned_data),
+            form=form,
+        )
+        if not refused:
+            return redirect(answer)
+    return render(request, "...", {"form": form})
+"""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 
 
 def errors_onto(form, error: ValidationError, *, rename: dict[str, str] | None = None) -> None:
@@ -20,15 +38,42 @@ def errors_onto(form, error: ValidationError, *, rename: dict[str, str] | None =
         form.add_error(field if field in form.fields else None, texts)
 
 
-def run(call):
-    """Run a service for a page: forbidden is 404 (never confirm what one may not see); a
-    refusal comes back as (None, the ValidationError) for the page to show."""
-    from django.core.exceptions import PermissionDenied
-    from django.http import Http404
+class Valid:
+    """For a form whose refusal is shown as a service's is (the small forms behind a button,
+    row forms): `valid()` gives the cleaned values, or raises what the form refused (messages
+    per field) inside `perform`, which shows both the same way."""
 
+    def valid(self) -> dict:
+        if not self.is_valid():
+            raise ValidationError(self.errors.as_data())
+        return self.cleaned_data
+
+
+def refusal_text(error: ValidationError) -> str:
+    """A refusal as one sentence (or a few), for a message or an inline note."""
+    return " ".join(error.messages)
+
+
+def perform(request, call, *, form=None, rename: dict[str, str] | None = None, quiet=False):
+    """Run one service for a page: (its result, None), or (None, the refusal).
+
+    Forbidden is 404 (never confirm what one may not see). A refusal goes onto `form` next to
+    its fields when a form is given, else becomes one error message on the next page, unless
+    `quiet` (the view shows `refusal_text(error)` where the person acted, as htmx fragments do).
+    Nothing is saved: services write in one transaction after their checks."""
     try:
         return call(), None
     except PermissionDenied as error:
         raise Http404 from error
     except ValidationError as error:
+        if form is not None:
+            errors_onto(form, error, rename=rename)
+        elif not quiet:
+            messages.error(request, refusal_text(error))
         return None, error
+
+
+def run(call):
+    """Run a service for a page: forbidden is 404 (never confirm what one may not see); a
+    refusal comes back as (None, the ValidationError) for the page to show. Prefer `perform`."""
+    return perform(None, call, quiet=True)

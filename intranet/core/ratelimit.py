@@ -257,7 +257,12 @@ class ApiThrottle(BaseThrottle):
 
     def allow_request(self, request, view) -> bool:
         user = request.user
-        if user is not None and user.is_authenticated:
+        key_id = getattr(request.auth, "key_id", None)
+        if key_id is not None:
+            # Each access token has its own budget (at its person's tier), so one runaway
+            # script does not use up the person's own API budget or another script's.
+            tier_name, who = tier(user), f"token:{key_id}"
+        elif user is not None and user.is_authenticated:
             tier_name, who = tier(user), str(user.pk)
         else:
             tier_name, who = "anonymous", f"ip:{client_ip(request)}"

@@ -12,15 +12,12 @@ from intranet.core.health import run_checks
 @require_GET
 def home(request):
     from intranet.activity import selectors as activity
+    from intranet.activity.forms import FeedPageForm
 
     context = selectors.home_context(user=request.user)
-    before = request.GET.get("before", "")
+    _feed, before = FeedPageForm(request.GET).chosen()
     context.update(
-        activity.feed_page(
-            user=request.user,
-            feed=activity.Feed("home"),
-            before=int(before) if before.isdecimal() else None,
-        ),
+        activity.feed_page(user=request.user, feed=activity.Feed("home"), before=before),
         live_feed="home",
         announcements=list(activity.pinned_announcements(user=request.user)),
         composer_spaces=activity.postable_spaces(user=request.user),

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from intranet.core.forms import run
+from intranet.core.forms import perform
 from intranet.digests import selectors, services
+from intranet.digests.forms import DigestPreferencesForm, MessagePartForm, PreviewForm
 from intranet.digests.models import Frequency, OutboxMessage, Weekday
 from intranet.governance import permissions
 
@@ -34,15 +35,16 @@ def preferences(request):
     current = selectors.preference_of(request.user)
     error = None
     if request.method == "POST":
-        _done, error = run(
-            lambda: services.set_preferences(
-                user=request.user,
-                frequency=request.POST.get("frequency", ""),
-                weekday=request.POST.get("weekday"),
-                hour=request.POST.get("hour"),
-                time_zone=request.POST.get("time_zone", ""),
+        form = DigestPreferencesForm(request.POST)
+        if form.is_valid():
+            _done, error = perform(
+                request,
+                lambda: services.set_preferences(user=request.user, **form.cleaned_data),
+                quiet=True,
             )
-        )
+        else:
+            # The page shows refusals in one list at the top, the form's as the service's.
+            error = ValidationError([text for texts in form.errors.values() for text in texts])
         if error is None:
             messages.success(request, _("Saved. Your next digest follows these settings."))
             return redirect("digests:preferences")
@@ -97,9 +99,10 @@ def admin(request):
         "failed": selectors.failed_sends(),
         "recent": selectors.recent_sends(limit=20),
     }
-    email = (request.POST.get("preview") or "").strip() if request.method == "POST" else ""
-    if email:
-        person = get_user_model().objects.filter(email__iexact=email).first()
+    preview = PreviewForm(request.POST if request.method == "POST" else None)
+    email = preview.cleaned_data["preview"] if preview.is_valid() else ""
+    if email or preview.errors:
+        person = get_user_model().objects.filter(email__iexact=email).first() if email else None
         if person is None:
             context["preview_error"] = _("No colleague has this email address.")
         else:
@@ -112,8 +115,8 @@ def admin(request):
 
 @require_POST
 def send_test(request):
-    count, error = run(lambda: services.send_test(actor=request.user))
-    if error is None:
+    count, refused = perform(request, lambda: services.send_test(actor=request.user))
+    if not refused:
         messages.success(
             request,
             _("A test digest with %(count)s items is on its way to %(email)s.")
@@ -135,7 +138,7 @@ def outbox_message(request, message_id: int):
     """One kept message; its HTML part only inside a sandbox (no scripts, no same origin)."""
     _admin(request)
     message = get_object_or_404(OutboxMessage, pk=message_id)
-    if request.GET.get("part") == "html":
+    if MessagePartForm(request.GET).html():
         response = HttpResponse(message.html, content_type="text/html; charset=utf-8")
         response["Content-Security-Policy"] = (
             "sandbox; default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'"

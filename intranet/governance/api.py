@@ -1,13 +1,14 @@
 """Spaces, memberships and the caller's effective permissions. Reads go through the same
 visibility rules as the pages: a space you may not see is a 404 here too."""
 
-from django.urls import include, path
+from django.urls import path
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
-from rest_framework.decorators import action
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
-from rest_framework.routers import DefaultRouter
 
+from intranet.core.api import ApiView
+from intranet.core.openapi import paginated
 from intranet.governance import selectors
 from intranet.governance.constants import Action, SpaceKind
 from intranet.governance.models import Space
@@ -38,42 +39,73 @@ class PermissionsSerializer(serializers.Serializer):
     permissions = serializers.DictField(child=serializers.BooleanField())
 
 
-class SpaceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    serializer_class = SpaceSerializer
-    lookup_field = "slug"
+class SpaceFilters(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=SpaceKind.choices, required=False, allow_blank=True, help_text="only this kind"
+    )
+    scope = serializers.ChoiceField(
+        choices=[("all", "all"), ("mine", "mine")],
+        default="all",
+        help_text="all: every space you may see; mine: the spaces you are a member of",
+    )
 
-    def get_queryset(self):
-        kind = self.request.query_params.get("kind", "")
-        if kind and kind not in SpaceKind.values:
-            raise serializers.ValidationError({"kind": f"Choose one of {SpaceKind.values}."})
-        return selectors.space_directory(
-            user=self.request.user, kind=kind, scope=self.request.query_params.get("scope", "all")
+
+class SpaceListView(ApiView):
+    """The spaces you may see, a page at a time (?limit=, ?offset=)."""
+
+    get_query = SpaceFilters
+
+    @extend_schema(operation_id="spaces_list", responses=paginated(SpaceSerializer))
+    def get(self, request):
+        filters = self.query(request)
+        spaces = selectors.space_directory(
+            user=request.user, kind=filters.get("kind", ""), scope=filters["scope"]
         )
+        return self.page(request, spaces, SpaceSerializer)
 
-    @extend_schema(responses=MemberSerializer(many=True))
-    @action(detail=True)
-    def members(self, request, slug=None):
+
+class SpaceDetailView(ApiView):
+    """One space you may see (a secret one only when you are a member)."""
+
+    @extend_schema(responses=SpaceSerializer)
+    def get(self, request, slug: str):
+        space = selectors.space_directory(user=request.user).filter(slug=slug).first()
+        if space is None:
+            raise NotFound
+        return Response(SpaceSerializer(space).data)
+
+
+class SpaceMembersView(ApiView):
+    """The members of a space whose content you may read, a page at a time."""
+
+    @extend_schema(responses=paginated(MemberSerializer))
+    def get(self, request, slug: str):
         access = selectors.access_space(user=request.user, slug=slug, action=Action.VIEW)
-        page = selectors.space_members(access=access, page=request.query_params.get("page"))
-        return Response(
-            {
-                "count": page["page"].paginator.count,
-                "page": page["page"].number,
-                "pages": page["page"].paginator.num_pages,
-                "results": MemberSerializer(page["memberships"], many=True).data,
-            }
+        memberships = access.space.memberships.select_related("user").order_by(
+            "user__first_name", "user__last_name", "pk"
         )
+        return self.page(request, memberships, MemberSerializer)
+
+
+class SpacePermissionsView(ApiView):
+    """Your role in a space and what it lets you do there."""
 
     @extend_schema(responses=PermissionsSerializer)
-    @action(detail=True)
-    def permissions(self, request, slug=None):
+    def get(self, request, slug: str):
         access = selectors.access_space(user=request.user, slug=slug, action=None)
         data = {"space": access.space.slug, "role": access.role,
                 "permissions": {a: a in access.permissions for a in Action.values}}  # fmt: skip
         return Response(PermissionsSerializer(data).data)
 
 
-router = DefaultRouter(trailing_slash=True)
-router.include_root_view = False
-router.register("spaces", SpaceViewSet, basename="space")
-urlpatterns = [path("", include(router.urls))]
+# The names the router of the former SpaceViewSet gave them.
+urlpatterns = [
+    path("spaces/", SpaceListView.as_view(), name="space-list"),
+    path("spaces/<slug:slug>/", SpaceDetailView.as_view(), name="space-detail"),
+    path("spaces/<slug:slug>/members/", SpaceMembersView.as_view(), name="space-members"),
+    path(
+        "spaces/<slug:slug>/permissions/",
+        SpacePermissionsView.as_view(),
+        name="space-permissions",
+    ),
+]

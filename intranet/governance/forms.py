@@ -2,7 +2,14 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from intranet.governance.constants import Module, OrgRole, SpaceKind, SpaceRole, Visibility
+from intranet.governance.constants import (
+    Action,
+    Module,
+    OrgRole,
+    SpaceKind,
+    SpaceRole,
+    Visibility,
+)
 from intranet.governance.models import Department
 
 User = get_user_model()
@@ -74,6 +81,8 @@ class RoleForm(forms.Form):
 
 
 class PersonForm(forms.Form):
+    # The person of the row (a hidden field); one that does not exist is a 404 in the view.
+    user_id = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
     role = forms.ChoiceField(
         label=_("Organisation role"),
         choices=OrgRole.choices,
@@ -116,13 +125,93 @@ class MfaPolicyForm(forms.Form):
     )
 
 
-def matrix_from_post(data) -> dict[str, list[str]]:
-    """Checkboxes named perm:<action>:<role> -> {action: [roles]}."""
-    from intranet.governance.constants import Action
+class MatrixForm(forms.Form):
+    """The permission grid: checkboxes named perm:<action>:<role>, ticked when sent. Names
+    are read as sent, unknown actions and roles included, so the service (which decides what
+    may change) can say which one it does not know."""
 
-    matrix: dict[str, list[str]] = {action: [] for action in Action.values}
-    for key in data:
-        if key.startswith("perm:"):
-            _prefix, action, role = [*key.split(":"), "", ""][:3]
-            matrix.setdefault(action, []).append(role)
-    return matrix
+    def matrix(self) -> dict[str, list[str]]:
+        """{action: [roles ticked]}, every known action present."""
+        matrix: dict[str, list[str]] = {action: [] for action in Action.values}
+        for key in self.data:
+            if key.startswith("perm:"):
+                _prefix, action, role = [*key.split(":"), "", ""][:3]
+                matrix.setdefault(action, []).append(role)
+        return matrix
+
+
+class DefaultsForm(MatrixForm):
+    """A kind of space's default grid and the modules its spaces may switch on."""
+
+    # Every value ticked, as sent: which modules exist is the service's to say.
+    modules = forms.Field(required=False, widget=forms.MultipleHiddenInput)
+
+    def clean_modules(self) -> list[str]:
+        return [str(value) for value in self.cleaned_data["modules"] or []]
+
+
+class SpaceImageForm(forms.Form):
+    """The space's picture; what makes a usable image is the service's to say."""
+
+    image = forms.FileField(required=False, allow_empty_file=True)
+
+
+class SectionForm(forms.Form):
+    """Which part of the settings page was sent: the general form, the image or the grid."""
+
+    section = forms.ChoiceField(
+        choices=[("general", "general"), ("image", "image"), ("matrix", "matrix")],
+        required=False,
+    )
+
+    def chosen(self) -> str:
+        return self.cleaned_data["section"] if self.is_valid() else ""
+
+
+class DecisionForm(forms.Form):
+    """Accept or decline a join request or an invitation (anything else declines)."""
+
+    decision = forms.CharField(required=False)
+
+    def accepted(self) -> bool:
+        return self.is_valid() and self.cleaned_data["decision"] == "accept"
+
+
+class FilterForm(forms.Form):
+    """Filters from a query string: never refused; a value that does not fit is its default."""
+
+    def values(self) -> dict:
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {
+            name: cleaned[name] if cleaned.get(name) not in (None, "") else field.initial
+            for name, field in self.fields.items()
+        }
+
+
+class PageForm(FilterForm):
+    """?page= of a list shown 50 (or 30) at a time: anything but a page number is the first
+    page, and a number past the end is the last (Paginator.get_page)."""
+
+    page = forms.IntegerField(required=False, min_value=1, max_value=2**31, initial=1)
+
+    def number(self) -> int:
+        return self.values()["page"]
+
+
+class DirectoryFilterForm(PageForm):
+    kind = forms.ChoiceField(choices=SpaceKind.choices, required=False, initial="")
+    scope = forms.ChoiceField(
+        choices=[("all", "all"), ("mine", "mine")], required=False, initial="all"
+    )
+
+
+class PeopleFilterForm(PageForm):
+    q = forms.CharField(required=False, max_length=200, initial="")
+    role = forms.ChoiceField(choices=OrgRole.choices, required=False, initial="")
+
+
+class AuditFilterForm(PageForm):
+    action = forms.CharField(required=False, max_length=200, initial="")
+    actor = forms.CharField(required=False, max_length=200, initial="")
+    target_type = forms.CharField(required=False, max_length=100, initial="")

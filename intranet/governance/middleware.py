@@ -3,7 +3,15 @@ from django.shortcuts import render
 from intranet.governance import services
 
 # Paths that work for everyone during a pilot: signing in and out, language, health, assets.
-ALWAYS_OPEN = ("/accounts/", "/language/", "/healthz", "/static/", "/invitation/", "/api/me/")
+ALWAYS_OPEN = (
+    "/accounts/",
+    "/language/",
+    "/healthz",
+    "/static/",
+    "/invitation/",
+    "/api/me/",
+    "/api/v1/me/",
+)
 
 
 class PilotMiddleware:
@@ -22,6 +30,12 @@ class PilotMiddleware:
             and user.is_active
             and not services.admitted(user)
         ):
+            if request.path_info.startswith("/api/"):
+                from django.http import JsonResponse
+                from django.utils.translation import gettext as _
+
+                # The API answers in its own shape (intranet.core.api), not with a page.
+                return JsonResponse({"detail": _("Plein is not open to you yet.")}, status=403)
             return render(request, "governance/pilot_closed.html", status=403)
         return self.get_response(request)
 
@@ -33,6 +47,7 @@ ADMIN_AREAS = (
     "/admin/",
     "/insights/",
     "/api/insights/",
+    "/api/v1/insights/",
     "/digests/admin/",
     "/digests/test/",
     "/digests/outbox/",

@@ -4,63 +4,38 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from intranet.core.forms import errors_onto
+from intranet.core.forms import perform, refusal_text
 from intranet.governance import permissions, selectors, services
 from intranet.governance.constants import Action, Module, OrgRole, SpaceKind, SpaceRole
 from intranet.governance.forms import (
+    AuditFilterForm,
+    DecisionForm,
+    DefaultsForm,
     DepartmentForm,
+    DirectoryFilterForm,
     InviteForm,
+    MatrixForm,
     MfaPolicyForm,
+    PageForm,
+    PeopleFilterForm,
     PersonForm,
     PilotForm,
     RequestForm,
     RoleForm,
+    SectionForm,
     SpaceForm,
+    SpaceImageForm,
     SpaceSettingsForm,
-    matrix_from_post,
 )
 from intranet.governance.models import Department, MembershipRequest
 
 User = get_user_model()
-
-
-def _apply(form, call) -> bool:
-    """Run a service; its ValidationError lands next to the right field, nothing is saved."""
-    try:
-        call()
-    except ValidationError as error:
-        errors_onto(form, error)
-        return False
-    except PermissionDenied as error:
-        raise Http404 from error
-    return True
-
-
-def _message_errors(request, call) -> bool:
-    """For one-button actions: a refusal becomes a plain message on the page."""
-    text = _error_text(call)
-    if text is not None:
-        messages.error(request, text)
-    return text is None
-
-
-def _error_text(call) -> str | None:
-    """For forms without fields of their own (the matrix grid, an upload): the refusal as one
-    sentence, or None when the service succeeded."""
-    try:
-        call()
-    except ValidationError as error:
-        return " ".join(error.messages)
-    except PermissionDenied as error:
-        raise Http404 from error
-    return None
 
 
 def _admin_only(request):
@@ -73,10 +48,10 @@ def _admin_only(request):
 
 @require_http_methods(["GET"])
 def directory(request):
-    kind = request.GET.get("kind", "")
-    scope = request.GET.get("scope", "all")
+    filters = DirectoryFilterForm(request.GET).values()
+    kind, scope = filters["kind"], filters["scope"]
     spaces = selectors.space_directory(user=request.user, kind=kind, scope=scope)
-    page = Paginator(spaces, 50).get_page(request.GET.get("page"))
+    page = Paginator(spaces, 50).get_page(filters["page"])
     return render(
         request,
         "governance/directory.html",
@@ -97,15 +72,14 @@ def create(request):
         raise Http404
     form = SpaceForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        holder = {}
-        if _apply(
-            form,
-            lambda: holder.update(
-                space=services.create_space(actor=request.user, **form.cleaned_data)
-            ),
-        ):
+        space, refused = perform(
+            request,
+            lambda: services.create_space(actor=request.user, **form.cleaned_data),
+            form=form,
+        )
+        if not refused:
             messages.success(request, _("Space created. Invite colleagues to join."))
-            return redirect("governance:space", slug=holder["space"].slug)
+            return redirect("governance:space", slug=space.slug)
     return render(
         request, "governance/create.html", {"form": form}, status=400 if form.errors else 200
     )
@@ -122,13 +96,12 @@ def home(request, slug: str):
     )
     if access.can(Action.VIEW):
         from intranet.activity import selectors as activity
+        from intranet.activity.forms import FeedPageForm
 
-        before = request.GET.get("before", "")
+        _feed, before = FeedPageForm(request.GET).chosen()
         context.update(
             activity.feed_page(
-                user=request.user,
-                feed=activity.Feed("space", access.space.pk),
-                before=int(before) if before.isdecimal() else None,
+                user=request.user, feed=activity.Feed("space", access.space.pk), before=before
             ),
             live_feed=f"space:{access.space.pk}",
             composer_spaces=[access.space] if access.can(Action.POST) else [],
@@ -139,7 +112,10 @@ def home(request, slug: str):
 @require_POST
 def join(request, slug: str):
     access = selectors.access_space(user=request.user, slug=slug, action=None)
-    if _message_errors(request, lambda: services.join_space(user=request.user, space=access.space)):
+    _membership, refused = perform(
+        request, lambda: services.join_space(user=request.user, space=access.space)
+    )
+    if not refused:
         messages.success(request, _("You joined %(space)s.") % {"space": access.space})
     return redirect("governance:space", slug=slug)
 
@@ -147,9 +123,10 @@ def join(request, slug: str):
 @require_POST
 def leave(request, slug: str):
     access = selectors.access_space(user=request.user, slug=slug, action=None)
-    if _message_errors(
+    _left, refused = perform(
         request, lambda: services.leave_space(user=request.user, space=access.space)
-    ):
+    )
+    if not refused:
         messages.success(request, _("You left %(space)s.") % {"space": access.space})
     return redirect("governance:space", slug=slug)
 
@@ -158,26 +135,30 @@ def leave(request, slug: str):
 def request_membership(request, slug: str):
     access = selectors.access_space(user=request.user, slug=slug, action=None)
     form = RequestForm(request.POST)
-    message = form.cleaned_data["message"] if form.is_valid() else ""
-    if form.is_valid() and _message_errors(
-        request,
-        lambda: services.request_membership(user=request.user, space=access.space, message=message),
-    ):
-        messages.success(request, _("Request sent. The space's managers will answer."))
-    elif not form.is_valid():
+    if not form.is_valid():
         messages.error(request, _("Keep your message under 1000 characters."))
+        return redirect("governance:space", slug=slug)
+    _request, refused = perform(
+        request,
+        lambda: services.request_membership(
+            user=request.user, space=access.space, message=form.cleaned_data["message"]
+        ),
+    )
+    if not refused:
+        messages.success(request, _("Request sent. The space's managers will answer."))
     return redirect("governance:space", slug=slug)
 
 
 @require_POST
 def decide(request, request_id: int):
     pending = selectors.access_membership_request(user=request.user, request_id=request_id)
-    accept = request.POST.get("decision") == "accept"
+    accept = DecisionForm(request.POST).accepted()
     space = pending.space
-    if _message_errors(
+    _decided, refused = perform(
         request,
         lambda: services.decide_request(actor=request.user, request_id=pending.pk, accept=accept),
-    ):
+    )
+    if not refused:
         messages.success(request, _("Accepted.") if accept else _("Declined."))
     if pending.user_id == request.user.pk and pending.kind == MembershipRequest.Kind.INVITATION:
         return (
@@ -194,7 +175,7 @@ def members(request, slug: str):
 
 
 def _render_members(request, access, *, invite_form, status: int = 200):
-    context = selectors.space_members(access=access, page=request.GET.get("page"))
+    context = selectors.space_members(access=access, page=PageForm(request.GET).number())
     context.update(
         access=access, space=access.space, invite_form=invite_form, roles=SpaceRole.choices
     )
@@ -205,17 +186,20 @@ def _render_members(request, access, *, invite_form, status: int = 200):
 def invite(request, slug: str):
     access = selectors.access_space(user=request.user, slug=slug, action=Action.INVITE)
     form = InviteForm(request.POST)
-    if form.is_valid() and _apply(
-        form,
-        lambda: services.invite_to_space(
-            actor=request.user,
-            space=access.space,
-            invitee=form.cleaned_data["invitee"],
-            message=form.cleaned_data["message"],
-        ),
-    ):
-        messages.success(request, _("Invitation sent."))
-        return redirect("governance:members", slug=slug)
+    if form.is_valid():
+        _invitation, refused = perform(
+            request,
+            lambda: services.invite_to_space(
+                actor=request.user,
+                space=access.space,
+                invitee=form.cleaned_data["invitee"],
+                message=form.cleaned_data["message"],
+            ),
+            form=form,
+        )
+        if not refused:
+            messages.success(request, _("Invitation sent."))
+            return redirect("governance:members", slug=slug)
     return _render_members(request, access, invite_form=form, status=400)
 
 
@@ -226,12 +210,14 @@ def member_role(request, slug: str, user_id: int):
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose owner, moderator, member or reader."))
-    elif _message_errors(
+        return redirect("governance:members", slug=slug)
+    _membership, refused = perform(
         request,
         lambda: services.change_member_role(
             actor=request.user, space=access.space, user=member, role=form.cleaned_data["role"]
         ),
-    ):
+    )
+    if not refused:
         messages.success(request, _("Role of %(name)s changed.") % {"name": member})
     return redirect("governance:members", slug=slug)
 
@@ -240,9 +226,10 @@ def member_role(request, slug: str, user_id: int):
 def member_remove(request, slug: str, user_id: int):
     access = selectors.access_space(user=request.user, slug=slug, action=Action.MANAGE_MEMBERS)
     member = get_object_or_404(User, pk=user_id)
-    if _message_errors(
+    _removed, refused = perform(
         request, lambda: services.remove_member(actor=request.user, space=access.space, user=member)
-    ):
+    )
+    if not refused:
         messages.success(request, _("%(name)s removed from the space.") % {"name": member})
     return redirect("governance:members", slug=slug)
 
@@ -290,37 +277,41 @@ def space_settings(request, slug: str):
         request.POST if request.method == "POST" else None, initial=initial, **form_kwargs
     )
     matrix_error = image_error = None
-    section = request.POST.get("section") if request.method == "POST" else None
+    section = SectionForm(request.POST).chosen() if request.method == "POST" else None
     if section in ("image", "matrix"):
         form = SpaceSettingsForm(initial=initial, **form_kwargs)
     if section == "image":
-        image_error = _error_text(
-            lambda: services.set_space_image(
-                actor=request.user, space=space, upload=request.FILES.get("image")
-            )
+        upload = SpaceImageForm(request.POST, request.FILES)
+        image = upload.cleaned_data["image"] if upload.is_valid() else None
+        _space, refused = perform(
+            request,
+            lambda: services.set_space_image(actor=request.user, space=space, upload=image),
+            quiet=True,
         )
-        if image_error is None:
+        if not refused:
             messages.success(request, _("Image saved."))
             return redirect("governance:settings", slug=slug)
+        image_error = refusal_text(refused)
     elif section == "matrix":
-        matrix_error = _error_text(
-            lambda: services.set_space_matrix(
-                actor=request.user, space=space, matrix=matrix_from_post(request.POST)
-            )
+        matrix = MatrixForm(request.POST).matrix()
+        _space, refused = perform(
+            request,
+            lambda: services.set_space_matrix(actor=request.user, space=space, matrix=matrix),
+            quiet=True,
         )
-        if matrix_error is None:
+        if not refused:
             messages.success(request, _("Permissions saved."))
             return redirect("governance:settings", slug=slug)
-    elif (
-        request.method == "POST"
-        and form.is_valid()
-        and _apply(
-            form,
+        matrix_error = refusal_text(refused)
+    elif request.method == "POST" and form.is_valid():
+        _space, refused = perform(
+            request,
             lambda: services.update_space(actor=request.user, space=space, **form.cleaned_data),
+            form=form,
         )
-    ):
-        messages.success(request, _("Settings saved."))
-        return redirect("governance:settings", slug=slug)
+        if not refused:
+            messages.success(request, _("Settings saved."))
+            return redirect("governance:settings", slug=slug)
     space.refresh_from_db()
     status = 400 if (form.errors or matrix_error or image_error) else 200
     return render(
@@ -377,18 +368,17 @@ def department_edit(request, department_id: int | None = None):
         else {}
     )
     form = DepartmentForm(request.POST if request.method == "POST" else None, initial=initial)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _apply(
-            form,
+    if request.method == "POST" and form.is_valid():
+        _department, refused = perform(
+            request,
             lambda: services.save_department(
                 actor=request.user, department=department, **form.cleaned_data
             ),
+            form=form,
         )
-    ):
-        messages.success(request, _("Department saved."))
-        return redirect("governance:org_chart")
+        if not refused:
+            messages.success(request, _("Department saved."))
+            return redirect("governance:org_chart")
     return render(
         request,
         "governance/department_form.html",
@@ -418,13 +408,16 @@ def admin_roles(request):
     """People: their organisation role and department, changed one row at a time."""
     _admin_only(request)
     if request.method == "POST":
-        person = get_object_or_404(User, pk=request.POST.get("user_id") or 0)
         form = PersonForm(request.POST)
-        if not form.is_valid():
+        valid = form.is_valid()
+        # The person first: one that does not exist is 404, whatever else was sent.
+        person = get_object_or_404(User, pk=form.cleaned_data.get("user_id") or 0)
+        if not valid:
             for errors in form.errors.values():
                 for message in errors:
                     messages.error(request, message)
-        elif _message_errors(
+            return redirect(request.get_full_path())
+        _person, refused = perform(
             request,
             lambda: services.update_person(
                 actor=request.user,
@@ -432,12 +425,14 @@ def admin_roles(request):
                 role=form.cleaned_data["role"],
                 department=form.cleaned_data["department"],
             ),
-        ):
+        )
+        if not refused:
             messages.success(request, _("%(name)s saved.") % {"name": person})
         return redirect(request.get_full_path())
-    query, role = request.GET.get("q", ""), request.GET.get("role", "")
+    filters = PeopleFilterForm(request.GET).values()
+    query, role = filters["q"], filters["role"]
     people = selectors.people_with_roles(query=query, role=role)
-    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    page = Paginator(people, 50).get_page(filters["page"])
     return render(
         request,
         "governance/admin_roles.html",
@@ -458,17 +453,19 @@ def admin_defaults(request, kind: str = SpaceKind.TEAM):
         raise Http404
     error = None
     if request.method == "POST":
-        error = _error_text(
+        form = DefaultsForm(request.POST)
+        modules = form.cleaned_data["modules"] if form.is_valid() else []
+        _done, refused = perform(
+            request,
             lambda: services.set_kind_defaults(
-                actor=request.user,
-                kind=kind,
-                matrix=matrix_from_post(request.POST),
-                allowed_modules=request.POST.getlist("modules"),
-            )
+                actor=request.user, kind=kind, matrix=form.matrix(), allowed_modules=modules
+            ),
+            quiet=True,
         )
-        if error is None:
+        if not refused:
             messages.success(request, _("Defaults saved."))
             return redirect("governance:admin_defaults", kind=kind)
+        error = refusal_text(refused)
     matrix = permissions.kind_matrix(kind)
     rows = [
         {
@@ -500,9 +497,10 @@ def admin_defaults(request, kind: str = SpaceKind.TEAM):
 
 def admin_audit(request):
     _admin_only(request)
-    filters = {key: request.GET.get(key, "") for key in ("action", "actor", "target_type")}
+    filters = AuditFilterForm(request.GET).values()
+    number = filters.pop("page")
     entries = selectors.audit_log(**filters)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page = Paginator(entries, 50).get_page(number)
     return render(request, "governance/admin_audit.html", {"page": page, **filters})
 
 
@@ -514,20 +512,19 @@ def admin_pilot(request):
         request.POST if request.method == "POST" else None,
         initial={"enabled": org.pilot_enabled, "departments": org.pilot_departments.all()},
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _apply(
-            form,
+    if request.method == "POST" and form.is_valid():
+        _org, refused = perform(
+            request,
             lambda: services.set_pilot(
                 actor=request.user,
                 enabled=form.cleaned_data["enabled"],
                 departments=list(form.cleaned_data["departments"]),
             ),
+            form=form,
         )
-    ):
-        messages.success(request, _("Roll-out saved."))
-        return redirect("governance:admin_pilot")
+        if not refused:
+            messages.success(request, _("Roll-out saved."))
+            return redirect("governance:admin_pilot")
     return render(
         request, "governance/admin_pilot.html", {"form": form}, status=400 if form.errors else 200
     )
@@ -541,18 +538,17 @@ def admin_security(request):
         request.POST if request.method == "POST" else None,
         initial={"required": services.organisation().mfa_required_for_everyone},
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _apply(
-            form,
+    if request.method == "POST" and form.is_valid():
+        _org, refused = perform(
+            request,
             lambda: services.set_mfa_for_everyone(
                 actor=request.user, required=form.cleaned_data["required"]
             ),
+            form=form,
         )
-    ):
-        messages.success(request, _("Security settings saved."))
-        return redirect("governance:admin_security")
+        if not refused:
+            messages.success(request, _("Security settings saved."))
+            return redirect("governance:admin_security")
     return render(
         request,
         "governance/admin_security.html",

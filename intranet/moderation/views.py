@@ -5,76 +5,68 @@ see or do answers 404."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from intranet.core.forms import perform
 from intranet.core.redirects import safe_next
-from intranet.governance.access import object_id
 from intranet.governance.constants import Action
 from intranet.governance.selectors import access_space
 from intranet.moderation import registry, selectors, services
+from intranet.moderation.forms import ReasonForm, ReportForm, ShownForm, TargetForm
 from intranet.moderation.models import Report
 
 
-def _object_id(request) -> int:
-    # Malformed ids ("²" is a digit to Python, not to int()) answer 404 like missing ones.
-    return object_id(request.POST.get("object_id", ""))
-
-
 def _shown(request):
-    """The content a report or decision page is about, when the user may read it."""
+    """The content a report or decision page is about, when the user may read it, and the
+    address to return to (`next`, the content itself when not given)."""
     from intranet.governance import permissions
 
-    kind, raw = request.GET.get("kind", ""), request.GET.get("object_id", "")
+    form = ShownForm(request.GET)
+    kind, target_id = form.target()
     spec = registry.get(kind)
-    target = registry.load(kind, object_id(raw)) if spec else None
+    target = registry.load(kind, target_id) if spec else None
     if target is None or not permissions.access_for(request.user, target.space).can(Action.VIEW):
         raise Http404
-    return spec, target
+    return spec, target, form.text("next") or target.get_absolute_url()
 
 
 @require_http_methods(["GET", "POST"])
 def report(request):
     """GET: the report form for one post (linked from under it); POST: send the report."""
     if request.method == "GET":
-        spec, target = _shown(request)
+        spec, target, next_url = _shown(request)
         if services.is_hidden(target) or target.author_id == request.user.pk:
             raise Http404
         return render(
             request,
             "moderation/report.html",
             {"spec": spec, "target": target, "excerpt": spec.excerpt(target),
-             "reasons": Report.Reason.choices,
-             "next": request.GET.get("next", target.get_absolute_url())},
+             "reasons": Report.Reason.choices, "next": next_url},
         )  # fmt: skip
-    kind, object_id = request.POST.get("kind", ""), _object_id(request)
-    try:
-        services.report(
+    form = ReportForm(request.POST)
+    kind, target_id = form.target()
+    _report, refused = perform(
+        request,
+        lambda: services.report(
             reporter=request.user,
             kind=kind,
-            object_id=object_id,
-            reason=request.POST.get("reason", ""),
-            note=request.POST.get("note", ""),
-        )
+            object_id=target_id,
+            reason=form.text("reason"),
+            note=form.text("note"),
+        ),
+    )
+    if not refused:
         messages.success(request, _("Thank you. The moderators of this space will have a look."))
-    except PermissionDenied as error:
-        raise Http404 from error
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
     return redirect(safe_next(request, "/"))
 
 
 def _decide(request, call, done: str):
-    try:
-        call()
+    _result, refused = perform(request, call)
+    if not refused:
         messages.success(request, done)
-    except PermissionDenied as error:
-        raise Http404 from error
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
     return redirect(safe_next(request, "moderation:queue"))
 
 
@@ -94,27 +86,24 @@ def restore(request):
 
 def _decision_page(request):
     """The form to hide or restore one post, with the reason the author will read."""
-    spec, target = _shown(request)
+    spec, target, next_url = _shown(request)
     if not services.may_moderate(user=request.user, space=target.space):
         raise Http404
     return render(
         request,
         "moderation/decide.html",
         {"spec": spec, "target": target, "excerpt": spec.excerpt(target), "obj": target,
-         "report_kind": spec.key,
-         "next": request.GET.get("next", target.get_absolute_url())},
+         "report_kind": spec.key, "next": next_url},
     )  # fmt: skip
 
 
 def _hide_or_restore(request, service, done: str):
-    kind, object_id = request.POST.get("kind", ""), _object_id(request)
+    form = ReasonForm(request.POST)
+    kind, target_id = form.target()
     return _decide(
         request,
         lambda: service(
-            actor=request.user,
-            kind=kind,
-            object_id=object_id,
-            reason=request.POST.get("reason", ""),
+            actor=request.user, kind=kind, object_id=target_id, reason=form.text("reason")
         ),
         done,
     )
@@ -124,29 +113,28 @@ def _hide_or_restore(request, service, done: str):
 def withdraw(request):
     """Delete one's own post: GET asks to confirm, POST deletes."""
     if request.method == "GET":
-        spec, target = _shown(request)
+        spec, target, next_url = _shown(request)
         if target.author_id != request.user.pk or services.is_hidden(target):
             raise Http404
         return render(
             request,
             "moderation/withdraw.html",
-            {"spec": spec, "target": target, "excerpt": spec.excerpt(target),
-             "next": request.GET.get("next", target.get_absolute_url())},
-        )  # fmt: skip
-    kind, object_id = request.POST.get("kind", ""), _object_id(request)
+            {"spec": spec, "target": target, "excerpt": spec.excerpt(target), "next": next_url},
+        )
+    kind, target_id = TargetForm(request.POST).target()
     return _decide(
         request,
-        lambda: services.withdraw(actor=request.user, kind=kind, object_id=object_id),
+        lambda: services.withdraw(actor=request.user, kind=kind, object_id=target_id),
         _("Deleted."),
     )
 
 
 @require_POST
 def dismiss(request):
-    kind, object_id = request.POST.get("kind", ""), _object_id(request)
+    kind, target_id = TargetForm(request.POST).target()
     return _decide(
         request,
-        lambda: services.dismiss(actor=request.user, kind=kind, object_id=object_id),
+        lambda: services.dismiss(actor=request.user, kind=kind, object_id=target_id),
         _("Reports dismissed."),
     )
 

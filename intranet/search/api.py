@@ -1,16 +1,16 @@
 """Search over the API: the same sources and rules as the search page."""
 
 from django.urls import path
-from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from intranet.core.api import ApiView
 from intranet.search import selectors
 
-# One group per kind of content (people, spaces, questions ...), best first.
+# One group per kind of content (people, spaces, questions ...), best first: at most one group
+# per source and 20 results in each, so the answer is bounded without pages.
 SEARCH_GROUPS = inline_serializer(
     "SearchGroup",
     {
@@ -31,17 +31,31 @@ SEARCH_GROUPS = inline_serializer(
     many=True,
 )
 
+LENGTH = _("Search for 2 to 100 characters.")
 
-class SearchView(APIView):
-    @extend_schema(
-        parameters=[OpenApiParameter("q", str, required=True, description="2 to 100 characters")],
-        responses=SEARCH_GROUPS,
+
+class SearchQuery(serializers.Serializer):
+    q = serializers.CharField(
+        help_text="2 to 100 characters",
+        trim_whitespace=False,
+        error_messages={"required": LENGTH, "blank": LENGTH},
     )
-    def get(self, request):
-        raw = request.query_params.get("q", "")
+
+    def validate_q(self, raw: str) -> str:
         q = selectors.clean_query(raw)
         if len(q) < 2 or len(" ".join(raw.split())) > selectors.MAX_QUERY:
-            raise ValidationError({"q": [_("Search for 2 to 100 characters.")]})
+            raise serializers.ValidationError(LENGTH)
+        return q
+
+
+class SearchView(ApiView):
+    """What the search box finds, grouped by kind (people, spaces, questions ...)."""
+
+    get_query = SearchQuery
+
+    @extend_schema(responses=SEARCH_GROUPS)
+    def get(self, request):
+        q = self.query(request)["q"]
         return Response(
             [
                 {

@@ -26,7 +26,9 @@ def test_me_for_an_administrator(client, admin_user):
 
 def test_api_refuses_anonymous_callers_with_json(client):
     response = client.get("/api/me/", HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 403
+    # 401 with the scheme to use: a script learns it needs a token (intranet.tokens.auth).
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
     assert response["Content-Type"] == "application/json"
     assert "credentials" in response.json()["detail"]
 
@@ -45,18 +47,18 @@ def test_schema_is_openapi_3_and_describes_me(client, user):
     assert response.status_code == 200
     schema = response.json()
     assert schema["openapi"].startswith("3.")
-    assert "/api/me/" in schema["paths"]
+    assert "/api/v1/me/" in schema["paths"]
     assert {
-        "/api/spaces/",
-        "/api/spaces/{slug}/",
-        "/api/spaces/{slug}/members/",
-        "/api/spaces/{slug}/permissions/",
+        "/api/v1/spaces/",
+        "/api/v1/spaces/{slug}/",
+        "/api/v1/spaces/{slug}/members/",
+        "/api/v1/spaces/{slug}/permissions/",
     } <= set(schema["paths"])
 
 
 def test_schema_and_docs_need_a_signed_in_user(client):
-    assert client.get("/api/schema/").status_code == 403
-    assert client.get("/api/docs/").status_code == 403
+    assert client.get("/api/schema/").status_code == 401
+    assert client.get("/api/docs/").status_code == 401
 
 
 def test_docs_page_uses_bundled_swagger_ui(client, user):

@@ -36,7 +36,7 @@ def test_api_docs_load_swagger_ui_from_our_own_files(browser, asgi_server, clien
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url(f"{asgi_server.url}/")
     page.goto(f"{asgi_server.url}/api/docs/")
-    page.wait_for_selector("text=/api/me/", timeout=10000)
+    page.wait_for_selector("text=/api/v1/me/", timeout=10000)
     assert problems == []
     context.close()
 

@@ -54,7 +54,9 @@ def test_ask_answer_vote_accept_over_the_api(client, space):
     )
     page = client.get(f"/api/topics/{topic_id}/").json()
     assert page["topic"]["accepted_answer"] == answer_id and page["answers"][0]["accepted"]
-    assert client.get("/api/topics/unanswered/").json() == []
+    assert client.get("/api/topics/unanswered/").json()["results"] == []
+    listed = client.get("/api/spaces/it/topics/", {"limit": 1}).json()
+    assert listed["count"] == 1 and [t["id"] for t in listed["results"]] == [topic_id]
     similar = client.get("/api/topics/similar/", {"title": "vpn handleiding"}).json()
     assert [t["id"] for t in similar] == [topic_id]
 
@@ -69,7 +71,15 @@ def test_the_api_hides_what_one_may_not_see_and_refuses_bad_input(client, space)
     assert response.status_code == 400 and "title" in response.json()
     response = client.post("/api/spaces/it/topics/", ["x"], "application/json")
     assert response.status_code == 400
-    assert client.get("/api/spaces/it/topics/", {"show": "raar"}).status_code == 400
+    response = client.get("/api/spaces/it/topics/", {"show": "raar"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response.json()["show"] == ["Use all or unanswered."]
+    response = client.post(
+        "/api/spaces/it/topics/", {"title": "Een vraag", "tags": "a,b"}, "application/json"
+    )
+    assert response.status_code == 400 and "tags" in response.json()
+    response = client.post(f"/api/topics/{topic_id}/accept/", {"answer": "1"}, "application/json")
+    assert response.status_code == 400 and "answer" in response.json()
     outsider = UserFactory()
     client.force_login(outsider)
     assert client.get(f"/api/topics/{topic_id}/").status_code == 404

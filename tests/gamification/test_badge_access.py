@@ -45,4 +45,4 @@ def test_members_of_the_space_see_it(client, secret_badge):
     client.force_login(member)
     assert client.get(reverse("gamification:badge", args=[badge.pk])).status_code == 200
     assert "ZQXBADGE" in client.get(reverse("gamification:badges")).content.decode()
-    assert any(row["badge"] == badge.pk for row in client.get("/api/me/badges/").json())
+    assert any(row["badge"] == badge.pk for row in client.get("/api/me/badges/").json()["results"])

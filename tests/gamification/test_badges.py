@@ -139,7 +139,7 @@ def test_administrators_define_badges_and_bad_criteria_save_nothing(client):
         "Nachtuil" in client.get("/recognition/badges/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     )
     # Over the API: the list of badges.
-    names = [b["name"] for b in client.get("/api/badges/", **EN).json()]
+    names = [b["name"] for b in client.get("/api/badges/", **EN).json()["results"]]
     assert "Night owl" in names
 
 

@@ -134,7 +134,7 @@ def test_my_points_over_the_api_are_mine_only(client, query_budget):
     assert [(e["points"], e["reversal"]) for e in data["history"]] == [(-15, True), (15, False)]
     assert data["history"][0]["label"] == "An answer was accepted"
     client.logout()
-    assert client.get("/api/me/points/").status_code == 403
+    assert client.get("/api/me/points/").status_code == 401  # not signed in
 
 
 def test_administrators_edit_the_rules_and_bad_values_save_nothing(client):

@@ -228,3 +228,14 @@ def test_dashboard_pages_cost_the_same_queries_small_and_large(client, org, sign
     large = {url: count_queries(client, url) for url in urls}
     assert large == small
     assert small["/insights/"] <= 8  # sanity: pages read the snapshot, not the activity
+
+
+def test_the_api_phases_come_in_pages(client, org):
+    services.refresh()
+    client.force_login(org["manager"])
+    answer = client.get("/api/insights/phases/").json()
+    assert set(answer) == {"count", "next", "previous", "results"}
+    assert answer["count"] == len(answer["results"])
+    assert client.get("/api/insights/phases/?limit=0").status_code == 400
+    answer = client.get("/api/insights/network/?window=abc")
+    assert answer.status_code == 400 and len(answer.json()["window"]) == 1

@@ -244,7 +244,7 @@ def test_the_adoption_api_and_page_show_only_the_open(client, teams, where):
     client.force_login(AdminFactory())
     answer = client.get("/api/insights/phases/")
     assert answer.status_code == 200
-    row = next(r for r in answer.json() if r["name"] == "IT")
+    row = next(r for r in answer.json()["results"] if r["name"] == "IT")
     checks = {c["rule"]: c["value"] for c in row["checks"]}
     if where == "open":
         assert checks["reused"] == 1 and checks["signals_in_time"] == 1.0

@@ -80,7 +80,7 @@ def test_every_look_is_logged_and_opted_out_or_small_group_people_never_show(
     client.post("/insights/people/", {"measure": "leaders", "window": "30"})
     csv = client.post("/insights/people/", {"measure": "leaders", "export": "csv"})
     csv = csv.content.decode()
-    api = client.post("/api/insights/people/", {"measure": "leaders"}).json()
+    api = client.post("/api/insights/people/", {"measure": "leaders"}).json()["results"]
     assert looks() == 4
     entry = AuditEntry.objects.filter(action="insights.person_view").latest("pk")
     assert entry.actor_id == analyst.pk and entry.after["measure"] == "leaders"
@@ -95,7 +95,7 @@ def test_every_look_is_logged_and_opted_out_or_small_group_people_never_show(
     client.force_login(analyst)
     page = client.post("/insights/people/", {"measure": "brokers"}).content.decode()
     assert broker.first_name not in page
-    api = client.post("/api/insights/people/", {"measure": "brokers"}).json()
+    api = client.post("/api/insights/people/", {"measure": "brokers"}).json()["results"]
     assert broker.pk not in {row["user"] for row in api}
     # ... and back in.
     client.force_login(broker)
@@ -221,3 +221,47 @@ def test_the_api_look_takes_a_json_object(client, snapshot, analyst):
     assert client.post(url, {"window": "7"}, content_type="application/json").status_code == 400
     answer = client.post(url, {"measure": "brokers", "window": 30}, content_type="application/json")
     assert answer.status_code == 200 and looks() == 1
+
+
+def test_the_api_pages_the_named_people_of_one_look(client, snapshot, analyst):
+    client.force_login(analyst)
+    url = "/api/insights/people/"
+    everyone = client.post(url, {"measure": "leaders"}).json()
+    assert everyone["count"] == len(everyone["results"]) > 1
+    first = client.post(f"{url}?limit=1", {"measure": "leaders"}).json()
+    second = client.post(f"{url}?limit=1&offset=1", {"measure": "leaders"}).json()
+    assert [first["results"][0]["user"], second["results"][0]["user"]] == [
+        row["user"] for row in everyone["results"][:2]
+    ]
+    assert first["next"] and first["count"] == everyone["count"]
+    assert client.post(f"{url}?limit=x", {"measure": "leaders"}).status_code == 400
+    assert looks() == 3  # every answered look is recorded, a refused one is not
+
+
+def test_settings_forms_refuse_odd_input_without_an_error_page(client, snapshot):
+    client.force_login(snapshot["admin"])
+    page = client.post("/insights/settings/", {"form": "thresholds", "signed_in": "nan"})
+    assert page.status_code == 200 and page.context["threshold_error"] is not None
+    page = client.post("/insights/settings/", {"form": "thresholds", "boards": "inf"})
+    assert page.status_code == 200 and page.context["threshold_error"] is not None
+    page = client.post("/insights/settings/", {"form": "nonsense", "min_group": "4"})
+    assert page.status_code == 200 and page.context["error"] is None
+    from django.contrib.messages import constants
+
+    for user in ("99999999999999999999", "-1", "", "x"):
+        answer = client.post("/insights/settings/grant/", {"user": user}, follow=True)
+        assert [m.level for m in answer.context["messages"]] == [constants.ERROR], user
+    assert not Analyst.objects.exists()
+    assert not AuditEntry.objects.filter(action__startswith="insights.").exists()
+
+
+def test_thresholds_are_typed_as_percentages_with_a_comma_or_a_point(client, snapshot):
+    from insights import phases
+
+    client.force_login(snapshot["admin"])
+    data = {"form": "thresholds"}
+    for rule in phases.RULES:
+        data[rule.key] = "12,5" if rule.share else "3"
+    assert client.post("/insights/settings/", data).status_code == 302
+    saved = InsightSettings.objects.get(pk=1).thresholds
+    assert all(saved[rule.key] == (0.125 if rule.share else 3) for rule in phases.RULES), saved

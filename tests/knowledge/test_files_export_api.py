@@ -176,9 +176,15 @@ def test_the_api_saves_revisions_reports_conflicts_and_decides_suggestions(
     assert {row["kind"] for row in response.json()["diff"]} >= {"changed"}
     response = client.get(f"/api/articles/{article.pk}/diff/", {"old": 1, "new": 2})
     assert response.json()["counts"] == {"added": 1, "removed": 1}
-    assert [r["number"] for r in client.get(f"/api/articles/{article.pk}/revisions/").json()] == [
-        2, 1
-    ]  # fmt: skip
+    revisions = client.get(f"/api/articles/{article.pk}/revisions/", {"limit": 1}).json()
+    assert revisions["count"] == 2 and [r["number"] for r in revisions["results"]] == [2]
+    assert client.get(f"/api/articles/{article.pk}/diff/", {"old": "x"}).status_code == 400
+    response = client.patch(
+        f"/api/articles/{article.pk}/",
+        {"base": "2", "body": "Derde"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "base" in response.json()
     reader = MembershipFactory(space=space, role="reader").user
     client.force_login(reader)
     response = client.post(
@@ -199,8 +205,10 @@ def test_the_api_saves_revisions_reports_conflicts_and_decides_suggestions(
     assert response.status_code == 200 and response.json()["status"] == "accepted"
     article.refresh_from_db()
     assert article.body == "Beter" and article.revisions.first().author == reader
-    hits = client.get("/api/articles/search/", {"q": "beter"}).json()
-    assert [h["id"] for h in hits] == [article.pk]
+    hits = client.get("/api/articles/search/", {"q": "beter"}).json()["results"]
+    assert [h["id"] for h in hits] == [article.pk] and "<mark>" in hits[0]["snippet_html"]
+    listed = client.get(f"/api/spaces/{space.slug}/articles/").json()
+    assert [a["id"] for a in listed["results"]] == [article.pk]
     assert client.get("/api/articles/search/", {"q": ""}).status_code == 400
     outsider_space = SpaceFactory(visibility="secret", closed_reason="x")
     assert client.get(f"/api/spaces/{outsider_space.slug}/articles/").status_code == 404

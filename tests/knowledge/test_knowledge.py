@@ -197,10 +197,12 @@ def test_suggestions_on_articles_one_cannot_see_are_not_found(client, space, own
 def test_bad_input_is_refused_and_script_and_javascript_links_stay_inert(client, space, owner):
     client.force_login(owner)
     new = reverse("knowledge:new", args=[space.slug])
-    response = client.post(new, {"title": "", "body": "", "language": "xx"}, **EN)
+    response = client.post(new, {"title": "", "body": "", "language": "nl"}, **EN)
     page = response.content.decode()
     assert response.status_code == 400
     assert "Give it a title of at least 3 characters." in page and "Write something first." in page
+    response = client.post(new, {"title": "Verlof", "body": "Zo.", "language": "xx"}, **EN)
+    assert response.status_code == 400 and "Choose Dutch or English." in response.content.decode()
     response = client.post(new, {"title": "Te lang", "body": "x" * 200_001, "language": "nl"}, **EN)
     assert response.status_code == 400 and not Article.objects.exists()
     body = ('<script>alert(1)</script>\n\n[klik](javascript:alert(2))\n\n'

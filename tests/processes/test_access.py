@@ -175,7 +175,7 @@ def test_a_shared_boards_secret_spaces_are_not_named_to_its_other_readers(client
     assert "shared with" in header and ">Sales</a>" in header
     found = client.get(reverse("search:search"), {"q": "magazijn"}, **EN).content.decode()
     assert "Herinrichting magazijn" in found and "Reorganisatie" not in found
-    listed = client.get(reverse("api-boards")).json()
+    listed = client.get(reverse("api-boards")).json()["results"]
     assert [(b["name"], b["space"]) for b in listed] == [("Herinrichting magazijn", None)]
     one = client.get(reverse("api-board", args=[board.pk])).json()
     assert one["space"] is None
@@ -183,7 +183,9 @@ def test_a_shared_boards_secret_spaces_are_not_named_to_its_other_readers(client
     client.force_login(secret_board["lead"])
     header = client.get(board.get_absolute_url(), **EN).content.decode()
     assert all(name in header for name in secrets)
-    assert client.get(reverse("api-boards")).json()[0]["space"] == secret_board["home"].slug
+    assert (
+        client.get(reverse("api-boards")).json()["results"][0]["space"] == secret_board["home"].slug
+    )
     found = client.get(reverse("search:search"), {"q": "magazijn"}, **EN).content.decode()
     assert "Reorganisatie Operations" in found
 
@@ -378,7 +380,7 @@ def test_pages_and_api_for_a_reader_whose_view_was_narrowed_answer_404(client, s
         reverse("processes:pains", args=[board.pk]),
     ):
         assert client.get(url).status_code == 404, url
-    assert client.get(reverse("api-boards")).json() == []
+    assert client.get(reverse("api-boards")).json()["results"] == []
     found = client.get(reverse("search:search"), {"q": "Ontslagronde"}, **EN).content.decode()
     assert card.get_absolute_url() not in found and "Herinrichting" not in found
 

@@ -96,12 +96,14 @@ def test_the_rest_of_the_api(client, flow):
         ).status_code
         == 400
     )
-    assert [r["text"] for r in client.get(exceptions).json()] == ["Klant wil betalen in bitcoin"]
+    assert [r["text"] for r in client.get(exceptions).json()["results"]] == [
+        "Klant wil betalen in bitcoin"
+    ]
     signal = Signal.objects.create(
         group_id=reported.json()["group"], owner=lead, due_at=timezone.now() + timedelta(days=3)
     )
     detail = reverse("api-signal", args=[signal.pk])
-    assert client.get(reverse("api-signals")).json()[0]["id"] == signal.pk
+    assert client.get(reverse("api-signals")).json()["results"][0]["id"] == signal.pk
     assert (
         client.patch(
             detail,
@@ -138,7 +140,7 @@ def test_the_rest_of_the_api(client, flow):
         client.post(cards, {"title": "Order 2002"}, content_type="application/json").status_code
         == 404
     )
-    assert client.get(reverse("api-signals")).json() == []
+    assert client.get(reverse("api-signals")).json()["results"] == []
 
 
 def test_signal_settings_page_shows_the_policy_to_administrators(client):

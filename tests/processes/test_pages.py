@@ -501,7 +501,7 @@ def test_search_finds_boards_cards_and_exceptions_only_for_those_who_may_see_the
 def test_the_api_moves_cards_and_answers_409_when_stale(client, flow):
     card, (offer, invoice, _done) = flow["card"], flow["steps"]
     client.force_login(flow["seller"])
-    boards = client.get(reverse("api-boards")).json()
+    boards = client.get(reverse("api-boards")).json()["results"]
     assert [b["name"] for b in boards] == ["Order tot levering"]
     url = reverse("api-move", args=[card.pk])
     ok = client.post(
@@ -526,7 +526,7 @@ def test_the_api_moves_cards_and_answers_409_when_stale(client, flow):
     assert client.post(reverse("api-me-too", args=[pain.json()["id"]])).status_code == 400
     client.force_login(UserFactory())
     services.share(actor=flow["lead"], board=flow["board"], spaces=[])
-    assert client.get(reverse("api-boards")).json() == []
+    assert client.get(reverse("api-boards")).json()["results"] == []
     assert (
         client.post(
             url, {"to_step": offer.pk, "from_step": invoice.pk}, content_type="application/json"

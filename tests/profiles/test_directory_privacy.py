@@ -59,7 +59,7 @@ def test_the_location_filter_finds_nobody_for_guests_and_bad_input_finds_nothing
     client.force_login(UserFactory())
     assert found(client, location="Zwolle" * 40) == []
     assert found(client, location="%") == []
-    assert client.get("/api/people/", {"location": "Zwolle", "page": "x"}).status_code == 400
+    assert client.get("/api/people/", {"location": "Zwolle", "limit": "x"}).status_code == 400
     assert client.get(reverse("profiles:directory"), {"location": "x" * 500}).status_code == 200
 
 

@@ -155,3 +155,14 @@ def test_expertise_costs_three_queries_whatever_the_number_of_experts(
         ranked = selectors.experts(viewer=reader, topic="lean", topic_name="Lean")
         assert len(ranked) == selectors.EXPERTS_LIMIT
         assert all(expert.reasons == ["1 accepted answer on Lean"] for expert in ranked)
+
+
+def test_an_endorsement_is_withdrawn_with_the_skill_in_the_body_too(client, reader):
+    person = UserFactory()
+    services.update_profile(actor=person, person=person, data={"skills": ["Python"]})
+    url = f"/api/people/{person.pk}/endorsements/"
+    assert client.post(url, {}, content_type="application/json").status_code == 400
+    assert client.post(url, {"skill": "python"}, content_type="application/json").status_code == 201
+    answer = client.delete(url, {"skill": "python"}, content_type="application/json")
+    assert answer.status_code == 204 and not Endorsement.objects.exists()
+    assert client.get("/api/expertise/", {"topic": "   "}).status_code == 400

@@ -298,7 +298,7 @@ def test_directory_search_tolerates_typos_and_filters(client, me):
     ).content.decode()
     assert "Mary Jansen" in partial and "<html" not in partial
     assert mary.pk
-    assert client.get("/api/people/", {"page": "nul"}).status_code == 400
+    assert client.get("/api/people/", {"limit": "nul"}).status_code == 400
 
 
 @pytest.mark.parametrize("people", [10, 1000])
@@ -374,3 +374,20 @@ def test_directory_pages_are_reused_until_a_profile_changes(
     guest = UserFactory(org_role="guest")
     client.force_login(guest)
     assert "Mary Jansen" not in client.get(url).content.decode()
+
+
+def test_the_people_api_comes_in_pages_and_refuses_bad_filters(client, me):
+    for i in range(3):
+        UserFactory(first_name=f"Pagina{i}", last_name="Test")
+    everyone = client.get("/api/people/").json()
+    assert everyone["count"] == len(everyone["results"]) == 4
+    second = client.get("/api/people/", {"limit": 2, "offset": 2}).json()
+    assert [p["id"] for p in second["results"]] == [p["id"] for p in everyone["results"][2:]]
+    assert second["previous"] and second["next"] is None
+    assert client.get("/api/people/", {"department": "IT"}).status_code == 400
+    assert client.get("/api/people/", {"offset": "-1"}).status_code == 400
+    # The page never refuses its address: odd filters are no filter.
+    page = client.get(reverse("profiles:directory"), {"department": "IT", "page": "x"})
+    assert page.status_code == 200 and "Pagina1 Test" in page.content.decode()
+    person = client.get(reverse("profiles:person", args=[me.pk]), {"before": "gisteren"})
+    assert person.status_code == 200

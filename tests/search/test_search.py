@@ -73,13 +73,13 @@ def test_bad_queries_get_a_clear_answer(client, me):
     assert client.get("/api/search/", {"q": "x"}).status_code == 400
     response = client.get("/api/search/", {"q": "a" * 101})
     assert response.status_code == 400
-    assert response.json() == {"q": ["Search for 2 to 100 characters."]}
+    assert response.json()["q"] == ["Search for 2 to 100 characters."]
     page = client.get("/search/", {"q": "x"}, **EN).content.decode()
     assert "Type at least 2 characters." in page
     page = client.get("/search/", {"q": "zzqqxx"}, **EN).content.decode()
     assert "Nothing found for “zzqqxx”" in page
     client.logout()
-    assert client.get("/api/search/", {"q": "jansen"}).status_code == 403
+    assert client.get("/api/search/", {"q": "jansen"}).status_code in (401, 403)
     assert client.get("/search/", {"q": "jansen"}).status_code == 302
 
 

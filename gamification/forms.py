@@ -8,17 +8,10 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.forms.formsets import (
-    INITIAL_FORM_COUNT,
-    MAX_NUM_FORM_COUNT,
-    MIN_NUM_FORM_COUNT,
-    TOTAL_FORM_COUNT,
-    ManagementForm,
-)
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from gamification.models import Period
+from intranet.core import forms as core_forms
 from intranet.core.forms import Valid
 from intranet.governance.models import Department
 
@@ -133,32 +126,9 @@ class RuleRowForm(forms.Form):
     active = Switch()
 
 
-class DrawnRows(forms.BaseFormSet):
+class DrawnRows(core_forms.DrawnRows):
     """Rows as the page draws them, each under its own prefix (`rule-3-points`): a fixed list
     of rows instead of a management form, so a post names exactly the rows the page offered."""
-
-    def __init__(self, data=None, *, rows: list[str], **kwargs):
-        self.rows = list(rows)
-        super().__init__(data, prefix="rows", **kwargs)
-
-    @cached_property
-    def management_form(self):
-        counts = {
-            TOTAL_FORM_COUNT: len(self.rows),
-            INITIAL_FORM_COUNT: 0,
-            MIN_NUM_FORM_COUNT: 0,
-            MAX_NUM_FORM_COUNT: len(self.rows),
-        }
-        form = ManagementForm(
-            {f"{self.prefix}-{key}": value for key, value in counts.items()}, prefix=self.prefix
-        )
-        form.full_clean()
-        return form
-
-    def add_prefix(self, index):
-        if isinstance(index, int) and index < len(self.rows):
-            return self.rows[index]
-        return super().add_prefix(index)
 
     def valid(self) -> list[dict]:
         """Each row's cleaned values in the page's order ({} for an untouched empty row); or

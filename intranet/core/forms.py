@@ -18,9 +18,18 @@ The API has the same in intranet.core.api (ApiView, call_service).
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.formsets import (
+    INITIAL_FORM_COUNT,
+    MAX_NUM_FORM_COUNT,
+    MIN_NUM_FORM_COUNT,
+    TOTAL_FORM_COUNT,
+    ManagementForm,
+)
 from django.http import Http404
+from django.utils.functional import cached_property
 
 
 def errors_onto(form, error: ValidationError, *, rename: dict[str, str] | None = None) -> None:
@@ -47,6 +56,35 @@ class Valid:
         if not self.is_valid():
             raise ValidationError(self.errors.as_data())
         return self.cleaned_data
+
+
+class DrawnRows(forms.BaseFormSet):
+    """Rows as the page draws them, each under its own prefix (`step-0-name`, `rule-3-points`,
+    `new-0-name`): a fixed list of rows instead of a management form, so a post names exactly
+    the rows the page offered, however many it sends. Apps add `valid()` with their wording."""
+
+    def __init__(self, data=None, *, rows: list[str], initial=None, **kwargs):
+        self.rows = list(rows)
+        super().__init__(data, initial=initial, prefix="rows", **kwargs)
+
+    @cached_property
+    def management_form(self):
+        counts = {
+            TOTAL_FORM_COUNT: len(self.rows),
+            INITIAL_FORM_COUNT: len(self.initial or ()),
+            MIN_NUM_FORM_COUNT: 0,
+            MAX_NUM_FORM_COUNT: len(self.rows),
+        }
+        form = ManagementForm(
+            {f"{self.prefix}-{key}": value for key, value in counts.items()}, prefix=self.prefix
+        )
+        form.full_clean()
+        return form
+
+    def add_prefix(self, index):
+        if isinstance(index, int) and index < len(self.rows):
+            return self.rows[index]
+        return super().add_prefix(index)
 
 
 def refusal_text(error: ValidationError) -> str:

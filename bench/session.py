@@ -64,7 +64,7 @@ def _post_form(opener, url: str, fields: dict[str, str]):
     return page, opener.open(urllib.request.Request(url, data=data, headers={"Referer": url}))
 
 
-def _second_step(opener, base: str, email: str, landed: str) -> None:
+def _second_step(opener, base: str, email: str, landed: str, password: str) -> None:
     """Give the TOTP code when allauth asks for it; enrol first when Plein requires it."""
     kept = SECRETS / f"totp-{email}.txt"
     if landed.endswith("/accounts/2fa/authenticate/"):
@@ -74,6 +74,10 @@ def _second_step(opener, base: str, email: str, landed: str) -> None:
     # An administrator without two-step verification is sent to set it up before any
     # administration page: do it the way the page asks.
     landed = opener.open(f"{base}/governance/").geturl()
+    if "/accounts/reauthenticate/" in landed:
+        # allauth asks for the password again before an authenticator is added.
+        _post_form(opener, landed, {"password": password})
+        landed = opener.open(f"{base}/governance/").geturl()
     if "/accounts/2fa/" in landed and "/authenticate/" not in landed:
         url = f"{base}/accounts/2fa/totp/activate/"
         page = opener.open(url).read().decode()
@@ -92,7 +96,7 @@ def sign_in(base: str, email: str, password: str, *, admin: bool = False) -> tup
     opener, jar, request = login_post(base, email, password)
     landed = opener.open(request).geturl()
     if admin or landed.endswith("/accounts/2fa/authenticate/"):
-        _second_step(opener, base, email, landed)
+        _second_step(opener, base, email, landed, password)
     cookies = {cookie.name: cookie.value for cookie in jar}
     if "plein_session" not in cookies:
         raise SystemExit(f"signing in as {email} failed; is the demo seeded?")

@@ -11,7 +11,18 @@ class ForumsConfig(AppConfig):
 
         from django.urls import reverse
 
-        from forums import demo, digest, expertise, handlers, inbound, live, selectors, services
+        from forums import (
+            demo,
+            digest,
+            expertise,
+            handlers,
+            inbound,
+            leadership,
+            live,
+            selectors,
+            services,
+            signal_sources,
+        )
         from intranet.activity import commentable, targets
         from intranet.governance import tabs
         from intranet.governance.constants import Module
@@ -22,6 +33,7 @@ class ForumsConfig(AppConfig):
         handlers.register()
         digest.register()
         inbound.register()  # replies by email: answers and comments (intranet.inbound)
+        signal_sources.register()  # questions can be raised as signals (intranet.signals)
         commentable.register(
             "topic", selectors.comment_places("topic"), changed=services.comment_changed
         )
@@ -92,6 +104,8 @@ class ForumsConfig(AppConfig):
                 visible=lambda user: not permissions.is_guest(user),
             )
         )
+        # "Ask the leadership" in the rail, overdue questions in the follow-up panels.
+        leadership.register()
         tabs.register(
             tabs.SpaceTab(
                 key="forum",

@@ -116,6 +116,13 @@ def seed_forums() -> None:
         )  # fmt: skip
         for answerer, text in answers:
             services.answer(author=member(people[answerer], directie), topic=topic, body=text)
+        if not answers:
+            # Asked three weeks ago and not answered yet: overdue in the leaders' follow-up.
+            from datetime import timedelta
+
+            from django.utils import timezone
+
+            Topic.objects.filter(pk=topic.pk).update(created_at=timezone.now() - timedelta(days=21))
 
 
 def register() -> None:

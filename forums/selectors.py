@@ -4,14 +4,32 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
     TrigramSimilarity,
 )
-from django.db.models import Case, F, IntegerField, Prefetch, Q, Value, When
+from django.db.models import (
+    Aggregate,
+    Case,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from forums.models import Answer, Tag, Topic, Vote
 from intranet.governance.constants import Module
@@ -35,7 +53,9 @@ def topics_in(*, space, scope: str = "all"):
     topics = Topic.objects.filter(LISTED, space=space).select_related("author").only(*LIST_COLUMNS)
     if scope == "unanswered":
         topics = topics.filter(kind=Topic.Kind.QUESTION, answer_count=0).order_by("created_at")
-    return _with_tags(topics)
+    # Questions to the leadership show whether and how fast the leadership answered them,
+    # wherever they are listed (the subquery runs only for those rows).
+    return _with_tags(with_leadership_answer(topics))
 
 
 # What a row in a topic list shows: no bodies.
@@ -48,7 +68,8 @@ LIST_COLUMNS = (
 
 def is_leadership_space(space) -> bool:
     """The leadership's space: the department space at the top of the organisation (the
-    "Directie"). Questions flagged "ask leadership" are listed there."""
+    "Directie"). Questions flagged "ask leadership" are listed there. (As a query:
+    leadership_spaces_filter.)"""
     from intranet.governance.constants import SpaceKind
 
     return (
@@ -60,13 +81,15 @@ def is_leadership_space(space) -> bool:
 
 def leadership_questions(*, user):
     """Questions put to the leadership from every space the reader may read, newest first:
-    the open Q&A of the directors."""
+    the open Q&A of the directors, each with when the leadership first answered it."""
     return _with_tags(
-        _readable(user)
-        .filter(ask_leadership=True, kind=Topic.Kind.QUESTION)
-        .select_related("author", "space")
-        .only(*LIST_COLUMNS, "space__name", "space__slug")
-        .order_by("-created_at", "-pk")
+        with_leadership_answer(
+            _readable(user)
+            .filter(ask_leadership=True, kind=Topic.Kind.QUESTION)
+            .select_related("author", "space")
+            .only(*LIST_COLUMNS, "space__name", "space__slug")
+            .order_by("-created_at", "-pk")
+        )
     )
 
 
@@ -500,3 +523,282 @@ def move_targets(*, user, topic: Topic) -> list:
         for m in memberships
         if permissions.access_for(user, m.space, m.role, role_known=True).can(Action.MODERATE)
     ]
+
+
+# --- Questions to the leadership (issue 22) -----------------------------------------------------
+# Who answers for the leadership: the owners and moderators of a leadership space
+# (is_leadership_space: the space of a department at the top of the organisation). A question
+# put to the leadership counts as answered from the first answer one of them wrote (and that is
+# not hidden): a colleague's answer may help the asker, but the open Q&A promises an answer from
+# the directors, and that is what is tracked. Roles count as they are now: a director who steps
+# down no longer answers for the leadership, in old questions either.
+#
+# The deadline is the signal policy's answer deadline (intranet.signals: Policy.response_days,
+# 14 days unless administrators choose another on the follow-up settings page): one promise for
+# how fast the organisation answers what the floor raises, whether a signal or a question to the
+# leadership. Past it, an unanswered question is overdue.
+
+LEADER_ROLES = ("owner", "moderator")
+RECORD_DAYS = 90  # the record covers questions asked in the last 90 days
+OVERDUE_SHOWN = 20  # the leaders' follow-up lists at most this many (and says how many in all)
+
+
+def leadership_spaces_filter(prefix: str = "") -> Q:
+    """is_leadership_space as a query on spaces (`prefix` leads to the space)."""
+    from intranet.governance.constants import SpaceKind
+
+    return Q(
+        **{
+            f"{prefix}kind": SpaceKind.DEPARTMENT,
+            f"{prefix}department__isnull": False,
+            f"{prefix}department__parent__isnull": True,
+        }
+    )
+
+
+def _leaders():
+    """The people who answer for the leadership, as a subquery of user ids."""
+    from intranet.governance.models import Membership
+
+    return Membership.objects.filter(
+        leadership_spaces_filter("space__"), role__in=LEADER_ROLES
+    ).values("user_id")
+
+
+def _leadership_answers(topic):
+    return Answer.objects.filter(
+        topic=topic, hidden_at__isnull=True, author_id__in=_leaders()
+    ).order_by("created_at", "pk")
+
+
+def with_leadership_answer(topics):
+    """`leadership_answered_at` on each row: when the leadership first answered it (None: not
+    yet, and for topics not put to the leadership). One subquery in the list's own query."""
+    first = Subquery(
+        _leadership_answers(OuterRef("pk")).values("created_at")[:1],
+        output_field=DateTimeField(),
+    )
+    return topics.annotate(
+        leadership_answered_at=Case(
+            When(ask_leadership=True, kind=Topic.Kind.QUESTION, then=first),
+            default=Value(None),
+            output_field=DateTimeField(),
+        )
+    )
+
+
+def answer_deadline_days() -> int:
+    """Days the leadership has to answer: the signal policy's deadline (one query)."""
+    from intranet.signals.services import policy
+
+    return policy().response_days
+
+
+@dataclass(frozen=True)
+class LeadershipState:
+    """Whether and how fast the leadership answered a question put to it."""
+
+    answered: bool
+    days: int  # whole days from asking to the answer, or waiting until now
+    overdue: bool  # not answered, and the deadline has passed
+    in_time: bool  # answered within the deadline
+    deadline_days: int
+
+
+def leadership_state(*, asked_at, answered_at, deadline_days: int, now=None) -> LeadershipState:
+    deadline = timedelta(days=deadline_days)
+    if answered_at is not None:
+        took = answered_at - asked_at
+        return LeadershipState(
+            answered=True,
+            days=max(took.days, 0),
+            overdue=False,
+            in_time=took <= deadline,
+            deadline_days=deadline_days,
+        )
+    waited = (now or timezone.now()) - asked_at
+    return LeadershipState(
+        answered=False,
+        days=max(waited.days, 0),
+        overdue=waited > deadline,
+        in_time=False,
+        deadline_days=deadline_days,
+    )
+
+
+def with_leadership_states(topics, *, deadline_days: int | None = None, now=None) -> list[Topic]:
+    """The rows as a list, with `leadership_state` on each question put to the leadership
+    (rows from with_leadership_answer). The deadline is read once, only when one is listed."""
+    topics = list(topics)
+    asked = [t for t in topics if t.ask_leadership and t.kind == Topic.Kind.QUESTION]
+    if asked:
+        if deadline_days is None:
+            deadline_days = answer_deadline_days()
+        for topic in asked:
+            topic.leadership_state = leadership_state(
+                asked_at=topic.created_at,
+                answered_at=topic.leadership_answered_at,
+                deadline_days=deadline_days,
+                now=now,
+            )
+    return topics
+
+
+def leadership_state_of(*, topic: Topic) -> LeadershipState | None:
+    """A question page's state (two queries), or None for a topic not put to the leadership."""
+    if not (topic.ask_leadership and topic.is_question):
+        return None
+    answered_at = _leadership_answers(topic).values_list("created_at", flat=True).first()
+    return leadership_state(
+        asked_at=topic.created_at, answered_at=answered_at, deadline_days=answer_deadline_days()
+    )
+
+
+def overdue_leadership_questions(*, user, deadline_days: int | None = None, now=None):
+    """Questions put to the leadership that `user` may read and that wait past the deadline
+    for the leadership's answer, the longest waiting first."""
+    if deadline_days is None:
+        deadline_days = answer_deadline_days()
+    now = now or timezone.now()
+    return (
+        _readable(user)
+        .filter(
+            ask_leadership=True,
+            kind=Topic.Kind.QUESTION,
+            created_at__lt=now - timedelta(days=deadline_days),
+        )
+        .exclude(Exists(_leadership_answers(OuterRef("pk"))))
+        .annotate(leadership_answered_at=Value(None, output_field=DateTimeField()))
+        .select_related("author", "space")
+        .only(*LIST_COLUMNS, "space__name", "space__slug")
+        .order_by("created_at", "pk")
+    )
+
+
+class _Median(Aggregate):
+    """PostgreSQL's median of a number (NULLs left out)."""
+
+    function = "percentile_cont"
+    template = "percentile_cont(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+def leadership_record(*, user, days: int = RECORD_DAYS, now=None) -> dict:
+    """How the leadership answered the questions put to it in the last `days` days that
+    `user` may read: asked, answered, answered within the deadline, the median days to the
+    answer; and how many questions (of any age) are overdue now. Three queries."""
+    now = now or timezone.now()
+    deadline_days = answer_deadline_days()
+    waited = Func(
+        F("leadership_answered_at") - F("created_at"),
+        template="EXTRACT(EPOCH FROM %(expressions)s) / 86400.0",
+        output_field=FloatField(),
+    )
+    found = with_leadership_answer(
+        _readable(user).filter(
+            ask_leadership=True,
+            kind=Topic.Kind.QUESTION,
+            created_at__gte=now - timedelta(days=days),
+        )
+    ).aggregate(
+        asked=Count("pk"),
+        answered=Count("pk", filter=Q(leadership_answered_at__isnull=False)),
+        in_time=Count(
+            "pk",
+            filter=Q(leadership_answered_at__lte=F("created_at") + timedelta(days=deadline_days)),
+        ),
+        median=_Median(waited),
+    )
+    overdue = overdue_leadership_questions(user=user, deadline_days=deadline_days, now=now)
+    return {
+        "days": days,
+        "deadline_days": deadline_days,
+        "asked": found["asked"],
+        "answered": found["answered"],
+        "in_time": found["in_time"],
+        "median_days": None if found["median"] is None else round(found["median"], 1),
+        "overdue": overdue.count(),
+    }
+
+
+def answers_for_leadership(*, user) -> bool:
+    """Whether `user` answers for the leadership (an owner or moderator of a leadership
+    space), or oversees it as an administrator: the audience of the overdue questions."""
+    from intranet.governance import permissions
+
+    if not permissions.is_active(user):
+        return False
+    if permissions.is_administrator(user):
+        return True
+    return _leaders().filter(user_id=user.pk).exists()
+
+
+# The rail's link to the open Q&A. The rail renders on every page: what it needs is kept in
+# Redis under the access counters (intranet.activity.feed_cache) that every change to
+# departments, spaces, their settings and permissions, and this person's memberships and role
+# bumps, so it is read from the database once per person until one of those changes (the rail
+# fragment itself is cached under the same counters), and once per request from the cache.
+
+RAIL_SECONDS = 3600
+
+
+def leadership_address() -> str | None:
+    """The open Q&A of the leadership: the forum of the first leadership space, listing what
+    was asked of the leadership; None when the organisation has no leadership space."""
+    from django.core.cache import cache
+    from django.urls import reverse
+
+    from intranet.activity import feed_cache
+
+    # Everyone's access counter, which the rail's own cache key has just read (chrome_stamp).
+    everyone = cache.get(feed_cache.EVERYONE)
+    slug = cache.get(f"forums:leadership-space:{everyone}") if everyone is not None else None
+    if slug is None:
+        slug = _first_leadership_space(user=None)[0]
+        if everyone is not None:
+            cache.set(f"forums:leadership-space:{everyone}", slug, timeout=RAIL_SECONDS)
+    return f"{reverse('forums:space', args=[slug])}?show=leadership" if slug else None
+
+
+def may_reach_leadership(*, user) -> bool:
+    """The rail shows "Ask the leadership" to colleagues (not guests) who may read the
+    leadership space's forum (leadership_address). At most one query, then cached."""
+    from django.core.cache import cache
+
+    from intranet.activity import feed_cache
+    from intranet.governance import permissions
+
+    if not permissions.is_colleague(user):
+        return False
+    if "_may_reach_leadership" not in user.__dict__:
+        everyone, mine = feed_cache.access_stamps(user_id=user.pk)
+        key = f"forums:leadership-reader:{user.pk}:{everyone}:{mine}"
+        found = cache.get(key)
+        if found is None:
+            slug, readable = _first_leadership_space(user=user)
+            # The query also named the space: the address is cached along the way.
+            cache.set(f"forums:leadership-space:{everyone}", slug, timeout=RAIL_SECONDS)
+            found = int(bool(slug and readable))
+            cache.set(key, found, timeout=RAIL_SECONDS)
+        user.__dict__["_may_reach_leadership"] = bool(found)
+    return user.__dict__["_may_reach_leadership"]
+
+
+def _first_leadership_space(*, user) -> tuple[str, bool]:
+    """(slug of the first leadership space or "", whether `user` may read its forum) in one
+    query; governance's content filter decides the reading."""
+    from intranet.governance.models import Space
+
+    spaces = Space.objects.filter(leadership_spaces_filter()).order_by("pk")
+    if user is None:
+        return (spaces.values_list("slug", flat=True).first() or ""), False
+    found = (
+        spaces.annotate(
+            leadership_rail_readable=Exists(
+                Space.objects.viewable_by(user, module=Module.FORUMS).filter(pk=OuterRef("pk"))
+            )
+        )
+        .values_list("slug", "leadership_rail_readable")
+        .first()
+    )
+    return found or ("", False)

@@ -73,18 +73,24 @@ def space_forum(request, slug: str):
     if scope == "leadership":
         # Drawn from every space the reader may read: rendered per request, not cached.
         topics = selectors.leadership_questions(user=request.user)
-        context["page"] = Paginator(topics, selectors.PAGE_SIZE).get_page(number)
+        context["page"] = _with_states(Paginator(topics, selectors.PAGE_SIZE).get_page(number))
         return render(request, "forums/space_forum.html", context)
     key = cache.list_key(space_id=access.space.pk, parts=(scope, str(number), get_language()))
     context["topic_list"] = django_cache.get(key)
     if context["topic_list"] is None:
         topics = selectors.topics_in(space=access.space, scope=scope)
-        page = Paginator(topics, selectors.PAGE_SIZE).get_page(number)
+        page = _with_states(Paginator(topics, selectors.PAGE_SIZE).get_page(number))
         context["topic_list"] = render_to_string(
             "forums/_topic_list.html", {**context, "page": page}, request=request
         )
         django_cache.set(key, context["topic_list"], timeout=cache.LIST_TTL)
     return render(request, "forums/space_forum.html", context)
+
+
+def _with_states(page):
+    """Questions to the leadership on the page show whether and how fast it answered."""
+    page.object_list = selectors.with_leadership_states(page.object_list)
+    return page
 
 
 @require_http_methods(["GET", "POST"])
@@ -163,6 +169,7 @@ def topic(request, topic_id: int):
         "move_spaces": selectors.move_targets(user=request.user, topic=topic) if moderator else [],
         "following": selectors.follows(user=request.user, topic=topic),
         "live_feed": f"topic:{topic.pk}",
+        "leadership_state": selectors.leadership_state_of(topic=topic),
     }
     context.update(_answers_block(request, context))
     return render(request, "forums/topic.html", context, status=status)

@@ -52,6 +52,8 @@ STORIES = [
 ]
 
 AMBASSADORS = ["sandy.visser", "roos.wijk", "noor.peters", "ruben.leeuwen"]
+# Invited to become one (issue 22: informal leaders get room, with consent).
+INVITED = "daan.graaf"
 # People who keep their points to themselves (opt-in is the default: the rest opted in).
 PRIVATE = ["henk.boer", "kees.jacobs", "martijn.huisman"]
 
@@ -98,8 +100,28 @@ def seed_recognition() -> None:
         Story.objects.filter(pk=story.pk).update(
             published_at=now - timedelta(days=spec["days_ago"])
         )
+    # The demo's open "Social Business ambassadeurs" community is the ambassadors' own space,
+    # so appointing them does not make a second, private one beside it.
+    from gamification.models import GameSettings
+    from intranet.governance.models import Space
+
+    community = Space.objects.filter(slug="social-business-ambassadeurs").first()
+    if community is not None:
+        GameSettings.objects.update_or_create(pk=1, defaults={"ambassador_space": community})
+        services.forget_settings(everywhere=True)
     for local in AMBASSADORS:
         services.appoint_ambassador(actor=admin, user=people[local])
+    # An informal leader invited into the programme, the answer still theirs to give (signed
+    # in as them, the invitation waits on the Invitations page).
+    invited = people.get(INVITED)
+    if invited is not None and invited.department_id is not None:
+        services._record_invitation(
+            actor=admin,
+            person=invited,
+            kind="ambassador",
+            reason="Je helpt collega's van andere afdelingen steeds op weg met hun vragen over "
+            "declaraties. Wil je dat als ambassadeur doen, met uren ervoor?",
+        )
     today = timezone.localdate()
     challenge = Challenge.objects.create(
         title="Welkom op Plein",

@@ -48,3 +48,26 @@ class StoryReused:
             verb="story.reused", actor_id=self.user_id, space_id=self.space_id,
             target_type="story", target_id=self.story_id,
         )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class LeadershipInvited:
+    """An administrator invited someone into the ambassador programme or to mentor."""
+
+    invitation_id: int
+    person_id: int
+    actor_id: int
+    kind: str
+
+
+@dataclass(frozen=True)
+class LeadershipAnswered:
+    """The invitation was accepted, declined (by the person) or withdrawn (by the inviter or an
+    administrator). `inviter_id` hears of an answer; the person hears of a withdrawal."""
+
+    invitation_id: int
+    person_id: int
+    actor_id: int
+    inviter_id: int | None
+    kind: str
+    status: str

@@ -256,3 +256,97 @@ class ChallengeForm(Valid, forms.Form):
             (deed, count or 0)
             for deed, count in zip(data["step_deed"], data["step_count"], strict=False)
         ]
+
+
+# --- Informal leaders: invitations and the ambassadors' log (issue 22) ---------------------------
+
+
+def _window():
+    from insights.models import WINDOWS
+
+    return forms.TypedChoiceField(
+        choices=[(str(days), str(days)) for days in WINDOWS], coerce=int, required=False
+    )
+
+
+def _measure():
+    from insights.selectors import MEASURES
+
+    return forms.ChoiceField(choices=[(key, key) for key in MEASURES], required=False)
+
+
+class PeopleViewForm(forms.Form):
+    """?measure=&window= of the invite page: the person view the administrator came from. A
+    view that does not exist is a page that does not exist (`view()` is None)."""
+
+    measure = _measure()
+    window = _window()
+
+    def view(self) -> tuple[str, int] | None:
+        if not self.is_valid():
+            return None
+        measure, window = self.cleaned_data["measure"], self.cleaned_data["window"]
+        return (measure, window) if measure and window else None
+
+
+class InviteLeaderForm(Valid, forms.Form):
+    """The invitation as typed (posted to the address that names the person view)."""
+
+    kind = _text(40)
+    reason = forms.CharField(required=False, max_length=4000, strip=False)
+    counterpart = forms.EmailField(
+        required=False,
+        max_length=254,
+        error_messages={"invalid": _("Choose another colleague by their email address.")},
+    )
+    skill = _text(200)
+
+
+class AnswerInvitationForm(Valid, forms.Form):
+    action = forms.ChoiceField(
+        choices=[("accept", "accept"), ("decline", "decline")],
+        error_messages={
+            "required": _("Choose to accept or decline."),
+            "invalid_choice": _("Choose to accept or decline."),
+        },
+    )
+    skill = _text(200)
+
+
+HOURS = _("Give a whole number of hours from 0 to 200.")
+
+
+class HoursGrantedForm(Valid, forms.Form):
+    user = forms.ModelChoiceField(
+        queryset=get_user_model().objects.all(),
+        error_messages={
+            "required": _("Choose a colleague."),
+            "invalid_choice": _("Choose a colleague."),
+        },
+    )
+    hours = forms.IntegerField(
+        min_value=-BIGGEST,
+        max_value=BIGGEST,
+        error_messages={"invalid": HOURS, "required": HOURS},
+    )
+
+
+LOGGED = _("Give the hours it took: more than 0, at most 24 (e.g. 1.5).")
+
+
+class AmbassadorLogForm(Valid, forms.Form):
+    kind = _text(40)
+    date = forms.DateField(
+        required=False,
+        error_messages={"invalid": _("Give a date in the past year, not in the future.")},
+    )
+    hours = forms.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        error_messages=dict.fromkeys(
+            ("invalid", "required", "max_digits", "max_decimal_places", "max_whole_digits"),
+            LOGGED,
+        ),
+    )
+    department = _department()
+    note = forms.CharField(required=False, max_length=1000)

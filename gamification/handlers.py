@@ -234,6 +234,40 @@ def on_badge_earned(event) -> None:
     )
 
 
+def on_leadership_invited(event) -> None:
+    """The person hears of it and finds the reason on their invitations page."""
+    from intranet.activity import services as activity
+
+    activity.notify(
+        recipient_id=event.person_id,
+        kind="leadership",
+        group_key=f"leadership:{event.invitation_id}",
+        actor_id=event.actor_id,
+        url=reverse("gamification:invitations") + f"#invitation-{event.invitation_id}",
+        params={"state": "invited", "kind": event.kind},
+    )
+
+
+def on_leadership_answered(event) -> None:
+    """The administrator who asked hears the answer; the person hears of a withdrawal."""
+    from intranet.activity import services as activity
+
+    if event.status == "withdrawn":
+        recipient, url = event.person_id, reverse("gamification:invitations")
+    else:
+        recipient, url = event.inviter_id, reverse("gamification:leadership_sent")
+    if recipient is None:
+        return
+    activity.notify(
+        recipient_id=recipient,
+        kind="leadership",
+        group_key=f"leadership:{event.invitation_id}:{event.status}",
+        actor_id=event.actor_id,
+        url=url,
+        params={"state": event.status, "kind": event.kind},
+    )
+
+
 def on_profile_updated(event) -> None:
     from gamification import selectors
 
@@ -302,5 +336,7 @@ def register() -> None:
     events.subscribe(game_events.StoryPublished, on_story_published)
     events.subscribe(game_events.StoryReused, on_story_reused)
     events.subscribe(game_events.BadgeEarned, on_badge_earned)
+    events.subscribe(game_events.LeadershipInvited, on_leadership_invited)
+    events.subscribe(game_events.LeadershipAnswered, on_leadership_answered)
     events.subscribe(moderation_events.ContentHidden, on_hidden)
     events.subscribe(moderation_events.ContentRestored, on_restored)

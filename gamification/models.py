@@ -151,6 +151,11 @@ class GameSettings(models.Model):
         default=False,
         help_text=_("Off (the default): people appear only after they opt in."),
     )
+    # The ambassadors' own community space, made by the first appointment (services.
+    # ensure_ambassador_space); made again if it was deleted.
+    ambassador_space = models.ForeignKey(
+        "governance.Space", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -385,6 +390,10 @@ class Reuse(models.Model):
         return f"{self.story_id} by {self.department_id}"
 
 
+# At most this many hours a month can be granted for the role (a full-time month).
+MAX_HOURS_GRANTED = 200
+
+
 class Ambassador(models.Model):
     """Someone who helps colleagues get going, appointed per department."""
 
@@ -398,9 +407,17 @@ class Ambassador(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     appointed_at = models.DateTimeField(default=timezone.now)
+    # Time for the role, granted by their manager or an administrator: hours a month, shown
+    # beside the hours they logged (AmbassadorActivity). 0: none agreed yet.
+    hours_granted = models.PositiveSmallIntegerField(_("hours a month granted"), default=0)
 
     class Meta:
         ordering = ["department__name", "user__first_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours_granted__lte=MAX_HOURS_GRANTED), name="ambassador_hours_granted"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} ({self.department_id})"
@@ -458,3 +475,106 @@ class ChallengeEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} in {self.challenge_id}"
+
+
+# --- Informal leaders get room, with consent (issue 22) -----------------------------------------
+
+
+class InvitationKind(models.TextChoices):
+    AMBASSADOR = "ambassador", _("Become an ambassador")
+    MENTORING = "mentoring", _("Mentor colleagues")
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class LeadershipInvitation(models.Model):
+    """An administrator asks someone they saw in the person-level insights to take a role: the
+    ambassador programme, or mentoring (optionally with a colleague who looks for a mentor, on a
+    skill). Nothing happens before the person accepts. The reason is what the administrator
+    wrote in their own words; no figure of the insights is stored here or shown to anyone."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="leadership_invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(_("invitation to"), max_length=12, choices=InvitationKind.choices)
+    reason = models.TextField(_("why"), max_length=2000)
+    status = models.CharField(
+        max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    # Mentoring only, both optional: a colleague who looks for a mentor, and the skill.
+    counterpart = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("with colleague"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    skill = models.CharField(_("skill"), max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One open invitation of a kind per person: asking twice is refused, not doubled.
+            models.UniqueConstraint(
+                fields=["person", "kind"],
+                condition=Q(status="pending"),
+                name="one_pending_leadership_invitation",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="mentoring") | (Q(counterpart__isnull=True) & Q(skill="")),
+                name="leadership_counterpart_only_for_mentoring",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.kind} ({self.status})"
+
+
+class AmbassadorActivityKind(models.TextChoices):
+    SESSION = "session", _("Session given")
+    TEAM_HELPED = "team_helped", _("Team helped")
+
+
+class AmbassadorActivity(models.Model):
+    """What an ambassador did for colleagues, logged by themselves: a session given or a team
+    helped, with the time it took. Kept when the ambassadorship ends (it happened)."""
+
+    ambassador = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ambassador_activities"
+    )
+    kind = models.CharField(_("what"), max_length=12, choices=AmbassadorActivityKind.choices)
+    date = models.DateField(_("date"))
+    department = models.ForeignKey(
+        "governance.Department",
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gt=0) & Q(hours__lte=24), name="ambassador_activity_hours"
+            )
+        ]
+        indexes = [models.Index(fields=["ambassador", "-date"])]
+
+    def __str__(self) -> str:
+        return f"{self.ambassador_id} {self.kind} {self.date}"

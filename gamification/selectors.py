@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -18,12 +19,16 @@ from django.utils.translation import gettext_lazy as _
 from gamification import services
 from gamification.models import (
     Ambassador,
+    AmbassadorActivity,
+    AmbassadorActivityKind,
     Badge,
     BadgeAward,
     Challenge,
     ChallengeEntry,
     Deed,
     DeedKind,
+    InvitationStatus,
+    LeadershipInvitation,
     LedgerEntry,
     Period,
     PointTally,
@@ -407,6 +412,124 @@ def ambassadors() -> list[Ambassador]:
 
 def is_ambassador(user) -> bool:
     return permissions.is_active(user) and Ambassador.objects.filter(user=user).exists()
+
+
+def ambassador_space():
+    """The ambassadors' own space, once made (None before the first appointment)."""
+    from intranet.governance.models import Space
+
+    space_id = services.ambassador_space_id()
+    return Space.objects.filter(pk=space_id).first() if space_id else None
+
+
+def _hours(value) -> Decimal:
+    return (value or Decimal(0)).quantize(Decimal("0.1"))
+
+
+def ambassador_totals(*, today: datetime.date | None = None) -> list[dict]:
+    """Every active ambassador with what they logged: sessions given, teams helped (distinct
+    teams), hours this month and in all, beside the hours a month they were granted. One
+    query, whatever the number of ambassadors or log rows."""
+    month = (today or timezone.localdate()).replace(day=1)
+    this_month = Q(user__ambassador_activities__date__gte=month)
+    rows = (
+        Ambassador.objects.filter(user__is_active=True)
+        .select_related("user", "department")
+        .annotate(
+            sessions=Count(
+                "user__ambassador_activities",
+                filter=Q(user__ambassador_activities__kind=AmbassadorActivityKind.SESSION),
+            ),
+            teams=Count(
+                "user__ambassador_activities__department",
+                filter=Q(user__ambassador_activities__kind=AmbassadorActivityKind.TEAM_HELPED),
+                distinct=True,
+            ),
+            month_hours=Sum("user__ambassador_activities__hours", filter=this_month),
+            all_hours=Sum("user__ambassador_activities__hours"),
+        )
+    )
+    return [
+        {
+            "ambassador": row,
+            "sessions": row.sessions,
+            "teams": row.teams,
+            "month_hours": _hours(row.month_hours),
+            "all_hours": _hours(row.all_hours),
+            "granted": row.hours_granted,
+            "over": _hours(row.month_hours) > row.hours_granted > 0,
+        }
+        for row in rows
+    ]
+
+
+def hours_granted(*, user) -> int:
+    return (
+        Ambassador.objects.filter(user_id=user.pk).values_list("hours_granted", flat=True).first()
+        or 0
+    )
+
+
+def ambassador_log(*, user, limit: int = 100) -> dict:
+    """An ambassador's own log, newest first, and their totals (two queries)."""
+    entries = list(
+        AmbassadorActivity.objects.filter(ambassador=user).select_related("department")[:limit]
+    )
+    month = timezone.localdate().replace(day=1)
+    totals = AmbassadorActivity.objects.filter(ambassador=user).aggregate(
+        month_hours=Sum("hours", filter=Q(date__gte=month)),
+        all_hours=Sum("hours"),
+        sessions=Count("pk", filter=Q(kind=AmbassadorActivityKind.SESSION)),
+        teams=Count("department", filter=Q(kind=AmbassadorActivityKind.TEAM_HELPED), distinct=True),
+    )
+    return {
+        "entries": entries,
+        "month_hours": _hours(totals["month_hours"]),
+        "all_hours": _hours(totals["all_hours"]),
+        "sessions": totals["sessions"],
+        "teams": totals["teams"],
+    }
+
+
+# --- Invitations (issue 22) ---------------------------------------------------------------------
+
+
+def invitations_for(*, user) -> list[LeadershipInvitation]:
+    """The person's own invitations, waiting ones first. Only what the administrator wrote
+    and chose: no figure of the insights is stored with them, so none can show here."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    return list(
+        LeadershipInvitation.objects.filter(person_id=user.pk)
+        .select_related("invited_by", "counterpart")
+        .annotate(
+            waiting=Case(
+                When(status=InvitationStatus.PENDING, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("waiting", "-created_at", "-pk")[:100]
+    )
+
+
+def invitation_of(*, user, invitation_id: int) -> LeadershipInvitation | None:
+    """The person's own invitation, or None (someone else's, or none by that id)."""
+    if not permissions.is_active(user):
+        return None
+    return LeadershipInvitation.objects.filter(pk=invitation_id, person_id=user.pk).first()
+
+
+def sent_invitations(*, viewer, limit: int = 200) -> list[LeadershipInvitation] | None:
+    """Invitations for administrators: every one to those who may invite (the person-level
+    views are open to them), their own to an administrator who sent some before the views
+    closed (to withdraw them). Anyone else: None (the page does not exist for them)."""
+    if not permissions.is_administrator(viewer):
+        return None
+    found = LeadershipInvitation.objects.select_related("person", "invited_by", "counterpart")
+    if not services.may_invite(viewer):
+        found = found.filter(invited_by_id=viewer.pk)
+    return list(found[:limit])
 
 
 def not_yet_active(*, viewer, days: int = 90, limit: int = 200) -> dict | None:

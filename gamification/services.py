@@ -7,17 +7,23 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import decimal
+import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from gamification import events
 from gamification.defaults import PAIR_CAPS
 from gamification.models import (
+    MAX_HOURS_GRANTED,
     Ambassador,
+    AmbassadorActivity,
+    AmbassadorActivityKind,
     Badge,
     BadgeAward,
     Challenge,
@@ -26,6 +32,9 @@ from gamification.models import (
     Deed,
     DeedKind,
     GameSettings,
+    InvitationKind,
+    InvitationStatus,
+    LeadershipInvitation,
     LedgerEntry,
     Period,
     PointRule,
@@ -918,21 +927,455 @@ def appoint_ambassador(*, actor, user, department=None) -> Ambassador:
             before=None,
             after={"department": department.name},
         )
+        # Their own space: every ambassador is a member of the ambassadors' community.
+        from intranet.governance import services as governance
+
+        governance.add_programme_member(
+            actor=actor, space=ensure_ambassador_space(actor=actor), user=user
+        )
         transaction.on_commit(
             lambda: record_deed(
                 user_id=user.pk, kind=DeedKind.AMBASSADOR, event_key=f"ambassador:{user.pk}"
             )
         )
+        transaction.on_commit(_people_changed)
     return ambassador
 
 
+def _people_changed() -> None:
+    """The directory's cards show who is an ambassador: its rendered pages expire."""
+    from profiles import selectors as profile_selectors
+
+    profile_selectors.people_changed()
+
+
 def end_ambassadorship(*, actor, user) -> None:
+    """The role ends; their log stays (it happened), and so does their membership of the
+    ambassadors' space (its owners decide who stays there)."""
     if not may_appoint(actor):
         raise PermissionDenied
     with transaction.atomic():
         deleted, _rows = Ambassador.objects.filter(user=user).delete()
         if deleted:
             audit.record(actor=actor, action="ambassador.end", target=user, before=None, after=None)
+            transaction.on_commit(_people_changed)
+
+
+AMBASSADOR_SPACE_SLUG = "ambassadors"
+
+
+def ensure_ambassador_space(*, actor):
+    """The ambassadors' own community space, made the first time it is needed (by `actor`,
+    who owns it then) through the governance services; the same space every later time.
+    Private: listed to colleagues, who may ask to join; ambassadors are added on appointment."""
+    from intranet.governance import services as governance
+    from intranet.governance.constants import SpaceKind, Visibility
+    from intranet.governance.models import Space
+
+    if not may_appoint(actor):
+        raise PermissionDenied
+    with transaction.atomic():
+        # Locked: two first appointments at once make one space.
+        found = GameSettings.objects.select_for_update().get_or_create(pk=1)[0]
+        if found.ambassador_space_id is not None:
+            space = Space.objects.filter(pk=found.ambassador_space_id).first()
+            if space is not None:
+                return space
+        space = None
+        for number in range(1, 20):
+            slug = AMBASSADOR_SPACE_SLUG if number == 1 else f"{AMBASSADOR_SPACE_SLUG}-{number}"
+            if Space.objects.filter(slug=slug).exists():
+                continue  # someone's own space took the address: the next one
+            space = governance.create_space(
+                actor=actor,
+                kind=SpaceKind.COMMUNITY,
+                name=_("Ambassadors"),
+                slug=slug,
+                description=_(
+                    "The ambassadors' own space: share what works, prepare sessions, ask each "
+                    "other for help."
+                ),
+                visibility=Visibility.PRIVATE,
+                closed_reason=_(
+                    "A place for the ambassadors to prepare together; ask to join if you "
+                    "would like to help."
+                ),
+            )
+            break
+        if space is None:
+            raise ValidationError(_("No web address is free for the ambassadors' space."))
+        found.ambassador_space = space
+        found.save(update_fields=["ambassador_space", "updated_at"])
+        _changed(_settings)
+    return space
+
+
+def ambassador_space_id() -> int | None:
+    return game_settings().ambassador_space_id
+
+
+def set_hours_granted(*, actor, user, hours: int) -> Ambassador:
+    """Hours a month the ambassador may spend on the role, agreed with their manager and set
+    by an administrator."""
+    if not permissions.is_administrator(actor):
+        raise PermissionDenied
+    if not isinstance(hours, int) or not 0 <= hours <= MAX_HOURS_GRANTED:
+        raise ValidationError(
+            {
+                "hours": _("Give a whole number of hours from 0 to %(most)d.")
+                % {"most": MAX_HOURS_GRANTED}
+            }
+        )
+    with transaction.atomic():
+        found = Ambassador.objects.select_for_update().filter(user=user).first()
+        if found is None:
+            raise ValidationError(_("%(name)s is not an ambassador.") % {"name": user})
+        if found.hours_granted != hours:
+            before = found.hours_granted
+            found.hours_granted = hours
+            found.save(update_fields=["hours_granted"])
+            audit.record(
+                actor=actor,
+                action="ambassador.hours",
+                target=user,
+                before={"hours_granted": before},
+                after={"hours_granted": hours},
+            )
+    return found
+
+
+MAX_LOG_HOURS = decimal.Decimal(24)
+
+
+def log_ambassador_activity(
+    *, actor, kind: str, date, hours, department=None, note: str = ""
+) -> AmbassadorActivity:
+    """An ambassador writes down a session they gave or a team they helped (their own log)."""
+    if not permissions.is_active(actor) or not Ambassador.objects.filter(user=actor).exists():
+        raise PermissionDenied
+    errors = {}
+    if kind not in AmbassadorActivityKind.values:
+        errors["kind"] = _("Choose a session given or a team helped.")
+    today = timezone.localdate()
+    if (
+        not isinstance(date, datetime.date)
+        or date > today
+        or date < today - datetime.timedelta(days=366)
+    ):
+        errors["date"] = _("Give a date in the past year, not in the future.")
+    if (
+        not isinstance(hours, decimal.Decimal)
+        or not decimal.Decimal("0.1") <= hours <= MAX_LOG_HOURS
+    ):
+        errors["hours"] = _("Give the hours it took: more than 0, at most 24 (e.g. 1.5).")
+    note = " ".join((note or "").split())
+    if len(note) > 300:
+        errors["note"] = _("At most %(limit)d characters.") % {"limit": 300}
+    if kind == AmbassadorActivityKind.TEAM_HELPED and department is None:
+        errors["department"] = _("Choose the team you helped.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        return AmbassadorActivity.objects.create(
+            ambassador=actor,
+            kind=kind,
+            date=date,
+            department=department,
+            note=note,
+            hours=hours.quantize(decimal.Decimal("0.1")),
+        )
+
+
+# --- Invitations: informal leaders get room, with consent (issue 22) ---------------------------
+
+# The people view shows this many people (insights.views.PAGE_ROWS; a test keeps them equal):
+# an invitation is sent only to someone in the view the administrator has open.
+PEOPLE_VIEW_ROWS = 25
+# Words that name a measure of the network or a place in it. The reason is for the person, in
+# the administrator's words: why they would be good at this, never their score.
+SCORE_WORDS = re.compile(
+    r"\b(page\s*rank|betweenness|centralit(y|eit)|scores?|ranking|rang|ranked|percentiel|"
+    r"percentile|top\s*\d+)\b",
+    re.IGNORECASE,
+)
+REASON_MIN, REASON_MAX = 20, 2000
+
+
+def may_invite(user) -> bool:
+    """Administrators who may open the person-level insights (switched on, granted)."""
+    from insights import access as insights_access
+
+    return permissions.is_administrator(user) and insights_access.may_view_people(user)
+
+
+def in_people_view(*, actor, person_id: int, window: int, measure: str) -> bool:
+    """Is the person shown to `actor` in the person-level view of that measure and period,
+    as the page draws it (its access, the organisation's minimum group, opt-outs)?"""
+    from insights import selectors as insights
+    from insights.models import WINDOWS
+
+    if not may_invite(actor) or window not in WINDOWS or measure not in insights.MEASURES:
+        return False
+    rows = insights.named_people(window=window, measure=measure, limit=PEOPLE_VIEW_ROWS)
+    return any(row.user_id == person_id for row in rows)
+
+
+def _why_not_invitable(person) -> str | None:
+    from intranet.tokens.models import ServiceAccount
+
+    if ServiceAccount.objects.filter(user_id=person.pk).exists():
+        return _("%(name)s is a service account (an integration), not a person to invite.")
+    if not person.is_active:
+        return _("%(name)s no longer has an active account.")
+    if permissions.is_guest(person):
+        return _("%(name)s is a guest; only colleagues can take these roles.")
+    return None
+
+
+def check_invitable(*, actor, person, window: int, measure: str) -> None:
+    """May `actor` invite `person` from this person view? Forbidden (404) unless they may
+    invite; a person who cannot take a role (an integration, a closed account, a guest) is
+    refused with the reason; anyone not shown in that view now is forbidden too."""
+    if not may_invite(actor):
+        raise PermissionDenied
+    refused = _why_not_invitable(person)
+    if refused:
+        raise ValidationError(refused % {"name": person.display_name})
+    if not in_people_view(actor=actor, person_id=person.pk, window=window, measure=measure):
+        raise PermissionDenied
+
+
+def invite_leader(
+    *,
+    actor,
+    person,
+    kind: str,
+    reason: str,
+    window: int,
+    measure: str,
+    counterpart_email: str = "",
+    skill: str = "",
+) -> LeadershipInvitation:
+    """From the person-level insights: an administrator invites someone shown there into the
+    ambassador programme or to mentor. Nothing changes for them until they accept; the
+    invitation holds the administrator's reason, never a figure of the insights."""
+    from django.contrib.auth import get_user_model
+
+    check_invitable(actor=actor, person=person, window=window, measure=measure)
+    errors = {}
+    if kind not in InvitationKind.values:
+        errors["kind"] = _("Choose the ambassador programme or mentoring.")
+    reason = (reason or "").strip()
+    if not REASON_MIN <= len(reason) <= REASON_MAX:
+        errors["reason"] = _(
+            "Tell them why, in your own words: %(least)d to %(most)d characters."
+        ) % {"least": REASON_MIN, "most": REASON_MAX}
+    elif SCORE_WORDS.search(reason):
+        errors["reason"] = _(
+            "Say why in your own words: the invitation never mentions scores, measures or rankings."
+        )
+    counterpart = None
+    skill = " ".join((skill or "").split())
+    if kind == InvitationKind.AMBASSADOR:
+        if counterpart_email or skill:
+            errors["counterpart"] = _("A colleague and a skill go with mentoring only.")
+        elif person.department_id is None:
+            errors["kind"] = _(
+                "%(name)s has no department yet; ambassadors are appointed for one."
+            ) % {"name": person.display_name}
+        elif Ambassador.objects.filter(user=person).exists():
+            errors["kind"] = _("%(name)s is already an ambassador.") % {"name": person.display_name}
+    elif kind == InvitationKind.MENTORING:
+        if len(skill) > 60 or (skill and not slugify(skill)):
+            errors["skill"] = _("Name the skill in at most 60 letters or digits.")
+        if counterpart_email:
+            counterpart = (
+                get_user_model()
+                .objects.filter(permissions.colleague_filter(), email__iexact=counterpart_email)
+                .first()
+            )
+            if counterpart is None or counterpart.pk == person.pk:
+                errors["counterpart"] = _("Choose another colleague by their email address.")
+            elif not skill:
+                errors["skill"] = _("Name the skill they would mentor this colleague on.")
+            elif "skill" not in errors and not _seeks_mentoring(counterpart, skill):
+                errors["counterpart"] = _(
+                    "%(name)s does not look for a mentor on %(skill)s (Mentoring page)."
+                ) % {"name": counterpart.display_name, "skill": skill}
+    if errors:
+        raise ValidationError(errors)
+    return _record_invitation(
+        actor=actor, person=person, kind=kind, reason=reason, counterpart=counterpart, skill=skill
+    )
+
+
+def _record_invitation(
+    *, actor, person, kind: str, reason: str, counterpart=None, skill: str = ""
+) -> LeadershipInvitation:
+    """The invitation as stored, audited and announced, once invite_leader checked it (and the
+    demo, whose person-level insights are off by default, for its one invited ambassador)."""
+    try:
+        with transaction.atomic():
+            invitation = LeadershipInvitation.objects.create(
+                person=person,
+                invited_by=actor,
+                kind=kind,
+                reason=reason,
+                counterpart=counterpart,
+                skill=skill,
+            )
+            audit.record(
+                actor=actor,
+                action="leadership.invite",
+                target=person,
+                after={
+                    "kind": kind,
+                    "counterpart": getattr(counterpart, "pk", None),
+                    "skill": skill,
+                },
+            )
+            bus.publish(
+                events.LeadershipInvited(
+                    invitation_id=invitation.pk, person_id=person.pk, actor_id=actor.pk, kind=kind
+                )
+            )
+    except IntegrityError as error:
+        raise ValidationError(
+            _("%(name)s already has an invitation of this kind waiting for an answer.")
+            % {"name": person.display_name}
+        ) from error
+    return invitation
+
+
+def _seeks_mentoring(person, skill: str) -> bool:
+    from profiles.models import MentoringOffer, MentoringRole
+
+    return MentoringOffer.objects.filter(
+        person=person, skill__slug=slugify(skill), role=MentoringRole.MENTEE
+    ).exists()
+
+
+def _open_invitation(*, invitation_id: int, **filters) -> LeadershipInvitation:
+    """An invitation, locked; a missing one and someone else's are the same (404)."""
+    found = (
+        LeadershipInvitation.objects.select_for_update().filter(pk=invitation_id, **filters).first()
+    )
+    if found is None:
+        raise PermissionDenied
+    return found
+
+
+def _still_pending(invitation: LeadershipInvitation) -> None:
+    if invitation.status != InvitationStatus.PENDING:
+        raise ValidationError(_("This invitation has already been answered or withdrawn."))
+
+
+def _close(*, invitation: LeadershipInvitation, actor, status: str) -> None:
+    invitation.status = status
+    invitation.answered_at = timezone.now()
+    invitation.save(update_fields=["status", "answered_at"])
+    audit.record(
+        actor=actor,
+        action=f"leadership.{status}",
+        target=invitation.person,
+        after={"kind": invitation.kind, "invitation": invitation.pk},
+    )
+    bus.publish(
+        events.LeadershipAnswered(
+            invitation_id=invitation.pk,
+            person_id=invitation.person_id,
+            actor_id=actor.pk,
+            inviter_id=invitation.invited_by_id,
+            kind=invitation.kind,
+            status=status,
+        )
+    )
+
+
+def answer_invitation(*, actor, invitation_id: int, accept: bool, skill: str = ""):
+    """Only the person invited answers. Accepting takes the role through the existing services
+    (appointed as ambassador by the administrator who asked; a mentoring offer, and with a
+    colleague named, a proposal they in turn accept or decline); declining changes nothing
+    else. All of it happens, or none of it."""
+    if not permissions.is_active(actor):
+        raise PermissionDenied
+    with transaction.atomic():
+        invitation = _open_invitation(invitation_id=invitation_id, person_id=actor.pk)
+        _still_pending(invitation)
+        if accept:
+            if invitation.kind == InvitationKind.AMBASSADOR:
+                _accept_ambassador(invitation=invitation, person=actor)
+            else:
+                _accept_mentoring(invitation=invitation, person=actor, skill=skill)
+        _close(
+            invitation=invitation,
+            actor=actor,
+            status=InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED,
+        )
+    return invitation
+
+
+def _accept_ambassador(*, invitation, person) -> None:
+    inviter = invitation.invited_by
+    if inviter is None or not may_appoint(inviter):
+        raise ValidationError(
+            _(
+                "This invitation can no longer be accepted: the person who sent it no longer "
+                "appoints ambassadors. Ask an administrator to invite you again."
+            )
+        )
+    if person.department_id is None:
+        raise ValidationError(
+            _("You have no department yet; ask an administrator to set it first.")
+        )
+    appoint_ambassador(actor=inviter, user=person)
+
+
+def _accept_mentoring(*, invitation, person, skill: str) -> None:
+    from profiles import services as profiles
+    from profiles.models import MentoringOffer, MentoringRole
+
+    skill = invitation.skill or " ".join((skill or "").split())
+    if not skill:
+        raise ValidationError({"skill": _("Name the skill you would like to mentor on.")})
+    if len(skill) > 60 or not slugify(skill):
+        raise ValidationError({"skill": _("Name the skill in at most 60 letters or digits.")})
+    mine = MentoringOffer.objects.filter(
+        person=person, skill__slug=slugify(skill), role=MentoringRole.MENTOR
+    ).first()
+    if mine is None:
+        mine = profiles.offer_mentoring(person=person, skill=skill, role=MentoringRole.MENTOR)
+    counterpart = invitation.counterpart
+    if counterpart is None:
+        return
+    theirs = MentoringOffer.objects.filter(
+        person=counterpart,
+        person__is_active=True,
+        skill__slug=slugify(skill),
+        role=MentoringRole.MENTEE,
+    ).first()
+    if theirs is None:
+        raise ValidationError(
+            _(
+                "%(name)s no longer looks for a mentor on %(skill)s. Decline this invitation, "
+                "or ask for a new one without them."
+            )
+            % {"name": counterpart.display_name, "skill": skill}
+        )
+    profiles.propose_mentoring(actor=person, offer_id=mine.pk, counterpart_offer_id=theirs.pk)
+
+
+def withdraw_invitation(*, actor, invitation_id: int) -> LeadershipInvitation:
+    """The administrator who sent it, or one who may invite, takes it back while it waits."""
+    if not permissions.is_administrator(actor):
+        raise PermissionDenied
+    with transaction.atomic():
+        invitation = _open_invitation(invitation_id=invitation_id)
+        if invitation.invited_by_id != actor.pk and not may_invite(actor):
+            raise PermissionDenied
+        _still_pending(invitation)
+        _close(invitation=invitation, actor=actor, status=InvitationStatus.WITHDRAWN)
+    return invitation
 
 
 # --- Challenges ---------------------------------------------------------------------------------

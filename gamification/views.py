@@ -10,7 +10,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gamification import access, forms, selectors, services
-from gamification.models import Badge, Challenge, DeedKind, Period, PointRule, ReuseKind
+from gamification.models import (
+    AmbassadorActivityKind,
+    Badge,
+    Challenge,
+    DeedKind,
+    InvitationKind,
+    Period,
+    PointRule,
+    ReuseKind,
+)
 from intranet.core import files
 from intranet.core.forms import perform
 from intranet.governance import permissions
@@ -391,12 +400,16 @@ def ambassadors(request):
     from django.contrib.auth import get_user_model
 
     may_appoint = services.may_appoint(request.user)
+    is_ambassador = selectors.is_ambassador(request.user)
     return render(
         request,
         "gamification/ambassadors.html",
         {
             "ambassadors": selectors.ambassadors(),
             "may_appoint": may_appoint,
+            "is_ambassador": is_ambassador,
+            "is_admin": permissions.is_administrator(request.user),
+            "space": selectors.ambassador_space() if may_appoint or is_ambassador else None,
             "quiet": selectors.not_yet_active(viewer=request.user),
             "departments": departments() if may_appoint else [],
             "people": get_user_model()
@@ -486,3 +499,194 @@ def join(request, challenge_id: int):
         services.check_challenges(user_id=request.user.pk)
         messages.success(request, _("You joined. Your progress shows here."))
     return redirect("gamification:challenges")
+
+
+# --- Informal leaders get room, with consent (issue 22) -----------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def invite(request, user_id: int):
+    """From a row of the person-level insights (administrators who may open them): invite the
+    person into the ambassador programme or to mentor, saying why in one's own words. The
+    address names the person view (?measure=&window=); someone not shown there is a 404."""
+    from django.contrib.auth import get_user_model
+
+    if not services.may_invite(request.user):
+        raise Http404
+    view = forms.PeopleViewForm(request.GET).view()
+    person = get_user_model().objects.filter(pk=user_id).first() if view else None
+    if person is None:
+        raise Http404
+    measure, window = view
+    _done, refused = perform(
+        request,
+        lambda: services.check_invitable(
+            actor=request.user, person=person, window=window, measure=measure
+        ),
+        quiet=True,
+    )
+    posted = request.method == "POST" and refused is None
+    form = forms.InviteLeaderForm(request.POST if posted else None)
+    error = refused
+    if posted:
+        _invitation, error = perform(
+            request,
+            lambda: services.invite_leader(
+                actor=request.user, person=person, window=window, measure=measure,
+                **_invitation_fields(form.valid()),
+            ),
+            quiet=True,
+        )  # fmt: skip
+        if error is None:
+            messages.success(
+                request,
+                _("Invitation sent. %(name)s decides; nothing changes before they accept.")
+                % {"name": person.display_name},
+            )
+            return redirect("gamification:leadership_sent")
+    return render(
+        request,
+        "gamification/invite.html",
+        {
+            "person": person,
+            "measure": measure,
+            "window": window,
+            "refused": refused,
+            "error": error,
+            "values": form.data if error else None,
+            "kinds": InvitationKind.choices,
+        },
+        status=400 if error else 200,
+    )
+
+
+def _invitation_fields(data: dict) -> dict:
+    """The invite form's values as services.invite_leader takes them."""
+    return {
+        "kind": data["kind"],
+        "reason": data["reason"],
+        "counterpart_email": data["counterpart"],
+        "skill": data["skill"],
+    }
+
+
+@require_GET
+def invitations(request):
+    """The person's own invitations: who asked, why (in their words), and accept or decline.
+    No figure of the insights is shown here, and none is stored with an invitation."""
+    if not request.user.is_authenticated:
+        raise Http404
+    return render(
+        request,
+        "gamification/invitations.html",
+        {"invitations": selectors.invitations_for(user=request.user)},
+    )
+
+
+@require_POST
+def answer_invitation(request, invitation_id: int):
+    # Whose it is before what was sent: someone else's invitation is a 404 whatever the post.
+    if selectors.invitation_of(user=request.user, invitation_id=invitation_id) is None:
+        raise Http404
+    form = forms.AnswerInvitationForm(request.POST)
+    invitation, error = perform(
+        request,
+        lambda: services.answer_invitation(
+            actor=request.user,
+            invitation_id=invitation_id,
+            **_answer(form.valid()),
+        ),
+    )
+    if error is None:
+        if invitation.status == "accepted":
+            messages.success(request, _("Welcome aboard. Thank you for saying yes."))
+        else:
+            messages.success(
+                request, _("Declined. Nothing changes, and nobody holds it against you.")
+            )
+    return redirect("gamification:invitations")
+
+
+def _answer(data: dict) -> dict:
+    return {"accept": data["action"] == "accept", "skill": data["skill"]}
+
+
+@require_GET
+def leadership_sent(request):
+    """Invitations sent, for administrators: their answers, and withdrawing a waiting one."""
+    sent = selectors.sent_invitations(viewer=request.user)
+    if sent is None:
+        raise Http404
+    return render(request, "gamification/leadership_sent.html", {"invitations": sent})
+
+
+@require_POST
+def withdraw_invitation(request, invitation_id: int):
+    _done, error = perform(
+        request,
+        lambda: services.withdraw_invitation(actor=request.user, invitation_id=invitation_id),
+    )
+    if error is None:
+        messages.success(request, _("Invitation withdrawn."))
+    return redirect("gamification:leadership_sent")
+
+
+@require_http_methods(["GET", "POST"])
+def ambassador_log(request):
+    """An ambassador's own log: sessions given and teams helped, with the hours."""
+    if not selectors.is_ambassador(request.user):
+        raise Http404
+    form = forms.AmbassadorLogForm(request.POST if request.method == "POST" else None)
+    error = None
+    if request.method == "POST":
+        _entry, error = perform(
+            request,
+            lambda: services.log_ambassador_activity(actor=request.user, **form.valid()),
+            quiet=True,
+        )
+        if error is None:
+            messages.success(request, _("Logged. Thank you for helping colleagues."))
+            return redirect("gamification:ambassador_log")
+    return render(
+        request,
+        "gamification/ambassador_log.html",
+        {
+            **selectors.ambassador_log(user=request.user),
+            "granted": selectors.hours_granted(user=request.user),
+            "space": selectors.ambassador_space(),
+            "kinds": AmbassadorActivityKind.choices,
+            "departments": departments(),
+            "error": error,
+            "values": form.data if error else None,
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def ambassador_hours(request):
+    """What the ambassadors logged beside the hours granted to them: for administrators and
+    community managers; administrators set the hours granted."""
+    if not services.may_appoint(request.user):
+        raise Http404
+    may_grant = permissions.is_administrator(request.user)
+    if request.method == "POST":
+        if not may_grant:
+            raise Http404
+        form = forms.HoursGrantedForm(request.POST)
+        _found, error = perform(
+            request,
+            lambda: services.set_hours_granted(actor=request.user, **form.valid()),
+        )
+        if error is None:
+            messages.success(request, _("Hours granted saved."))
+        return redirect("gamification:ambassador_hours")
+    return render(
+        request,
+        "gamification/ambassador_hours.html",
+        {
+            "rows": selectors.ambassador_totals(),
+            "may_grant": may_grant,
+            "space": selectors.ambassador_space(),
+        },
+    )

@@ -138,8 +138,10 @@ class PhasesView(ApiView):
 @extend_schema_serializer(component_name="InsightsSignal")
 class SignalSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    title = serializers.CharField(source="group.title")
-    board = serializers.CharField(source="group.board.name")
+    title = serializers.CharField()
+    board = serializers.CharField(
+        source="space.name", default="", help_text="the space the signal was raised in"
+    )
     status = serializers.CharField()
     owner = serializers.IntegerField(source="owner_id", allow_null=True)
     created_at = serializers.DateTimeField()

@@ -40,6 +40,7 @@ def seed_insights() -> None:
     )
     by_pk = {p.pk: p for p in people}
     _spread_over_past_weeks(rng=rng, now=now, topic=Topic, answer=Answer, article=Article)
+    _value_history(rng=rng, now=now, people=people)
     _signed_in(rng=rng, now=now, people=people)
     _silo_talk(rng=rng, now=now, people=people)
     content = []
@@ -94,6 +95,91 @@ def _spread_over_past_weeks(*, rng, now, topic, answer, article) -> None:
     for pk in article.objects.values_list("pk", flat=True):
         at = now - timedelta(hours=rng.randrange(24, 70 * 24))
         article.objects.filter(pk=pk).update(created_at=at)
+
+
+def _value_history(*, rng, now, people) -> None:
+    """Half a year of what Plein returned, for the value page: the demo's success stories
+    were published months ago and more teams reused them since, and the suggestions readers
+    made on articles were accepted over the past months. (Signals are left as the boards demo
+    made them: adopting one belongs to where signals live.)"""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from gamification import services as stories
+    from gamification.models import Reuse, ReuseKind, Story
+    from knowledge import services as knowledge
+    from knowledge.models import Revision, Suggestion
+
+    kinds = [ReuseKind.LEAD, ReuseKind.TIME_SAVED, ReuseKind.CUSTOMER, ReuseKind.LEAD]
+    for age, story in zip((200, 120), Story.objects.order_by("published_at", "pk"), strict=False):
+        published = now - timedelta(days=age + rng.randrange(0, 10))
+        Story.objects.filter(pk=story.pk).update(published_at=published)
+        own = {story.author.department_id if story.author else None}
+        own |= set(story.teams.values_list("pk", flat=True))
+        own |= set(Reuse.objects.filter(story=story).values_list("department_id", flat=True))
+        extra = 0
+        for person in sorted(people, key=lambda p: p.pk):
+            if extra == 3:
+                break
+            if person.department_id is None or person.department_id in own:
+                continue
+            try:
+                stories.record_reuse(user=person, story=story, kind=kinds[extra],
+                                     note="Werkt bij ons ook")  # fmt: skip
+            except (PermissionDenied, ValidationError):
+                continue
+            own.add(person.department_id)
+            extra += 1
+        reuses = list(Reuse.objects.filter(story=story).order_by("pk").values_list("pk", flat=True))
+        for n, pk in enumerate(reuses):
+            # Spread from a few weeks after publication until last week.
+            share = (n + 1) / (len(reuses) + 1)
+            when = published + timedelta(days=20 + (age - 27) * share, hours=rng.randrange(0, 24))
+            Reuse.objects.filter(pk=pk).update(created_at=min(when, now - timedelta(days=1)))
+    # Readers' suggestions accepted over the months. Made here on articles nobody has an open
+    # suggestion for: the open ones the knowledge demo left are for the owner to decide.
+    from knowledge.models import Article
+
+    waiting = set(Suggestion.objects.filter(status="open").values_list("article_id", flat=True))
+    readers = sorted(people, key=lambda p: p.pk)
+    made = []
+    articles = Article.objects.exclude(pk__in=waiting).select_related("owner").order_by("pk")
+    for n, article in enumerate(articles[:8]):
+        # A colleague of the owner's own department: the demo network's silos and bridges are
+        # made elsewhere, on purpose, and these suggestions must not blur them.
+        for proposer in readers[n % len(readers) :] + readers[: n % len(readers)]:
+            if proposer.pk == article.owner_id:
+                continue
+            if proposer.department_id != article.owner.department_id:
+                continue
+            try:
+                made.append(
+                    knowledge.suggest(
+                        proposer=proposer,
+                        article=article,
+                        base_number=article.revision_count,
+                        title=article.title,
+                        body=f"{article.body}\n\nAangevuld na een vraag.",
+                        note="Aanvulling",
+                    )
+                )
+            except (PermissionDenied, ValidationError):
+                continue
+            break
+    for suggestion in Suggestion.objects.filter(pk__in=[m.pk for m in made]).select_related(
+        "article"
+    ):
+        try:
+            knowledge.decide(actor=suggestion.article.owner, suggestion_id=suggestion.pk,
+                             accept=True)  # fmt: skip
+        except (PermissionDenied, ValidationError):
+            continue
+        # Some time after the article was written (the step before spread those out).
+        written = suggestion.article.created_at
+        decided = written + (now - written) * rng.uniform(0.2, 0.95)
+        Suggestion.objects.filter(pk=suggestion.pk).update(
+            decided_at=decided, created_at=decided - timedelta(days=2)
+        )
+        Revision.objects.filter(suggestion_id=suggestion.pk).update(created_at=decided)
 
 
 # Share of each department that has signed in: presence reached, or not (IT lags).

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from insights import phases, selectors
 from insights.models import WINDOWS
+from insights.value import DEFAULT_MONTHS, MONTH_CHOICES
 
 
 class FilterForm(forms.Form):
@@ -38,6 +39,23 @@ class ExportFilterForm(FilterForm):
 
 class NetworkFilterForm(ExportFilterForm):
     window = _window()
+
+
+class ValueFilterForm(ExportFilterForm):
+    """How many months the value page shows: 6, 12 or 24. Anything else shows the default
+    and the page says so (refused())."""
+
+    months = forms.TypedChoiceField(
+        choices=[(str(m), str(m)) for m in MONTH_CHOICES],
+        coerce=int,
+        required=False,
+        initial=DEFAULT_MONTHS,
+    )
+
+    def refused(self) -> bool:
+        """A number of months was asked that the page does not offer."""
+        self.is_valid()
+        return "months" in self.errors
 
 
 class PeopleLookForm(FilterForm):

@@ -143,3 +143,33 @@ class PhaseRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department_id} {self.day}: {self.phase}"
+
+
+class Layer(models.TextChoices):
+    """The layers of the organisation that the leadership view compares; who is in which is
+    decided in one place, insights.layers."""
+
+    DIRECTORS = "directors", _("Directors")
+    MANAGERS = "managers", _("Managers")
+    FLOOR = "floor", _("The floor")
+
+
+class LayerRecord(models.Model):
+    """How much of one layer took part in the open on a day, with the figures the page reads
+    (insights.phases.layer_figures): the leadership timeline. The size is kept for every layer
+    so the page can leave out, on each day, a layer smaller than the minimum group."""
+
+    layer = models.CharField(max_length=20, choices=Layer.choices)
+    day = models.DateField()
+    members = models.PositiveIntegerField(default=0)
+    # {"posting": share of the layer who posted, asked, answered or commented, or None}
+    figures = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["day", "layer"]
+        constraints = [
+            models.UniqueConstraint(fields=["layer", "day"], name="insights_one_layer_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.layer} {self.day}"

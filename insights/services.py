@@ -13,11 +13,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from insights import access, graph, phases, selectors, sources
+from insights import access, graph, layers, phases, selectors, sources
 from insights.models import (
     WINDOWS,
     Analyst,
     InsightSettings,
+    LayerRecord,
     OptOut,
     PersonScore,
     PhaseRecord,
@@ -38,13 +39,18 @@ def take_snapshot(*, window: int, now: datetime | None = None) -> Snapshot:
     now = now or timezone.now()
     since = now - timedelta(days=window)
     ties, interactions = sources.ties(since=since, until=now)
+    # The network is between people: a tie to an integration (an HR system that posts, a
+    # service desk that opens questions) would make it a hub and a bridge between departments.
+    service = set(
+        get_user_model().objects.filter(service_account__isnull=False).values_list("pk", flat=True)
+    )
+    if service:
+        ties = [tie for tie in ties if tie[0] not in service and tie[1] not in service]
     network = graph.build(ties)
     person = graph.people(network)
     spread = sources.spread_hours(since=since, until=now)
     people = list(
-        get_user_model()
-        .objects.filter(is_active=True)
-        .values_list("pk", "department_id", "date_joined")
+        get_user_model().objects.listed().values_list("pk", "department_id", "date_joined")
     )
     department_of = {pk: dept for pk, dept, _joined in people}
     by_department, pairs = graph.departments(
@@ -117,9 +123,14 @@ def take_snapshot(*, window: int, now: datetime | None = None) -> Snapshot:
 
 def record_phases(*, now: datetime | None = None, window: int = 90) -> int:
     """Today's figures and phase per department (one row per department and day, replaced
-    when run again the same day): the timeline."""
+    when run again the same day), and how much of each layer of the organisation took part
+    (insights.layers; one row per layer and day): the timelines. Who leads is read once, so
+    both describe the same organisation."""
     now = now or timezone.now()
-    found = phases.figures(since=now - timedelta(days=window), until=now)
+    since = now - timedelta(days=window)
+    leadership = layers.leadership()
+    found = phases.figures(since=since, until=now, leadership=leadership)
+    by_layer = phases.layer_figures(since=since, until=now, leadership=leadership)
     thresholds = selectors.insight_settings().thresholds
     day = timezone.localdate(now)
     with transaction.atomic():
@@ -129,6 +140,15 @@ def record_phases(*, now: datetime | None = None, window: int = 90) -> int:
                 department_id=department_id,
                 day=day,
                 defaults={"phase": phase, "figures": figures},
+            )
+        for layer, figures in by_layer.items():
+            LayerRecord.objects.update_or_create(
+                layer=layer,
+                day=day,
+                defaults={
+                    "members": figures["members"],
+                    "figures": {"posting": figures["posting"]},
+                },
             )
         _changed()
     return len(found)

@@ -12,7 +12,7 @@ tell who works together behind closed doors."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -64,8 +64,15 @@ MODULE_PARAMETERS = {
 }
 
 
-def _table(label: str) -> str:
+def db_table(label: str) -> str:
     return apps.get_model(label)._meta.db_table
+
+
+def rows(sql: str, params: dict) -> list[tuple]:
+    """The rows of one raw query (the figures here are sums SQL makes in one pass)."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _column(label: str, field: str) -> str:
@@ -75,7 +82,7 @@ def _column(label: str, field: str) -> str:
 def in_the_open(label: str, alias: str) -> str:
     """SQL: the row `alias` of `label` is content in the open (parameters: open_spaces())."""
     return IN_THE_OPEN[label].format(
-        x=alias, topics=_table("forums.Topic"), boards=_table("processes.Board")
+        x=alias, topics=db_table("forums.Topic"), boards=db_table("processes.Board")
     )
 
 
@@ -105,17 +112,18 @@ def interactions_sql() -> str:
         f"""SELECT a.author_id AS actor, t.author_id AS target, a.created_at AS at,
                    {WEIGHTS["answer"]} AS weight, 'topic:' || t.id AS content,
                    t.created_at AS content_at
-              FROM {_table("forums.Answer")} a JOIN {_table("forums.Topic")} t ON t.id = a.topic_id
+              FROM {db_table("forums.Answer")} a
+              JOIN {db_table("forums.Topic")} t ON t.id = a.topic_id
              WHERE a.created_at >= %(since)s AND a.created_at < %(until)s AND a.hidden_at IS NULL
                AND {in_the_open("forums.Topic", "t")}"""
     ]
     for label, author, created in CONTENT:
         ct = types[apps.get_model(label)].pk
-        table, who, when = _table(label), _column(label, author), _column(label, created)
+        table, who, when = db_table(label), _column(label, author), _column(label, created)
         key = label.split(".")[1].lower()
         for source, actor, kind, hidden in (
-            (_table("activity.Comment"), "author_id", "comment", "AND i.hidden_at IS NULL"),
-            (_table("activity.Reaction"), "user_id", "reaction", ""),
+            (db_table("activity.Comment"), "author_id", "comment", "AND i.hidden_at IS NULL"),
+            (db_table("activity.Reaction"), "user_id", "reaction", ""),
         ):
             parts.append(
                 f"""SELECT i.{actor}, x.{who}, i.created_at, {WEIGHTS[kind]},
@@ -128,21 +136,21 @@ def interactions_sql() -> str:
     # A mention is in the open when the notification's space is (where it was written).
     parts.append(
         f"""SELECT n.actor_id, n.recipient_id, n.created_at, {WEIGHTS["mention"]}, NULL, NULL
-              FROM {_table("activity.Notification")} n
+              FROM {db_table("activity.Notification")} n
              WHERE n.kind = 'mention' AND n.created_at >= %(since)s AND n.created_at < %(until)s
                AND n.space_id = ANY(%(open_any)s)"""
     )
     parts.append(
         f"""SELECT s.proposer_id, s.decided_by_id, s.decided_at, {WEIGHTS["suggestion"]},
                    NULL, NULL
-              FROM {_table("knowledge.Suggestion")} s
-              JOIN {_table("knowledge.Article")} r ON r.id = s.article_id
+              FROM {db_table("knowledge.Suggestion")} s
+              JOIN {db_table("knowledge.Article")} r ON r.id = s.article_id
              WHERE s.status = 'accepted' AND s.decided_at >= %(since)s
                AND s.decided_at < %(until)s AND {in_the_open("knowledge.Article", "r")}"""
     )
     parts.append(
         f"""SELECT m.by_id, c.owner_id, m.at, {WEIGHTS["handoff"]}, NULL, NULL
-              FROM {_table("processes.Move")} m JOIN {_table("processes.Card")} c
+              FROM {db_table("processes.Move")} m JOIN {db_table("processes.Card")} c
                 ON c.id = m.card_id
              WHERE m.from_department_id IS DISTINCT FROM m.to_department_id
                AND m.at >= %(since)s AND m.at < %(until)s
@@ -150,7 +158,7 @@ def interactions_sql() -> str:
     )
     parts.append(
         f"""SELECT r.user_id, s.author_id, r.created_at, {WEIGHTS["reuse"]}, NULL, NULL
-              FROM {_table("gamification.Reuse")} r JOIN {_table("gamification.Story")} s
+              FROM {db_table("gamification.Reuse")} r JOIN {db_table("gamification.Story")} s
                 ON s.id = r.story_id
              WHERE r.created_at >= %(since)s AND r.created_at < %(until)s
                AND {in_the_open("gamification.Story", "s")}"""
@@ -180,7 +188,7 @@ def spread_hours(*, since: datetime, until: datetime, at_least: int = 2) -> dict
     """Per person: the median number of hours until someone from another department first
     answered, commented on or reacted to a piece of their content (over at least `at_least`
     pieces that travelled at all)."""
-    users = _table("profiles.User")
+    users = db_table("profiles.User")
     sql = f"""
         WITH i(actor, target, at, weight, content, content_at) AS ({interactions_sql()}),
         firsts AS (
@@ -204,7 +212,7 @@ def handoffs(*, since: datetime, until: datetime) -> list[tuple[int, int, float]
     between departments even where nobody commented."""
     sql = f"""
         SELECT m.from_department_id, m.to_department_id, COUNT(*) * {WEIGHTS["handoff"]}
-          FROM {_table("processes.Move")} m JOIN {_table("processes.Card")} c
+          FROM {db_table("processes.Move")} m JOIN {db_table("processes.Card")} c
             ON c.id = m.card_id
          WHERE m.from_department_id IS NOT NULL AND m.to_department_id IS NOT NULL
            AND m.from_department_id <> m.to_department_id
@@ -214,3 +222,50 @@ def handoffs(*, since: datetime, until: datetime) -> list[tuple[int, int, float]
     with connection.cursor() as cursor:
         cursor.execute(sql, _parameters(since=since, until=until))
         return [(a, b, float(w)) for a, b, w in cursor.fetchall()]
+
+
+def signal_in_the_open(alias: str) -> str:
+    """SQL: the signal row `alias` was raised on content in the open: its space in the open
+    with the module of its content (stored on the signal) switched on. Uses the open_spaces()
+    parameters."""
+    parts = [f"({alias}.module = '' AND {alias}.space_id = ANY(%(open_any)s))"] + [
+        f"({alias}.module = '{module}' AND {alias}.space_id = ANY(%({parameter})s))"
+        for module, parameter in sorted(MODULE_PARAMETERS.items())
+    ]
+    return "(" + " OR ".join(parts) + ")"
+
+
+def adopted_signals_by_month(
+    *, since: datetime, until: datetime, spaces: dict[str, list[int]] | None = None
+) -> dict[date, int]:
+    """{first day of the month (TIME_ZONE): signals adopted in it} for signals on content in
+    the open, counted in the month of their answer (responded_at: the answer that set the
+    status "adopted"). `spaces`: open_spaces() when the caller read it already.
+
+    Signals are the platform's (intranet.signals), raised on any content; a signal counts when
+    the space its content lives in is in the open (recurring exceptions: their board's)."""
+    from django.conf import settings
+
+    signal = db_table("signals.Signal")
+    sql = f"""
+        SELECT date_trunc('month', g.responded_at AT TIME ZONE %(tz)s)::date, COUNT(*)
+          FROM {signal} g
+         WHERE g.status = 'adopted' AND g.responded_at >= %(since)s
+           AND g.responded_at < %(until)s AND {signal_in_the_open("g")}
+         GROUP BY 1"""
+    parameters = {
+        "since": since,
+        "until": until,
+        "tz": settings.TIME_ZONE,
+        **(spaces if spaces is not None else open_spaces()),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, parameters)
+        return dict(cursor.fetchall())
+
+
+def adopted_signal_events() -> tuple[type, ...]:
+    """The events after which adopted_signals_by_month may answer differently: moves with it."""
+    from intranet.signals import events
+
+    return (events.SignalAnswered,)

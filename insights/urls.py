@@ -8,6 +8,7 @@ urlpatterns = [
     path("insights/", views.network, name="network"),
     path("insights/adoption/", views.adoption, name="adoption"),
     path("insights/follow-up/", views.follow_up, name="follow_up"),
+    path("insights/value/", views.value, name="value"),
     path("insights/people/", views.people, name="people"),
     path("insights/me/", views.mine, name="mine"),
     path("insights/settings/", views.configure, name="configure"),

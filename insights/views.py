@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from insights import access, charts, phases, selectors, services, tasks
+from insights import value as value_figures
 from insights.forms import (
     ExportFilterForm,
     GrantForm,
@@ -28,12 +29,14 @@ from insights.forms import (
     PeopleLookForm,
     SettingsForm,
     ThresholdsForm,
+    ValueFilterForm,
     WhichForm,
 )
-from insights.models import WINDOWS, Analyst, Phase
+from insights.models import WINDOWS, Analyst, Layer, Phase
 from intranet.core.forms import perform
 
 PAGE_ROWS = 25
+FORMULA = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_ROWS = 100_000
 
 
@@ -48,8 +51,11 @@ def _csv(filename: str, header: list[str], rows) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(header)
     for row in rows:
-        # A cell starting with = + - @ is a formula to a spreadsheet: quote it as text.
-        writer.writerow(["'" + v if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
+        # A cell starting with = + - @ is a formula to a spreadsheet: quote it as text (tab
+        # and carriage return too: some spreadsheets drop them and read what follows). An
+        # empty cell stays empty.
+        writer.writerow(["'" + v if isinstance(v, str) and v.startswith(FORMULA) else v
+                         for v in row])  # fmt: skip
     return response
 
 
@@ -152,7 +158,32 @@ def adoption(request):
             else None
         )
     )
+    # Leadership participation: the layers' share over time (recorded with the phases) and
+    # each shown department's leaders' own activity (from the rows above, no more queries).
+    layers = _once(lambda: selectors.layer_history(min_group=settings.min_group))
+    layer_chart = _once(
+        lambda: (
+            charts.share_lines(
+                series=[(label, values) for _layer, label, values in layers().series],
+                start=layers().start,
+                end=layers().end,
+                title=_("Who posted, asked, answered or commented, per layer"),
+            )
+            if any(values for _layer, _label, values in layers().series)
+            else None
+        )
+    )
     export = ExportFilterForm(request.GET).values()["export"]
+    if export == "layers":
+        return _csv(
+            "adoption-layers.csv",
+            [_("Day"), _("Layer"), _("Posted, asked, answered or commented")],
+            ([day.isoformat(), str(Layer(layer).label),
+              _("too small to show") if share is None else share]
+             for day, layer, share in layers().points),
+        )  # fmt: skip
+    if export == "layers_svg" and layer_chart():
+        return _svg("adoption-layers.svg", layer_chart())
     if export == "csv":
         return _csv(
             "adoption-phases.csv",
@@ -180,12 +211,77 @@ def adoption(request):
             "phases": list(Phase)[1:],
             "thresholds": {**phases.DEFAULTS, **settings.thresholds},
             "pilot": _once(lambda: selectors.pilot_comparison(rows())),
+            "pilot_changes": _once(lambda: selectors.pilot_before_after(rows())),
             "chart": chart,
+            "layers": layers,
+            "layer_chart": layer_chart,
+            "leaders": _once(lambda: selectors.leader_rows(rows())),
             "settings": settings,
             "fragment": selectors.fragment_key("adoption"),
             "fragment_seconds": selectors.FRAGMENT_SECONDS,
         },
     )
+
+
+@require_GET
+def value(request):
+    """What Plein returned per month (insights.value says how each figure is counted): a
+    table, a chart of the months and one of the running totals, and the CSV."""
+    _viewer(request)
+    form = ValueFilterForm(request.GET)
+    filters = form.values()
+    months, export = filters["months"], filters["export"]
+    rows = selectors.value_over_time(months=months)
+    main = [c for c in value_figures.COLUMNS if c.main]
+    days = [row.month for row in rows]
+    if export == "csv":
+        return _csv(
+            f"value-{months}-months.csv",
+            [_("Month")]
+            + [str(c.label) for c in value_figures.COLUMNS]
+            + [_("%(figure)s so far") % {"figure": c.label} for c in main],
+            ([f"{row.month:%Y-%m}"] + [row.values[c.key] for c in value_figures.COLUMNS]
+             + [row.so_far[c.key] for c in main] for row in rows),
+        )  # fmt: skip
+    monthly = charts.lines(
+        months=days,
+        series=[(str(c.label), [row.values[c.key] for row in rows]) for c in main],
+        title=_("What Plein returned per month, last %(months)s months") % {"months": months},
+    )
+    so_far = charts.lines(
+        months=days,
+        series=[(str(c.label), [row.so_far[c.key] for row in rows]) for c in main],
+        title=_("What Plein returned so far, over the last %(months)s months") % {"months": months},
+    )
+    if export == "svg":
+        return _svg(f"value-{months}-months.svg", monthly)
+    if export == "svg_total":
+        return _svg(f"value-so-far-{months}-months.svg", so_far)
+    totals = value_figures.totals(rows)
+    return _page(
+        request,
+        "insights/value.html",
+        {
+            "section": "value",
+            "months": months,
+            "month_choices": value_figures.MONTH_CHOICES,
+            "refused": form.refused(),
+            "default_months": value_figures.DEFAULT_MONTHS,
+            "columns": value_figures.COLUMNS,
+            "main": main,
+            "rows": [
+                {"month": row.month, "values": [row.values[c.key] for c in value_figures.COLUMNS],
+                 "so_far": [row.so_far[c.key] for c in main]}
+                for row in reversed(rows)
+            ],
+            "totals": [totals[c.key] for c in value_figures.COLUMNS],
+            "reading": {c.key: totals[c.key] for c in value_figures.COLUMNS},
+            "first": days[0],
+            "chart": monthly,
+            "chart_so_far": so_far,
+            "settings": selectors.insight_settings(),
+        },
+    )  # fmt: skip
 
 
 @require_GET
@@ -203,9 +299,9 @@ def follow_up(request):
     if export == "signals":
         return _csv(
             "signals.csv",
-            [_("Signal"), _("Board"), _("Status"), _("Owner"), _("Raised"), _("Deadline"),
+            [_("Signal"), _("Space"), _("Status"), _("Owner"), _("Raised"), _("Deadline"),
              _("Answered"), _("Overdue")],
-            ([s.group.title, s.group.board.name, s.get_status_display(),
+            ([s.title, s.space.name if s.space else "", s.get_status_display(),
               s.owner.display_name if s.owner else "", s.created_at.isoformat(),
               s.due_at.isoformat(), s.responded_at.isoformat() if s.responded_at else "",
               s.is_overdue] for s in signals()),
@@ -287,12 +383,16 @@ def people(request):
         )  # fmt: skip
     # The rows are the same for everyone granted (opt-outs and new snapshots move the
     # generation), so they are rendered once per change; every look is still recorded.
-    key = selectors.fragment_key("people", measure, window, get_language())
+    # Administrators get an "Invite" link per row (gamification: informal leaders get room,
+    # with consent), so their copy is kept apart.
+    may_invite = access.may_configure(request.user)
+    key = selectors.fragment_key("people", measure, window, get_language(), may_invite)
     found = cache.get(key)
     if found is None:
         rows = selectors.named_people(window=window, measure=measure, limit=PAGE_ROWS)
         html = render_to_string(
-            "insights/_people_rows.html", {"rows": rows, "measure": measure, "window": window}
+            "insights/_people_rows.html",
+            {"rows": rows, "measure": measure, "window": window, "may_invite": may_invite},
         )
         found = (html, len(rows))
         cache.set(key, found, selectors.FRAGMENT_SECONDS)

@@ -205,6 +205,7 @@ INSTALLED_APPS = [
     "intranet.tokens",
     "intranet.webhooks",
     "intranet.inbound",
+    "intranet.signals",
     "profiles",
     "forums",
     "knowledge",
@@ -350,6 +351,11 @@ CELERY_BEAT_SCHEDULE = {
     # The interaction network and adoption phases: once a day, pages read the snapshot.
     "insights-refresh": {
         "task": "insights.tasks.refresh_insights",
+        "schedule": 24 * 60 * 60,
+    },
+    # Owners of signals past their deadline hear of it (once, then weekly).
+    "signals-remind-overdue": {
+        "task": "intranet.signals.tasks.remind_overdue",
         "schedule": 24 * 60 * 60,
     },
 }

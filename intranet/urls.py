@@ -25,6 +25,7 @@ API_V1 = [
         "insights.api",
         "intranet.tokens.api",
         "intranet.webhooks.api",
+        "intranet.signals.api",
     )
 ]
 
@@ -47,6 +48,7 @@ urlpatterns = [
     path("", include("intranet.tokens.urls")),
     path("", include("intranet.webhooks.urls")),
     path("", include("intranet.inbound.urls")),
+    path("", include("intranet.signals.urls")),
     # The API is versioned: /api/v1/ is the address to use and the one the schema documents;
     # the unversioned paths of before stay as aliases of v1 (listed first, so that reverse()
     # gives the versioned address: Django reverses to the last pattern of a name).

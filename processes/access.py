@@ -19,13 +19,11 @@ from intranet.governance import permissions
 from intranet.governance.access import object_id
 from intranet.governance.constants import Action, Module
 from intranet.governance.models import Membership, Space
-from processes.models import Board, Card, PainPoint, Signal
+from processes.models import Board, Card, PainPoint
 
 # Actions decided in the board's own space only: changing the board (steps, limits, sharing)
 # is for those who may create boards there, not for the departments it is shared with.
 OWN_SPACE_ACTIONS = frozenset({Action.CREATE_BOARD, Action.CHANGE_SETTINGS})
-# Answering a signal: its owner or an administrator (after being able to read it).
-RESPOND = "respond"
 # Flagging a pain point or reporting an exception: everyone who reads the board but guests.
 REPORT = "report"
 
@@ -254,21 +252,3 @@ def access_card(*, user, card_id, action: str = Action.VIEW) -> Card:
 def access_pain(*, user, pain_id, action: str = Action.VIEW) -> PainPoint:
     related = ("author", "step", "card")
     return _load(user, PainPoint, pain_id, board_path="board", related=related, action=action)[0]
-
-
-def access_signal(*, user, signal_id, action: str = Action.VIEW) -> Signal:
-    """A signal of a board `user` may read; `action=RESPOND`: and they may answer it (its
-    owner or an administrator)."""
-    signal, _board = _load(
-        user, Signal, signal_id, board_path="group__board", related=("owner",),
-        action=Action.VIEW if action == RESPOND else action,
-    )  # fmt: skip
-    if action == RESPOND and not may_respond(user=user, signal=signal):
-        raise Http404
-    return signal
-
-
-def may_respond(*, user, signal: Signal) -> bool:
-    return permissions.is_active(user) and (
-        user.pk == signal.owner_id or permissions.is_administrator(user)
-    )

@@ -14,9 +14,12 @@ from rest_framework.response import Response
 
 from intranet.core.api import ApiView, call_service
 from intranet.core.openapi import paginated
+from intranet.governance.access import object_id
 from intranet.governance.constants import Action
+from intranet.signals import access as signals_access
+from intranet.signals.api import SignalAnswerInput
 from processes import access, selectors, services
-from processes.models import Board, ExceptionReport, PainPoint, Signal
+from processes.models import Board, ExceptionReport, PainPoint
 
 
 class StepSerializer(serializers.Serializer):
@@ -76,9 +79,11 @@ class ExceptionSerializer(serializers.Serializer):
 
 
 class SignalSerializer(serializers.Serializer):
+    """A signal from recurring exceptions (the platform's signals, source "exceptions")."""
+
     id = serializers.IntegerField()
-    board = serializers.IntegerField(source="group.board_id")
-    title = serializers.CharField(source="group.title")
+    board = serializers.IntegerField(source="board_id", allow_null=True, default=None)
+    title = serializers.CharField()
     owner = serializers.EmailField(source="owner.email", allow_null=True, default=None)
     status = serializers.CharField()
     response = serializers.CharField()
@@ -155,11 +160,6 @@ class SignalQuery(PageQuery):
     state = serializers.ChoiceField(
         ["open", "overdue", "answered"], required=False, help_text="Not given: every signal."
     )
-
-
-class SignalAnswerInput(serializers.Serializer):
-    status = serializers.ChoiceField(Signal.Status.choices)
-    response = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 STALE_MOVE = inline_serializer(
@@ -415,7 +415,7 @@ class SignalsView(ApiView):
 class SignalView(ApiView):
     @extend_schema(responses=SignalSerializer)
     def get(self, request, signal_id: int):
-        found = _found(lambda: access.access_signal(user=request.user, signal_id=signal_id))
+        found = _found(lambda: _exceptions_signal(request.user, signal_id))
         return Response(SignalSerializer(found).data)
 
     patch_input = SignalAnswerInput
@@ -432,16 +432,20 @@ class SignalView(ApiView):
     )
     def patch(self, request, signal_id: int):
         """The owner (or an administrator) answers: `status` and `response`."""
-        _found(
-            lambda: access.access_signal(
-                user=request.user, signal_id=signal_id, action=access.RESPOND
-            )
-        )
+        found = _found(lambda: _exceptions_signal(request.user, signal_id))
+        if not signals_access.may_answer(user=request.user, signal=found):
+            raise NotFound
         data = self.body(request)
-        signal = call_service(
-            lambda: services.respond(actor=request.user, signal_id=signal_id, **data)
-        )
-        return Response(SignalSerializer(signal).data)
+        call_service(lambda: services.respond(actor=request.user, signal_id=found.pk, **data))
+        return Response(SignalSerializer(_exceptions_signal(request.user, signal_id)).data)
+
+
+def _exceptions_signal(user, signal_id):
+    """A signal from recurring exceptions `user` may see (with its board), else 404."""
+    found = selectors.signals_for(user=user).filter(pk=object_id(signal_id)).first()
+    if found is None:
+        raise NotFound
+    return found
 
 
 class MetricsView(ApiView):

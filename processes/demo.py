@@ -123,7 +123,7 @@ def seed_boards() -> None:
 
     from intranet.governance.models import Department, Space
     from processes import services
-    from processes.models import Board, Card, ExceptionReport, Move, Signal
+    from processes.models import Board, Card, ExceptionReport, Move
 
     if Board.objects.exists():
         return
@@ -195,8 +195,10 @@ def seed_boards() -> None:
         age = (len(EXCEPTIONS) - offset) * 3 + (30 if 5 <= offset < 10 else 0)
         ExceptionReport.objects.filter(pk=report.pk).update(created_at=now - timedelta(days=age))
     # The "collect it yourself" signal was raised weeks ago and nobody answered: overdue.
-    for signal in Signal.objects.select_related("group"):
-        if "ophalen" in signal.group.title:
+    from intranet.signals.models import Signal
+
+    for signal in Signal.objects.filter(source="exceptions"):
+        if "ophalen" in signal.title:
             Signal.objects.filter(pk=signal.pk).update(
                 created_at=now - timedelta(days=30), due_at=now - timedelta(days=16)
             )

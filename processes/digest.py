@@ -1,8 +1,8 @@
-"""Process boards' digest section: signals the person reported exceptions on that got an
-answer, and pain points they flagged or said "me too" to whose status changed, on boards they
-may still see. The window's answers and changes, with who took part in each, are loaded once
-per worker (intranet.digests.registry.shared): most people took part in none and cost no query;
-the others one, for the boards they may see now."""
+"""Process boards' digest section: pain points the person flagged or said "me too" to whose
+status changed, on boards they may still see (answered signals, recurring exceptions among
+them, are the signals section's: intranet.signals). The window's changes, with who took part
+in each, are loaded once per worker (intranet.digests.registry.shared): most people took part
+in none and cost no query; the others one, for the boards they may see now."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 @dataclass(frozen=True)
 class _Change:
-    kind: str  # "signal" or "pain"
+    kind: str  # "pain"
     what: str
     status: str
     url: str
@@ -24,18 +24,8 @@ class _Change:
 
 
 def _changes(*, since, until):
-    from processes.models import ExceptionReport, MeToo, PainPoint, Signal
+    from processes.models import MeToo, PainPoint
 
-    signals = list(
-        Signal.objects.filter(responded_at__gte=since, responded_at__lt=until)
-        .select_related("group__board")
-        .order_by("-responded_at")
-    )
-    reporters: dict[int, set[int]] = {}
-    for group_id, user_id in ExceptionReport.objects.filter(
-        group_id__in=[s.group_id for s in signals]
-    ).values_list("group_id", "reporter_id"):
-        reporters.setdefault(group_id, set()).add(user_id)
     pains = list(
         PainPoint.objects.filter(status_changed_at__gte=since, status_changed_at__lt=until)
         .select_related("board")
@@ -47,12 +37,6 @@ def _changes(*, since, until):
     ).values_list("pain_point_id", "user_id"):
         me_too.setdefault(pain_id, set()).add(user_id)
     changes = [
-        _Change(kind="signal", what="", status=s.status, url=s.get_absolute_url(),
-                board_id=s.group.board_id, board=s.group.board.name, when=s.responded_at,
-                people=frozenset(reporters.get(s.group_id, ())))
-        for s in signals
-    ]  # fmt: skip
-    changes += [
         _Change(kind="pain", what=p.what[:80], status=p.status, url=p.get_absolute_url(),
                 board_id=p.board_id, board=p.board.name, when=p.status_changed_at,
                 people=frozenset({p.author_id, *me_too.get(p.pk, ())}))
@@ -64,7 +48,7 @@ def _changes(*, since, until):
 def taking_part(*, user, since, until, limit):
     from intranet.digests import registry
     from intranet.digests.registry import Item
-    from processes.models import Board, PainPoint, Signal
+    from processes.models import Board, PainPoint
 
     changes = registry.shared("processes.changes", since=since, until=until, load=_changes)
     mine = [c for c in changes if user.pk in c.people and c.when >= since]
@@ -76,21 +60,12 @@ def taking_part(*, user, since, until, limit):
         .values_list("pk", flat=True)
     )
     items = []
-    for kind in ("signal", "pain"):
-        for c in [c for c in mine if c.kind == kind and c.board_id in visible][:limit]:
-            if kind == "signal":
-                title = _("A signal you reported on was answered: %(status)s") % {
-                    "status": Signal.Status(c.status).label
-                }
-            else:
-                title = _("“%(what)s” is now: %(status)s") % {
-                    "what": c.what,
-                    "status": PainPoint.Status(c.status).label,
-                }
-            items.append(
-                Item(title=title, url=c.url, meta=c.board, when=c.when,
-                     score=4 if kind == "signal" else 3)
-            )  # fmt: skip
+    for c in [c for c in mine if c.board_id in visible][:limit]:
+        title = _("“%(what)s” is now: %(status)s") % {
+            "what": c.what,
+            "status": PainPoint.Status(c.status).label,
+        }
+        items.append(Item(title=title, url=c.url, meta=c.board, when=c.when, score=3))
     return items
 
 
@@ -100,7 +75,7 @@ def register() -> None:
     registry.register(
         registry.Section(
             key="processes",
-            title=gettext_lazy("Signals and pain points you take part in"),
+            title=gettext_lazy("Pain points you take part in"),
             order=50,
             collect=taking_part,
         )

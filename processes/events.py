@@ -39,21 +39,6 @@ class PainPointStatusChanged:
 
 
 @dataclass(frozen=True)
-class SignalRaised:
-    signal_id: int
-    board_id: int
-    owner_id: int | None
-
-
-@dataclass(frozen=True)
-class SignalAnswered:
-    signal_id: int
-    actor_id: int
-    status: str
-    reporter_ids: list[int]
-
-
-@dataclass(frozen=True)
 class BoardSharingChanged:
     """Other spaces joined or left a board: who may see it changed."""
 

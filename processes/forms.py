@@ -213,14 +213,6 @@ class PainFilterForm(Filter, forms.Form):
     )
 
 
-class SignalFilterForm(Filter, forms.Form):
-    name = "state"
-    state = forms.ChoiceField(
-        choices=[(state, state) for state in ("open", "overdue", "answered", "all")],
-        required=False,
-    )
-
-
 class PainForm(Valid, forms.Form):
     what = forms.CharField(required=False)
     frequency = forms.CharField(required=False, max_length=40)
@@ -253,11 +245,6 @@ class RegroupForm(Valid, forms.Form):
     action = forms.CharField(required=False)
     group = _number()
     report = _number()
-
-
-class AnswerForm(Valid, forms.Form):
-    status = forms.CharField(required=False, max_length=40)
-    response = forms.CharField(required=False)
 
 
 class SignalPolicyForm(Valid, forms.Form):

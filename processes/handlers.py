@@ -1,10 +1,10 @@
 """What follows board events: a hand-off tells the receiving department, a move the card's
-watchers, a signal its owner and its reporters. Each of them only when they may read the board
-now (processes.access, the same predicate as the pages), and the notification remembers the
-space through which they read it, so it is shown and sent only while they still may."""
+watchers (signals are the platform's: intranet.signals tells owners and supporters). Each of
+them only when they may read the board now (processes.access, the same predicate as the
+pages), and the notification remembers the space through which they read it, so it is shown
+and sent only while they still may."""
 
 from django.contrib.auth import get_user_model
-from django.urls import reverse
 
 from intranet import events
 from intranet.activity import live as activity_live
@@ -12,8 +12,7 @@ from intranet.activity import services as activity
 from intranet.activity.models import NotificationKind
 from processes import access, live
 from processes import events as ev
-from processes.models import Card, Signal
-from processes.tasks import notify_signal_raised
+from processes.models import Card
 
 
 def _card(card_id: int) -> Card | None:
@@ -74,61 +73,6 @@ def on_pain_flagged(event: ev.PainPointFlagged) -> None:
     live.pains_changed(board_id=event.board_id)
 
 
-def _signal_url(signal_id: int) -> str:
-    return reverse("processes:signal", args=[signal_id])
-
-
-def on_signal_raised(event: ev.SignalRaised) -> None:
-    # A worker tells the owner: regrouping a backlog can raise hundreds of signals at once,
-    # and the notification (row, bell, email) should not hold up the grouping.
-    if event.owner_id is not None:
-        notify_signal_raised.delay(signal_id=event.signal_id, owner_id=event.owner_id)
-
-
-def _signal_board(signal_id: int):
-    signal = (
-        Signal.objects.select_related("group__board__space")
-        .prefetch_related("group__board__shared_with")
-        .filter(pk=signal_id)
-        .first()
-    )
-    return None if signal is None else signal.group.board
-
-
-def tell_signal_owner(*, signal_id: int, owner_id: int) -> None:
-    """The owner hears of the signal when they may read its board (checked when the worker
-    runs: access may have changed since it was raised)."""
-    board = _signal_board(signal_id)
-    if board is None:
-        return
-    for person_id, space_id in access.readers(user_ids=[owner_id], board=board):
-        activity.notify(
-            recipient_id=person_id,
-            kind=NotificationKind.SIGNAL,
-            group_key=f"signal:{signal_id}:raised",
-            actor_id=None,
-            url=_signal_url(signal_id),
-            params={"state": "raised"},
-            space_id=space_id,
-        )
-
-
-def on_signal_answered(event: ev.SignalAnswered) -> None:
-    board = _signal_board(event.signal_id)
-    if board is None:
-        return
-    for reporter_id, space_id in access.readers(user_ids=event.reporter_ids, board=board):
-        activity.notify(
-            recipient_id=reporter_id,
-            kind=NotificationKind.SIGNAL,
-            group_key=f"signal:{event.signal_id}:answer",
-            actor_id=event.actor_id,
-            url=_signal_url(event.signal_id),
-            params={"state": event.status},
-            space_id=space_id,
-        )
-
-
 def on_sharing_changed(event: ev.BoardSharingChanged) -> None:
     # Open boards remember per socket whether their reader may see them: make them ask again.
     activity_live.access_changed()
@@ -150,5 +94,3 @@ def register() -> None:
     events.subscribe(ev.CardHandedOff, on_handed_off)
     events.subscribe(ev.CardMoved, on_moved)
     events.subscribe(ev.PainPointFlagged, on_pain_flagged)
-    events.subscribe(ev.SignalRaised, on_signal_raised)
-    events.subscribe(ev.SignalAnswered, on_signal_answered)

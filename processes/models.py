@@ -30,10 +30,6 @@ class BoardQuerySet(BoardRowQuerySet):
     board_path = "pk"
 
 
-class SignalQuerySet(BoardRowQuerySet):
-    board_path = "group__board"
-
-
 class Board(models.Model):
     space = models.ForeignKey("governance.Space", on_delete=models.CASCADE, related_name="boards")
     name = models.CharField(_("name"), max_length=120)
@@ -348,42 +344,3 @@ class ExceptionReport(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
-
-
-class Signal(models.Model):
-    """A group of exceptions that keeps coming back: a new need leaders must answer."""
-
-    class Status(models.TextChoices):
-        NEW = "new", _("New")
-        REVIEW = "review", _("Under review")
-        EXPERIMENT = "experiment", _("Experiment")
-        ADOPTED = "adopted", _("Adopted")
-        DECLINED = "declined", _("Declined")
-
-    group = models.OneToOneField(ExceptionGroup, on_delete=models.CASCADE, related_name="signal")
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("owner"),
-    )  # fmt: skip
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
-    response = models.TextField(_("response"), blank=True, max_length=3000)
-    responded_at = models.DateTimeField(null=True, blank=True)
-    due_at = models.DateTimeField()
-    created_at = models.DateTimeField(default=timezone.now)
-
-    objects = SignalQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["due_at", "pk"]
-
-    def __str__(self) -> str:
-        return f"signal {self.pk}: {self.group.title}"
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("processes:signal", args=[self.pk])
-
-    @property
-    def is_overdue(self) -> bool:
-        return self.responded_at is None and self.due_at < timezone.now()

@@ -32,7 +32,9 @@ def register() -> None:
     from intranet.governance import tabs
     from intranet.governance.constants import Module
     from intranet.search import registry as search
-    from processes import demo, digest, handlers, live, selectors
+    from processes import demo, digest, handlers, live, selectors, signal_sources
+
+    signal_sources.register()
     from processes.models import Card, PainPoint
 
     handlers.register()

@@ -19,7 +19,6 @@ from processes.models import (
     ExceptionReport,
     Move,
     PainPoint,
-    Signal,
     Step,
 )
 
@@ -173,40 +172,44 @@ def my_me_toos(*, user, pain_ids) -> set[int]:
 def exception_groups(*, board: Board, limit: int = 100) -> list[ExceptionGroup]:
     """Groups of the board, the most reported first, each with its reports (newest first)
     and its signal, if it became one. Three queries."""
+    from intranet.signals.models import Signal
+
     reports = ExceptionReport.objects.select_related("reporter", "step").order_by("-created_at")
-    return list(
+    groups = list(
         board.exception_groups.annotate(
             report_count=Count("reports", distinct=True),
             people=Count("reports__reporter", distinct=True),
         )
         .filter(report_count__gt=0)
-        .select_related("signal")
         .prefetch_related(Prefetch("reports", queryset=reports))
         .order_by("-report_count", "-created_at")[:limit]
     )
+    # The signal each group became (the platform's, source "exceptions"): one query.
+    became = {
+        s.object_id: s
+        for s in Signal.objects.filter(
+            source="exceptions", object_id__in=[g.pk for g in groups]
+        ).only("pk", "object_id", "status")
+    }
+    for group in groups:
+        group.signal = became.get(group.pk)
+    return groups
 
 
 def signals_for(*, user, state: str = ""):
-    """Signals of boards `user` may see: overdue first, then by deadline."""
-    signals = (
-        Signal.objects.readable_by(user)
-        .select_related("group__board__space", "owner")
-        .annotate(
-            report_count=Count("group__reports", distinct=True),
-            people=Count("group__reports__reporter", distinct=True),
-        )
-    )
-    now = timezone.now()
-    if state == "overdue":
-        signals = signals.filter(responded_at__isnull=True, due_at__lt=now)
-    elif state == "open":
-        signals = signals.filter(responded_at__isnull=True)
-    elif state == "answered":
-        signals = signals.filter(responded_at__isnull=False)
-    signals = list(signals.order_by("due_at", "pk"))
-    # Overdue first: nobody may look away from what has waited too long.
-    signals.sort(key=lambda s: (not s.is_overdue, s.responded_at is not None, s.due_at))
-    return signals
+    """Signals from recurring exceptions on boards `user` may see, overdue first (the boards'
+    API; the follow-up page shows every kind of signal). Each knows its board."""
+    from django.db.models import OuterRef, Subquery
+
+    from intranet.signals import selectors as signals
+
+    if state not in ("", "open", "overdue", "answered"):
+        state = ""
+    board = ExceptionGroup.objects.filter(pk=OuterRef("object_id")).values("board_id")[:1]
+    found = signals.follow_up(user=user, tab="all", state="" if state == "answered" else state)
+    if state == "answered":  # answered at all, adopted and declined too
+        found = found.filter(responded_at__isnull=False)
+    return found.filter(source="exceptions").annotate(board_id=Subquery(board))
 
 
 def search_source(*, user, q: str, limit: int):
@@ -358,7 +361,9 @@ def flow(*, board: Board, weeks: int = 8) -> Flow:
     )
 
 
-def signal_of_group(*, group_id: int) -> Signal | None:
+def signal_of_group(*, group_id: int):
     """The signal a group of exceptions became, if it did (for the reporter's message: they
     just reported on this board, so they may read it)."""
-    return Signal.objects.filter(group_id=group_id).first()
+    from intranet.signals.models import Signal
+
+    return Signal.objects.filter(source="exceptions", object_id=group_id).first()

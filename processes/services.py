@@ -14,6 +14,7 @@ from intranet import events
 from intranet.core import ratelimit
 from intranet.governance import permissions
 from intranet.governance.constants import Action, Module
+from intranet.signals import services as signals
 from processes import access, cache, live
 from processes import events as ev
 from processes.models import (
@@ -26,7 +27,6 @@ from processes.models import (
     MeToo,
     Move,
     PainPoint,
-    Signal,
     SignalPolicy,
     Step,
 )
@@ -219,6 +219,15 @@ def share(*, actor, board: Board, spaces) -> None:
         kept = board.shared_with.exclude(pk__in=offered)
         board.shared_with.set(wanted | set(kept.values_list("pk", flat=True)))
         events.publish(ev.BoardSharingChanged(board_id=board.pk, actor_id=actor.pk))
+
+
+@transaction.atomic
+def save_settings(*, actor, board: Board, rows: list[dict], spaces) -> list[Step]:
+    """The board settings page in one go: its steps (see `save_steps`) and the spaces it is
+    shared with (see `share`). Both or neither: a refused step leaves the sharing as it was."""
+    saved = save_steps(actor=actor, board=board, rows=rows)
+    share(actor=actor, board=board, spaces=spaces)
+    return saved
 
 
 def add_card(*, actor, board: Board, title: str, step: Step | None = None,
@@ -500,6 +509,8 @@ def me_too(*, actor, pain_point_id: int) -> PainPoint:
             raise ValidationError({"pain": _("You said “me too” already.")})
         PainPoint.objects.filter(pk=pain.pk).update(me_too_count=F("me_too_count") + 1)
         pain.refresh_from_db(fields=["me_too_count"])
+    # Enough "me too"s raise the pain point as a signal leadership must answer.
+    signals.supported(source="pain", object_id=pain.pk, user=actor, count=pain.me_too_count)
     return pain
 
 
@@ -647,10 +658,20 @@ def _leadership_owner():
     return top.values_list("manager_id", flat=True).first()
 
 
-def _maybe_signal(group: ExceptionGroup, policy: SignalPolicy) -> Signal | None:
+def _raised_groups():
+    """Ids of exception groups that became a signal (signals are the platform's:
+    intranet.signals, source "exceptions")."""
+    from intranet.signals.models import Signal
+
+    return Signal.objects.filter(source="exceptions").values("object_id")
+
+
+def _maybe_signal(group: ExceptionGroup, policy: SignalPolicy):
     from django.db.models import Count
 
-    if Signal.objects.filter(group=group).exists():
+    from intranet.signals.models import Signal
+
+    if Signal.objects.filter(source="exceptions", object_id=group.pk).exists():
         return None
     counts = group.reports.filter(created_at__gte=_since(policy)).aggregate(
         reports=Count("pk"), people=Count("reporter", distinct=True)
@@ -661,17 +682,15 @@ def _maybe_signal(group: ExceptionGroup, policy: SignalPolicy) -> Signal | None:
 
 
 def _raise_signal(*, group_id: int, board_id: int, policy: SignalPolicy,
-                  owner_id: int | None = None) -> Signal:  # fmt: skip
-    from datetime import timedelta
+                  owner_id: int | None = None):  # fmt: skip
+    """The group becomes a platform signal: owned by the top manager, due after the board
+    policy's answer time, every reporter a supporter who hears the answer."""
+    from intranet.signals.models import RaisedHow
 
-    signal = Signal.objects.create(
-        group_id=group_id, owner_id=owner_id or _leadership_owner(),
-        due_at=timezone.now() + timedelta(days=policy.response_days),
+    return signals.raise_by_policy(
+        source="exceptions", object_id=group_id, how=RaisedHow.EXCEPTIONS,
+        owner_id=owner_id or _leadership_owner(), due_days=policy.response_days,
     )  # fmt: skip
-    events.publish(
-        ev.SignalRaised(signal_id=signal.pk, board_id=board_id, owner_id=signal.owner_id)
-    )
-    return signal
 
 
 def regroup(*, board_id: int) -> int:
@@ -688,7 +707,7 @@ def regroup(*, board_id: int) -> int:
         loose = list(
             ExceptionReport.objects.filter(board_id=board_id, created_at__gte=_since(policy))
             .exclude(group__confirmed=True)
-            .exclude(group__signal__isnull=False)
+            .exclude(group_id__in=_raised_groups())
             .order_by("created_at", "pk")
             .values_list("pk", "group_id", "text")
         )
@@ -711,7 +730,9 @@ def regroup(*, board_id: int) -> int:
             taken.add(group_id)
             if any(group_of_report[pk] != group_id for pk in members):
                 ExceptionReport.objects.filter(pk__in=members).update(group_id=group_id)
-        ExceptionGroup.objects.filter(pk__in=old_groups - taken, signal__isnull=True).delete()
+        ExceptionGroup.objects.filter(pk__in=old_groups - taken).exclude(
+            pk__in=_raised_groups()
+        ).delete()
         from django.db.models import Count
 
         counts = (
@@ -726,9 +747,11 @@ def regroup(*, board_id: int) -> int:
         ]
         # The counts above already passed the threshold: raise each without asking again.
         owner_id = _leadership_owner()
-        for group_id in ExceptionGroup.objects.filter(
-            pk__in=ready, signal__isnull=True
-        ).values_list("pk", flat=True):
+        for group_id in (
+            ExceptionGroup.objects.filter(pk__in=ready)
+            .exclude(pk__in=_raised_groups())
+            .values_list("pk", flat=True)
+        ):
             _raise_signal(group_id=group_id, board_id=board_id, policy=policy, owner_id=owner_id)
         return (
             ExceptionGroup.objects.filter(board_id=board_id, reports__isnull=False)
@@ -760,33 +783,13 @@ def split_report(*, actor, report_id: int) -> ExceptionGroup:
         report.group = group
         report.save(update_fields=["group"])
         # A group of one that was split from itself leaves nothing behind.
-        ExceptionGroup.objects.filter(pk=old_group_id, reports__isnull=True,
-                                      signal__isnull=True).delete()  # fmt: skip
+        ExceptionGroup.objects.filter(pk=old_group_id, reports__isnull=True).exclude(
+            pk__in=_raised_groups()
+        ).delete()
     return group
 
 
-def respond(*, actor, signal_id: int, status: str, response: str) -> Signal:
-    """The signal's owner (or an administrator) answers; every reporter hears it."""
-    response = (response or "").strip()
-    errors = {}
-    if status not in Signal.Status.values:
-        errors["status"] = _("Choose one of the offered states.")
-    if not 10 <= len(response) <= 3000:
-        errors["response"] = _("Answer in 10 to 3,000 characters: every reporter reads it.")
-    with transaction.atomic():
-        signal = Signal.objects.select_for_update().filter(pk=signal_id).first()
-        if signal is None or not (
-            actor.pk == signal.owner_id or permissions.is_administrator(actor)
-        ):
-            raise PermissionDenied
-        if errors:
-            raise ValidationError(errors)
-        signal.status, signal.response, signal.responded_at = status, response, timezone.now()
-        signal.save(update_fields=["status", "response", "responded_at"])
-        reporters = sorted(set(signal.group.reports.values_list("reporter_id", flat=True)))
-        events.publish(
-            ev.SignalAnswered(
-                signal_id=signal.pk, actor_id=actor.pk, status=status, reporter_ids=reporters
-            )
-        )
-    return signal
+def respond(*, actor, signal_id: int, status: str, response: str):
+    """The signal's owner (or an administrator) answers; every reporter hears it. Signals are
+    the platform's now (intranet.signals): this is its answer, kept for the boards' API."""
+    return signals.answer(actor=actor, signal_id=signal_id, status=status, response=response)

@@ -21,7 +21,7 @@ from intranet.governance.constants import Action, Module
 from intranet.governance.selectors import access_module
 from intranet.governance.selectors import departments as governance_departments
 from processes import access, charts, forms, selectors, services
-from processes.models import CardAttachment, ExceptionReport, PainPoint, Signal
+from processes.models import CardAttachment, ExceptionReport, PainPoint
 
 STEP_ROWS = 8
 
@@ -161,22 +161,16 @@ def board_settings(request, board_id: int):
         rows = forms.StepFormSet(
             request.POST, rows=[f"step-{s.pk}" for s in steps] + [f"new-{i}" for i in range(2)]
         )
+        chosen = set(shares.cleaned_data["share"])
         _saved, error = perform(
             request,
-            lambda: services.save_steps(
-                actor=request.user, board=board, rows=_step_rows(rows.valid(), steps)
+            lambda: services.save_settings(
+                actor=request.user,
+                board=board,
+                rows=_step_rows(rows.valid(), steps),
+                spaces=[s for s in candidates if s.pk in chosen],
             ),
         )
-        if error is None:
-            chosen = set(shares.cleaned_data["share"])
-            _shared, error = perform(
-                request,
-                lambda: services.share(
-                    actor=request.user,
-                    board=board,
-                    spaces=[s for s in candidates if s.pk in chosen],
-                ),
-            )
         if error is None:
             messages.success(request, _("Saved."))
         return redirect("processes:settings", board_id=board.pk)
@@ -192,7 +186,7 @@ def board_settings(request, board_id: int):
 
 
 def _step_rows(rows: list[dict], steps) -> list[dict]:
-    """The settings page's rows for services.save_steps, in their new order (a row without a
+    """The settings page's rows for services.save_settings, in their new order (a row without a
     position after the numbered ones, in the page's order)."""
     ids = [step.pk for step in steps] + [None] * (len(rows) - len(steps))
     found = [
@@ -575,55 +569,25 @@ def regroup(request, board_id: int):
 
 @require_GET
 def signals(request):
-    state = forms.SignalFilterForm(request.GET).value()
-    found = selectors.signals_for(user=request.user, state=state)
-    return render(
-        request,
-        "processes/signals.html",
-        {
-            "signals": found,
-            "state": state,
-            "overdue": sum(1 for s in found if s.is_overdue),
-            "may_configure": permissions.is_administrator(request.user),
-        },
-    )
+    """Signals became the platform's (every kind, not only recurring exceptions): the
+    follow-up page, showing what this page showed."""
+    from intranet.signals.forms import FollowUpFilterForm
+
+    # The follow-up page's own filter reads the state ("all" of before is no state there).
+    _tab, state = FollowUpFilterForm(
+        {"tab": "all", "state": request.GET.get("state", "open")}
+    ).value()
+    url = reverse("signals:follow_up") + "?tab=all" + (f"&state={state}" if state else "")
+    return redirect(url)
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET
 def signal(request, signal_id: int):
-    found = access.access_signal(
-        user=request.user,
-        signal_id=signal_id,
-        action=access.RESPOND if request.method == "POST" else Action.VIEW,
-    )
-    may_respond = access.may_respond(user=request.user, signal=found)
-    form = forms.AnswerForm(request.POST if request.method == "POST" else None)
-    error = None
-    if request.method == "POST":
-        _done, error = perform(
-            request,
-            lambda: services.respond(actor=request.user, signal_id=found.pk, **form.valid()),
-            quiet=True,
-        )
-        if error is None:
-            messages.success(request, _("Answered. Every reporter hears it."))
-            return redirect(found.get_absolute_url())
-    reports = list(found.group.reports.select_related("reporter", "step"))
-    return render(
-        request,
-        "processes/signal.html",
-        {
-            "signal": found,
-            "board": found.group.board,
-            "reports": reports,
-            "people": len({r.reporter_id for r in reports}),
-            "statuses": Signal.Status.choices,
-            "may_respond": may_respond,
-            "error": error,
-            "values": form.data if error else {},
-        },
-        status=400 if error else 200,
-    )
+    """An address of before (notifications and emails link to it): to the signal's own page,
+    for whoever may see it (404 for anyone else, like the page itself)."""
+    from intranet.signals import access as signals
+
+    return redirect(signals.access_signal(user=request.user, signal_id=signal_id))
 
 
 @require_http_methods(["GET", "POST"])

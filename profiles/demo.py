@@ -1,5 +1,6 @@
 """Demo profiles: photos drawn locally (initials on the person's colour), skills per
-department, "ask me about" topics, endorsements and mentoring pairs. Through the services,
+department, "ask me about" topics, endorsements, mentoring pairs and a reverse-mentoring
+cohort. Through the services,
 so evidence and events are what real use produces. Runs once: skipped when skills exist."""
 
 from __future__ import annotations
@@ -111,6 +112,60 @@ def seed_profiles() -> None:
         services.offer_mentoring(
             person=by_email["ruben.leeuwen"], skill="Python", role="mentor", note="Elke vrijdag"
         )
+    seed_cohort(by_email)
+
+
+# Reverse mentoring as a programme: (senior, junior, topic, sessions: (days ago, notes)).
+COHORT_PAIRS = [
+    ("pieter.berg", "thijs.vos", "Social media", [(20, "LinkedIn-profiel bijgewerkt."),
+                                                  (6, "Eerste bericht samen geschreven.")]),
+    ("mary.jansen", "femke.jong", "Power BI", [(13, "Planningsdashboard verkend.")]),
+    ("steve.bakker", "yara.willems", "Microsoft Teams", []),
+]  # fmt: skip
+
+
+def seed_cohort(by_email: dict) -> None:
+    """The director's reverse-mentoring cohort: three managers learn from newer colleagues;
+    two pairs have met. Through the services, as the pages do it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from profiles import services
+
+    director = by_email.get("annelies.vries")
+    if director is None or director.department_id is None:
+        return
+    today = timezone.localdate()
+    cohort = services.create_cohort(
+        actor=director,
+        name="Digitaal leiderschap 2026",
+        goals="Leidinggevenden leren van nieuwe collega's hoe zij digitaal samenwerken: "
+        "Teams, dashboards en sociale media. Elk paar spreekt elkaar minstens eens per maand.",
+        starts_on=today - timedelta(days=30),
+        ends_on=today + timedelta(days=60),
+        department_id=director.department_id,
+        themes=[topic for _senior, _junior, topic, _sessions in COHORT_PAIRS],
+    )
+    rows = [
+        {"senior": by_email[senior].email, "junior": by_email[junior].email, "topic": topic}
+        for senior, junior, topic, _sessions in COHORT_PAIRS
+        if senior in by_email and junior in by_email
+    ]
+    pairs = services.add_cohort_pairs(actor=director, cohort_id=cohort.pk, rows=rows)
+    notes = {(s, j): sessions for s, j, _topic, sessions in COHORT_PAIRS}
+    for pair in pairs:
+        for person in (pair.mentor, pair.mentee):
+            services.decide_mentoring(actor=person, pair_id=pair.pk, accept=True)
+        key = (pair.mentee.email.split("@")[0], pair.mentor.email.split("@")[0])
+        for days, text in notes.get(key, []):
+            services.log_session(
+                actor=pair.mentor,
+                cohort_id=cohort.pk,
+                pair_id=pair.pk,
+                held_on=today - timedelta(days=days),
+                notes=text,
+            )
 
 
 def register() -> None:

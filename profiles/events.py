@@ -25,6 +25,8 @@ class MentoringProposed:
     proposed_by_id: int
     recipient_id: int
     skill: str
+    # A pair an organiser made in a cohort: its name (the notification says where from).
+    cohort: str = ""
 
 
 @dataclass(frozen=True)
@@ -34,3 +36,13 @@ class MentoringDecided:
     proposed_by_id: int
     skill: str
     accepted: bool
+
+
+@dataclass(frozen=True)
+class CohortEnded:
+    """The organiser ended a cohort: its participants are asked to evaluate it."""
+
+    cohort_id: int
+    actor_id: int
+    participant_ids: list[int]
+    name: str

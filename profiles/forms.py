@@ -5,6 +5,7 @@ from django.urls import reverse_lazy
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from intranet.core.forms import DrawnRows
 from profiles.adapters import email_may_sign_up
 from profiles.models import FieldVisibility, MentoringRole, User
 
@@ -301,3 +302,143 @@ class MentoringActionForm(forms.Form):
     offer = IdField(required=False)
     match = IdField(required=False)
     pair = IdField(required=False)
+
+
+# --- Reverse-mentoring cohorts (issue 22) --------------------------------------------------------
+# Shape only: profiles.services judges names, periods, people and pairs.
+
+DATE = _("Give the date as a date (yyyy-mm-dd).")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class CohortForm(forms.Form):
+    name = forms.CharField(label=_("Name"), required=False)
+    goals = forms.CharField(
+        label=_("Goals"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What should the seniors and the juniors get out of it?"),
+    )
+    themes = forms.CharField(
+        label=_("Themes (optional)"),
+        required=False,
+        help_text=_(
+            "Topics the juniors teach, separated by commas (for example Teams, AI, social "
+            "media). Empty: whatever they know that the seniors do not."
+        ),
+    )
+    starts_on = forms.DateField(
+        label=_("Starts on"), required=False, widget=DateInput(), error_messages={"invalid": DATE}
+    )
+    ends_on = forms.DateField(
+        label=_("Ends on"), required=False, widget=DateInput(), error_messages={"invalid": DATE}
+    )
+    department = forms.TypedChoiceField(
+        label=_("For"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": _("Choose a department from the list.")},
+    )
+
+    def __init__(self, *args, departments=(), everyone: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        whole = [("", _("The whole organisation"))] if everyone else []
+        self.fields["department"].choices = whole + [(d.pk, d.name) for d in departments]
+
+    def service_data(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "name": data.get("name", ""),
+            "goals": data.get("goals", ""),
+            "themes": data.get("themes", ""),
+            "starts_on": data.get("starts_on"),
+            "ends_on": data.get("ends_on"),
+            "department_id": data.get("department"),
+        }
+
+
+PERSON = _("Name a colleague by e-mail address.")
+
+
+class CohortPairRowForm(forms.Form):
+    """One row of the bulk pairing page: a suggested pair (ticked to add) or one typed in."""
+
+    add = forms.BooleanField(required=False)
+    senior = forms.CharField(required=False, max_length=254, error_messages={"max_length": PERSON})
+    junior = forms.CharField(required=False, max_length=254, error_messages={"max_length": PERSON})
+    topic = forms.CharField(
+        required=False,
+        max_length=60,
+        error_messages={"max_length": _("A topic is at most 60 characters.")},
+    )
+
+
+class CohortPairRows(DrawnRows):
+    """The pairing page's rows: `pick-<n>` (suggestions, added when ticked) and `new-<n>`
+    (typed in, added when filled in)."""
+
+    def valid(self) -> list[dict]:
+        texts = [text for errors in self.errors for field in errors.values() for text in field]
+        if texts:
+            raise forms.ValidationError(list(dict.fromkeys(texts)))
+        return [form.cleaned_data for form in self.forms]
+
+    def chosen(self) -> list[dict]:
+        """The rows to add, as profiles.services.add_cohort_pairs takes them."""
+        rows = []
+        for name, row in zip(self.rows, self.valid(), strict=True):
+            wanted = (
+                row.get("add")
+                if name.startswith("pick-")
+                else any(row.get(key) for key in ("senior", "junior", "topic"))
+            )
+            if wanted:
+                rows.append({key: row.get(key, "") for key in ("senior", "junior", "topic")})
+        return rows
+
+
+CohortPairFormSet = forms.formset_factory(CohortPairRowForm, formset=CohortPairRows, extra=0)
+
+
+class SessionForm(forms.Form):
+    pair = IdField(required=False, widget=forms.HiddenInput)
+    held_on = forms.DateField(
+        label=_("Held on"), required=False, widget=DateInput(), error_messages={"invalid": DATE}
+    )
+    notes = forms.CharField(
+        label=_("Notes and learnings"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Only the two of you read these; the organiser sees how many sessions."),
+    )
+
+
+RATING = _("Give a rating from 1 to 5.")
+
+
+class EvaluationForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How was it? (1 poor, 5 excellent)"),
+        choices=[(n, str(n)) for n in range(1, 6)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": RATING},
+    )
+    what_learned = forms.CharField(
+        label=_("What did you learn?"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    would_recommend = forms.BooleanField(
+        label=_("I would recommend it to a colleague"), required=False
+    )
+    share_learning = forms.BooleanField(
+        label=_("The organiser may read what I learned (without my name)"), required=False
+    )

@@ -27,7 +27,11 @@ def on_mentoring_proposed(event: ev.MentoringProposed) -> None:
         group_key=f"mentoring:{event.pair_id}:proposed",
         actor_id=event.proposed_by_id,
         url=reverse("profiles:mentoring"),
-        params={"skill": event.skill, "state": "proposed"},
+        params={
+            "skill": event.skill,
+            "state": "proposed",
+            **({"cohort": event.cohort} if event.cohort else {}),
+        },
     )
 
 
@@ -42,6 +46,21 @@ def on_mentoring_decided(event: ev.MentoringDecided) -> None:
     )
 
 
+def on_cohort_ended(event: ev.CohortEnded) -> None:
+    """Everyone who took part is asked for their evaluation (the organiser is not told of
+    their own action)."""
+    url = reverse("profiles:cohort_evaluation", args=[event.cohort_id])
+    for person_id in event.participant_ids:
+        activity.notify(
+            recipient_id=person_id,
+            kind=NotificationKind.MENTORING,
+            group_key=f"cohort:{event.cohort_id}:ended",
+            actor_id=event.actor_id,
+            url=url,
+            params={"state": "cohort_ended", "cohort": event.name},
+        )
+
+
 def on_people_changed(event) -> None:
     selectors.people_changed()
 
@@ -54,3 +73,4 @@ def register() -> None:
     events.subscribe(ev.SkillEndorsed, on_endorsed)
     events.subscribe(ev.MentoringProposed, on_mentoring_proposed)
     events.subscribe(ev.MentoringDecided, on_mentoring_decided)
+    events.subscribe(ev.CohortEnded, on_cohort_ended)

@@ -32,6 +32,12 @@ class UserManager(BaseUserManager):
         extra.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra)
 
+    def listed(self):
+        """Active people as people surfaces list them: service accounts left out."""
+        from intranet.governance.permissions import people_filter
+
+        return self.filter(people_filter())
+
     def create_superuser(self, email: str, password: str | None = None, **extra):
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
@@ -359,6 +365,20 @@ class MentoringPair(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
     created_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # A pair an organiser made in a reverse-mentoring cohort (issue 22): always reverse (the
+    # junior, `mentor`, teaches the senior, `mentee`). Neither of the two asked for it, so both
+    # accept before it starts; a pair between two colleagues keeps the one answer of the
+    # person who was asked (these flags stay False there).
+    cohort = models.ForeignKey(
+        "profiles.MentoringCohort",
+        verbose_name=_("cohort"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="pairs",
+    )
+    mentor_accepted = models.BooleanField(default=False)
+    mentee_accepted = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -371,7 +391,169 @@ class MentoringPair(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(mentor=models.F("mentee")), name="no_self_mentoring"
             ),
+            # One role per person per cohort: someone is one junior (or one senior) in it,
+            # unless they declined (then the organiser may pair them again).
+            models.UniqueConstraint(
+                fields=["cohort", "mentor"],
+                condition=models.Q(cohort__isnull=False) & ~models.Q(status="declined"),
+                name="cohort_one_pair_per_junior",
+            ),
+            models.UniqueConstraint(
+                fields=["cohort", "mentee"],
+                condition=models.Q(cohort__isnull=False) & ~models.Q(status="declined"),
+                name="cohort_one_pair_per_senior",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cohort__isnull=True) | models.Q(reverse=True),
+                name="cohort_pairs_are_reverse",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.mentor_id} → {self.mentee_id} ({self.skill_id}, {self.status})"
+
+
+# --- Reverse-mentoring cohorts (issue 22) --------------------------------------------------------
+
+
+class MentoringCohort(models.Model):
+    """A reverse-mentoring programme: HR or a leader pairs juniors (who teach) with seniors (who
+    learn) for a period with goals; the pairs log sessions; at the end everyone who took part
+    evaluates it, and the organiser sees the outcomes in aggregate only.
+
+    The pairs are MentoringPair rows with this cohort (reverse, both people accept), so a
+    cohort pair is a mentorship like any other on the mentoring and person pages."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        RUNNING = "running", _("running")
+        ENDED = "ended", _("ended")
+
+    name = models.CharField(_("name"), max_length=120)
+    goals = models.TextField(_("goals"))
+    # Topics the juniors are to teach (skill slugs); empty: whatever they know that the
+    # seniors do not. Suggested pairs are matched on these.
+    themes = ArrayField(models.SlugField(max_length=60), verbose_name=_("themes"), default=list)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    organiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("organiser"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="organised_cohorts",
+    )
+    # A leader's cohort is for their own unit (and the units below it); HR's may be for all.
+    department = models.ForeignKey(
+        "governance.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # Ending opens the evaluation, for EVALUATION_DAYS.
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    EVALUATION_DAYS = 30
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+        verbose_name = _("mentoring cohort")
+        verbose_name_plural = _("mentoring cohorts")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="cohort_ends_on_or_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="ended", ended_at__isnull=False)
+                | (~models.Q(status="ended") & models.Q(ended_at__isnull=True)),
+                name="cohort_ended_has_a_moment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("profiles:cohort", args=[self.pk])
+
+    def phase(self, today=None) -> str:
+        """Planned, running or ended as of `today`: a planned cohort runs from its first day
+        without anyone having to start it."""
+        if self.status == self.Status.ENDED:
+            return self.Status.ENDED
+        today = today or timezone.localdate()
+        return self.Status.RUNNING if self.starts_on <= today else self.Status.PLANNED
+
+    def get_phase_display(self) -> str:
+        return self.Status(self.phase()).label
+
+    @property
+    def evaluation_closes_at(self):
+        if self.ended_at is None:
+            return None
+        from datetime import timedelta
+
+        return self.ended_at + timedelta(days=self.EVALUATION_DAYS)
+
+    def evaluation_open(self, now=None) -> bool:
+        closes = self.evaluation_closes_at
+        return closes is not None and (now or timezone.now()) < closes
+
+
+class MentoringSession(models.Model):
+    """One meeting of a cohort pair, logged by one of the two. Its notes are the pair's own:
+    nobody else reads them, the organiser included (who sees counts only)."""
+
+    pair = models.ForeignKey(MentoringPair, on_delete=models.CASCADE, related_name="sessions")
+    held_on = models.DateField(_("held on"))
+    notes = models.TextField(_("notes and learnings"))
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        verbose_name = _("mentoring session")
+        verbose_name_plural = _("mentoring sessions")
+
+    def __str__(self) -> str:
+        return f"{self.pair_id} {self.held_on}"
+
+
+class CohortEvaluation(models.Model):
+    """What one participant thought of a cohort, once. The organiser sees ratings and
+    recommendations only in aggregate, and what someone learned only when they agreed to share
+    it (without their name)."""
+
+    cohort = models.ForeignKey(
+        MentoringCohort, on_delete=models.CASCADE, related_name="evaluations"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cohort_evaluations"
+    )
+    rating = models.PositiveSmallIntegerField(_("rating"))
+    what_learned = models.TextField(_("what I learned"))
+    would_recommend = models.BooleanField(_("I would recommend it"), default=False)
+    share_learning = models.BooleanField(_("the organiser may read what I learned"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("cohort evaluation")
+        verbose_name_plural = _("cohort evaluations")
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "person"], name="one_evaluation_per_cohort"),
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=5), name="cohort_rating_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cohort_id} {self.person_id} {self.rating}"

@@ -14,6 +14,17 @@ urlpatterns = [
     path("people/skills/", views.skill_options, name="skill_options"),
     path("people/expertise/", views.expertise, name="expertise"),
     path("people/mentoring/", views.mentoring, name="mentoring"),
+    path("people/cohorts/", views.cohorts, name="cohorts"),
+    path("people/cohorts/new/", views.cohort_new, name="cohort_new"),
+    path("people/cohorts/<int:cohort_id>/", views.cohort, name="cohort"),
+    path("people/cohorts/<int:cohort_id>/pairs/", views.cohort_pairs, name="cohort_pairs"),
+    path("people/cohorts/<int:cohort_id>/sessions/", views.cohort_session, name="cohort_session"),
+    path("people/cohorts/<int:cohort_id>/end/", views.cohort_end, name="cohort_end"),
+    path(
+        "people/cohorts/<int:cohort_id>/evaluation/",
+        views.cohort_evaluation,
+        name="cohort_evaluation",
+    ),
     path("profile/", views.my_profile, name="mine"),
     path("profile/export/", views.export, name="export"),
 ]

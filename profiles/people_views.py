@@ -1,6 +1,6 @@
 """People pages: directory, person, profile editing, photo, endorsements, expertise finder,
-mentoring and the personal data download. Thin: selectors read, services write, and anything
-one may not see answers 404."""
+mentoring, reverse-mentoring cohorts and the personal data download. Thin: selectors read,
+services write, and anything one may not see answers 404."""
 
 from __future__ import annotations
 
@@ -15,15 +15,19 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intranet.activity import selectors as activity
 from intranet.core.forms import perform
 from intranet.governance import permissions
-from profiles import selectors, services
+from profiles import access, rules, selectors, services
 from profiles.forms import (
+    CohortForm,
+    CohortPairFormSet,
     DirectoryForm,
     EndorseForm,
+    EvaluationForm,
     ExpertiseForm,
     FeedForm,
     MentoringActionForm,
@@ -31,10 +35,11 @@ from profiles.forms import (
     PhotoForm,
     PhotoUploadForm,
     ProfileForm,
+    SessionForm,
     SkillTypedForm,
     ValidateOnlyForm,
 )
-from profiles.models import MentoringOffer, MentoringPair
+from profiles.models import MentoringCohort, MentoringOffer, MentoringPair
 
 
 def _visible_person(request, user_id: int):
@@ -297,3 +302,205 @@ def export(request):
     response["Content-Disposition"] = f'attachment; filename="plein-profile-{stamp}.json"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+# --- Reverse-mentoring cohorts (issue 22) --------------------------------------------------------
+
+NEW_PAIR_ROWS = 3
+
+
+def _cohort(request, cohort_id: int, action: str = access.VIEW):
+    """The cohort, if `action` is the viewer's there; else 404 (missing or not theirs alike)."""
+    try:
+        return access.access_cohort(request.user, cohort_id, action)
+    except MentoringCohort.DoesNotExist as error:
+        raise Http404 from error
+
+
+@require_GET
+def cohorts(request):
+    if permissions.is_guest(request.user):
+        raise Http404
+    return render(request, "profiles/cohorts.html", selectors.cohort_list(user=request.user))
+
+
+@require_http_methods(["GET", "POST"])
+def cohort_new(request):
+    if not rules.organising_scope(request.user):
+        raise Http404
+    choices = selectors.cohort_form_choices(user=request.user)
+    form = CohortForm(request.POST if request.method == "POST" else None, **choices)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            cohort, refused = perform(
+                request,
+                lambda: services.create_cohort(actor=request.user, **form.service_data()),
+                form=form,
+                rename={"department_id": "department"},
+            )
+            if not refused:
+                messages.success(request, _("Cohort created. Now pair seniors with juniors."))
+                return redirect("profiles:cohort_pairs", cohort_id=cohort.pk)
+        status = 400
+    return render(request, "profiles/cohort_new.html", {"form": form}, status=status)
+
+
+def _cohort_page(request, cohort_access, *, posted=None, status=200):
+    """The cohort page; after a refused session, its form (with the input and the reasons)
+    under the pair it was for, or the reasons at the top."""
+    context = selectors.cohort_page(user=request.user, access=cohort_access)
+    shown = False
+    for pair in context["loggable"]:
+        if posted is not None and getattr(posted, "cleaned_data", {}).get("pair") == pair.pk:
+            pair.session_form, shown = posted, True
+        else:
+            pair.session_form = SessionForm(
+                initial={"pair": pair.pk, "held_on": timezone.localdate()},
+                auto_id=f"session-{pair.pk}-%s",
+            )
+    if posted is not None and not shown:
+        context["session_error"] = " ".join(
+            text for texts in posted.errors.values() for text in texts
+        )
+    return render(request, "profiles/cohort.html", context, status=status)
+
+
+@require_GET
+def cohort(request, cohort_id: int):
+    return _cohort_page(request, _cohort(request, cohort_id))
+
+
+@require_POST
+def cohort_session(request, cohort_id: int):
+    cohort_access = _cohort(request, cohort_id, access.TAKE_PART)
+    form = SessionForm(request.POST)
+    if form.is_valid():
+        try:
+            _session, refused = perform(
+                request,
+                lambda: services.log_session(
+                    actor=request.user,
+                    cohort_id=cohort_access.cohort.pk,
+                    pair_id=form.cleaned_data["pair"],
+                    held_on=form.cleaned_data["held_on"],
+                    notes=form.cleaned_data["notes"],
+                ),
+                form=form,
+            )
+        except MentoringPair.DoesNotExist as error:
+            raise Http404 from error
+        if not refused:
+            messages.success(request, _("Session logged."))
+            return redirect("profiles:cohort", cohort_id=cohort_access.cohort.pk)
+    return _cohort_page(request, cohort_access, posted=form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def cohort_pairs(request, cohort_id: int):
+    """Pair people in bulk: suggestions to tick, and a few rows to type pairs into."""
+    cohort_access = _cohort(request, cohort_id, access.MANAGE)
+    cohort = cohort_access.cohort
+    rows = [f"pick-{n}" for n in range(selectors.SUGGESTED_PAIRS)]
+    rows += [f"new-{n}" for n in range(NEW_PAIR_ROWS)]
+    formset = CohortPairFormSet(request.POST if request.method == "POST" else None, rows=rows)
+    error = None
+    if request.method == "POST":
+        pairs, error = perform(
+            request,
+            lambda: services.add_cohort_pairs(
+                actor=request.user, cohort_id=cohort.pk, rows=formset.chosen()
+            ),
+            quiet=True,
+        )
+        if error is None:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d pair added: both people are asked to accept.",
+                    "%(count)d pairs added: both people of each are asked to accept.",
+                    len(pairs),
+                )
+                % {"count": len(pairs)},
+            )
+            return redirect("profiles:cohort", cohort_id=cohort.pk)
+    suggestions = selectors.suggest_cohort_pairs(viewer=request.user, cohort=cohort)
+    return render(
+        request,
+        "profiles/cohort_pairs.html",
+        {
+            "cohort": cohort,
+            "suggestions": _suggestion_rows(formset, suggestions),
+            "new_rows": _typed_rows(formset),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+def _suggestion_rows(formset, suggestions) -> list[dict]:
+    """The suggestions as the page draws them: ticked as the refused post had them (matched
+    by the two people, not by position), else unticked."""
+    ticked = set()
+    if formset.is_bound:
+        for name, form in zip(formset.rows, formset.forms, strict=True):
+            data = getattr(form, "cleaned_data", {})
+            if name.startswith("pick-") and data.get("add"):
+                ticked.add((data.get("senior"), data.get("junior")))
+    return [
+        {
+            "prefix": f"pick-{n}",
+            "suggestion": s,
+            "ticked": (str(s.senior.pk), str(s.junior.pk)) in ticked,
+        }
+        for n, s in enumerate(suggestions)
+    ]
+
+
+def _typed_rows(formset) -> list[dict]:
+    """The rows to type pairs into, with what was typed (kept after a refusal)."""
+    rows = []
+    for index, name in enumerate(formset.rows):
+        if name.startswith("new-"):
+            form = formset.forms[index] if formset.is_bound else None
+            values = {
+                key: form[key].value() if form else "" for key in ("senior", "junior", "topic")
+            }
+            rows.append({"prefix": name, **{k: v or "" for k, v in values.items()}})
+    return rows
+
+
+@require_POST
+def cohort_end(request, cohort_id: int):
+    _cohort(request, cohort_id, access.MANAGE)
+    _cohort_ended, refused = perform(
+        request, lambda: services.end_cohort(actor=request.user, cohort_id=cohort_id)
+    )
+    if not refused:
+        messages.success(
+            request, _("The cohort has ended. Everyone who took part is asked to evaluate it.")
+        )
+    return redirect("profiles:cohort", cohort_id=cohort_id)
+
+
+@require_http_methods(["GET", "POST"])
+def cohort_evaluation(request, cohort_id: int):
+    cohort_access = _cohort(request, cohort_id, access.TAKE_PART)
+    form = EvaluationForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            _evaluation, refused = perform(
+                request,
+                lambda: services.submit_evaluation(
+                    actor=request.user, cohort_id=cohort_access.cohort.pk, **form.cleaned_data
+                ),
+                form=form,
+            )
+            if not refused:
+                messages.success(request, _("Thank you for your evaluation."))
+                return redirect("profiles:cohort", cohort_id=cohort_access.cohort.pk)
+        status = 400
+    context = selectors.evaluation_page(user=request.user, access=cohort_access)
+    context["form"] = form
+    return render(request, "profiles/cohort_evaluation.html", context, status=status)

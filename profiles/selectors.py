@@ -9,7 +9,7 @@ from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilar
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Case, Count, FloatField, Max, Q, Sum, Value, When
+from django.db.models import Avg, Case, Count, F, FloatField, Max, Q, Sum, Value, When
 from django.db.models.functions import Cast, ExtractDay, Ln, Lower, Now, Power
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -20,13 +20,16 @@ from intranet.governance import permissions
 from intranet.governance.models import Membership, Space
 from profiles import expertise
 from profiles.models import (
+    CohortEvaluation,
     Endorsement,
     Evidence,
     FieldVisibility,
     Invitation,
+    MentoringCohort,
     MentoringOffer,
     MentoringPair,
     MentoringRole,
+    MentoringSession,
     Skill,
 )
 
@@ -62,11 +65,25 @@ def people_visible_to(viewer):
     return people
 
 
+def listed_people_visible_to(viewer):
+    """`people_visible_to` as lists show them: without service accounts (an integration's own
+    page stays reachable from what it posted, but it is not found, ranked or suggested)."""
+    return people_visible_to(viewer).filter(service_account__isnull=True)
+
+
 def person_for(*, viewer, user_id: int):
     """The person's profile if the viewer may see it, else None (the page answers 404)."""
     return (
         people_visible_to(viewer)
-        .select_related("department", "manager", "department__manager")
+        # The service account (if any) in the same query: the page says an integration is one;
+        # so is an ambassadorship (gamification), for the marker beside the name.
+        .select_related(
+            "department",
+            "manager",
+            "department__manager",
+            "service_account__owner",
+            "ambassadorship",
+        )
         .filter(pk=user_id)
         .first()
     )
@@ -104,7 +121,7 @@ class DirectoryQuery:
 def directory(*, viewer, query: DirectoryQuery):
     """People matching the query, best name matches first (typo tolerant: trigram word
     similarity on "first last"), else alphabetical."""
-    people = people_visible_to(viewer).select_related("department")
+    people = listed_people_visible_to(viewer).select_related("department")
     if query.department:
         people = people.filter(department_id=query.department)
     if query.skill:
@@ -135,7 +152,8 @@ def directory(*, viewer, query: DirectoryQuery):
         )
     else:
         people = people.order_by("first_name", "last_name", "pk")
-    return people.only(*CARD_FIELDS)
+    # The card's "Ambassador" marker (gamification) in the same query, whatever the page size.
+    return people.only(*CARD_FIELDS).annotate(ambassador_since=F("ambassadorship__appointed_at"))
 
 
 def with_skills(people) -> list:
@@ -178,7 +196,8 @@ def directory_facets(*, viewer) -> dict:
         locations = cache.get_or_set(
             "people:locations",
             lambda: list(
-                User.objects.filter(is_active=True, location_visibility=FieldVisibility.COLLEAGUES)
+                User.objects.listed()
+                .filter(location_visibility=FieldVisibility.COLLEAGUES)
                 .exclude(location="")
                 .order_by("location")
                 .values_list("location", flat=True)
@@ -274,7 +293,7 @@ def person_page(*, viewer, person) -> dict:
         .order_by("name")
         .only("name", "slug", "kind", "visibility")
     )
-    reports = people_visible_to(viewer).filter(manager=person).only(*CARD_FIELDS[:6])
+    reports = listed_people_visible_to(viewer).filter(manager=person).only(*CARD_FIELDS[:6])
     pairs = MentoringPair.objects.filter(
         Q(mentor=person) | Q(mentee=person), status=MentoringPair.Status.ACTIVE
     ).select_related("mentor", "mentee", "skill")
@@ -370,7 +389,7 @@ def experts(
     """People ranked by evidence on one topic, each with the reasons why. Three queries."""
     if not topic:
         return []
-    visible = people_visible_to(viewer).exclude(pk__in=list(exclude))
+    visible = listed_people_visible_to(viewer).exclude(pk__in=list(exclude))
     readable = _evidence_readable_by(viewer)
     ranked = _scores(
         readable.filter(topic=topic, person__in=visible), by=("person_id",), limit=limit
@@ -416,12 +435,14 @@ def mentoring_overview(*, user) -> dict:
     open_pairs = MentoringPair.objects.filter(
         Q(mentor=user) | Q(mentee=user),
         status__in=[MentoringPair.Status.PROPOSED, MentoringPair.Status.ACTIVE],
-    ).select_related("mentor", "mentee", "skill", "mentor__department", "mentee__department")
+    ).select_related(
+        "mentor", "mentee", "skill", "mentor__department", "mentee__department", "cohort"
+    )
     open_pairs = list(open_pairs)
     paired = {(p.mentor_id, p.mentee_id, p.skill_id) for p in open_pairs}
     candidates = list(
         MentoringOffer.objects.filter(
-            skill_id__in=[o.skill_id for o in offers], person__is_active=True
+            permissions.people_filter("person__"), skill_id__in=[o.skill_id for o in offers]
         )
         .exclude(person=user)
         .select_related("person", "person__department", "skill")
@@ -450,14 +471,18 @@ def mentoring_overview(*, user) -> dict:
         offer.matches = matches[:5]
     return {
         "offers": offers,
-        "incoming": [
-            p for p in open_pairs if p.status == "proposed" and p.proposed_by_id != user.pk
-        ],
-        "outgoing": [
-            p for p in open_pairs if p.status == "proposed" and p.proposed_by_id == user.pk
-        ],
+        "incoming": [p for p in open_pairs if p.status == "proposed" and not _answered(p, user)],
+        "outgoing": [p for p in open_pairs if p.status == "proposed" and _answered(p, user)],
         "active": [p for p in open_pairs if p.status == "active"],
     }
+
+
+def _answered(pair, user) -> bool:
+    """Whether `user` has had their say on a proposed pair: they proposed it, or (a cohort
+    pair, which both people accept) they accepted it already."""
+    if pair.cohort_id is not None:
+        return pair.mentor_accepted if pair.mentor_id == user.pk else pair.mentee_accepted
+    return pair.proposed_by_id == user.pk
 
 
 # --- Privacy -------------------------------------------------------------------------------------
@@ -516,6 +541,18 @@ def export_data(*, user) -> dict:
                 Q(mentor=person) | Q(mentee=person)
             ).values_list("mentor__email", "mentee__email", "skill__name", "status", "reverse")
         ],
+        "mentoring_sessions": [
+            {"cohort": c, "held_on": held.isoformat(), "notes": notes}
+            for c, held, notes in MentoringSession.objects.filter(
+                Q(pair__mentor=person) | Q(pair__mentee=person)
+            ).values_list("pair__cohort__name", "held_on", "notes")
+        ],
+        "cohort_evaluations": [
+            {"cohort": c, "rating": r, "what_learned": w, "would_recommend": rec, "shared": sh}
+            for c, r, w, rec, sh in CohortEvaluation.objects.filter(person=person).values_list(
+                "cohort__name", "rating", "what_learned", "would_recommend", "share_learning"
+            )
+        ],
         "following": list(
             Follow.objects.filter(follower=person).values_list("followee__email", flat=True)
         ),
@@ -563,7 +600,7 @@ def experts_by_topic(*, viewer, topics: list[str], per_topic: int = 5) -> dict[s
         return {}
     rows = _scores(
         _evidence_readable_by(viewer).filter(
-            topic__in=topics, person__in=people_visible_to(viewer)
+            topic__in=topics, person__in=listed_people_visible_to(viewer)
         ),
         by=("topic", "person_id"),
     )
@@ -573,3 +610,255 @@ def experts_by_topic(*, viewer, topics: list[str], per_topic: int = 5) -> dict[s
         if len(found) < per_topic:
             found.append((row["person_id"], row["score"]))
     return ranked
+
+
+# --- Reverse-mentoring cohorts (issue 22) --------------------------------------------------------
+
+SUGGESTED_PAIRS = 30
+# Candidates the suggestion weighs: the first seniors (highest in the tree, longest tenure) and
+# the newest juniors, so a cohort for the whole organisation costs what a department's does.
+SUGGESTION_SENIORS = 100
+SUGGESTION_JUNIORS = 400
+# Ratings and recommendations are shown to the organiser from this many evaluations on, so no
+# one's answer can be singled out (as insights shows groups, not people).
+MIN_EVALUATIONS = 3
+
+
+@dataclass(frozen=True)
+class PairSuggestion:
+    senior: object
+    junior: object
+    topic: str  # slug of the topic the junior teaches
+    topic_name: str
+    score: int  # evidence the junior has on topics the senior has none on
+
+
+def suggest_cohort_pairs(*, viewer, cohort, limit: int = SUGGESTED_PAIRS) -> list[PairSuggestion]:
+    """Suggested (senior, junior) pairs for a cohort, best first; deterministic. Seven queries.
+
+    Who: active colleagues (no guests, no service accounts) of the cohort's department and
+    the departments below it (the whole organisation without one), not yet in the cohort.
+
+    Seniors are leaders: people who manage a department or have someone reporting to them.
+    They come highest in the department tree first (a department's manager above the managers
+    of the units below it; someone with reports only, after every department manager), then
+    by tenure (who joined first), then by id.
+
+    Juniors are everyone else, newest first (who joined last), then by id.
+
+    What the junior teaches: topics on which the junior has expertise evidence and the senior
+    has none (reverse mentoring: the new colleague brings what the leader lacks), only the
+    cohort's themes when it has them. Evidence is what the organiser may read (stated skills,
+    endorsements, and content in spaces they read): a suggestion reveals nothing of a space
+    closed to them. The junior's score is the sum of their evidence on those topics; the topic
+    named is the one with the most evidence (then alphabetical).
+
+    Matching is greedy: each senior in turn takes the remaining junior with the highest score
+    (ties: the newest junior). A senior without a junior who scores above zero gets no
+    suggestion; each person appears at most once."""
+    from intranet.governance.models import Department
+
+    people = User.objects.filter(permissions.colleague_filter())
+    if cohort.department_id:
+        from profiles.rules import department_subtree
+
+        people = people.filter(department_id__in=department_subtree([cohort.department_id]))
+    taken = MentoringPair.objects.filter(cohort_id=cohort.pk).exclude(
+        status=MentoringPair.Status.DECLINED
+    )
+    people = people.exclude(pk__in=taken.values("mentor_id")).exclude(
+        pk__in=taken.values("mentee_id")
+    )
+    departments = {
+        pk: (parent, manager)
+        for pk, parent, manager in Department.objects.values_list("pk", "parent_id", "manager_id")
+    }
+
+    def depth(pk) -> int:
+        seen, level = set(), 0
+        while departments.get(pk, (None,))[0] is not None and pk not in seen:
+            seen.add(pk)
+            pk, level = departments[pk][0], level + 1
+        return level
+
+    heads: dict[int, int] = {}
+    for pk, (_parent, manager_id) in departments.items():
+        if manager_id is not None:
+            heads[manager_id] = min(heads.get(manager_id, 10**6), depth(pk))
+    with_reports = set(
+        User.objects.filter(is_active=True, manager_id__isnull=False)
+        .values_list("manager_id", flat=True)
+        .distinct()
+    )
+    leaders = set(heads) | with_reports
+    people = people.select_related("department")
+    seniors = sorted(
+        people.filter(pk__in=leaders),
+        key=lambda p: (heads.get(p.pk, 10**6), p.date_joined, p.pk),
+    )[:SUGGESTION_SENIORS]
+    juniors = list(
+        people.exclude(pk__in=leaders).order_by("-date_joined", "pk")[:SUGGESTION_JUNIORS]
+    )
+    if not seniors or not juniors:
+        return []
+    evidence = _evidence_readable_by(viewer).filter(person_id__in=[p.pk for p in seniors + juniors])
+    if cohort.themes:
+        evidence = evidence.filter(topic__in=cohort.themes)
+    known: dict[int, dict[str, int]] = {}
+    for person_id, topic, count in (
+        evidence.values("person_id", "topic")
+        .annotate(n=Sum("count"))
+        .values_list("person_id", "topic", "n")
+    ):
+        known.setdefault(person_id, {})[topic] = count
+    suggestions: list[tuple] = []
+    free = list(juniors)
+    for senior in seniors:
+        if len(suggestions) >= limit:
+            break
+        lacks = known.get(senior.pk, {})
+        best = None
+        for rank, junior in enumerate(free):
+            teaches = {t: n for t, n in known.get(junior.pk, {}).items() if t not in lacks}
+            score = sum(teaches.values())
+            if score > 0 and (best is None or score > best[0]):
+                topic = min(teaches, key=lambda t: (-teaches[t], t))
+                best = (score, rank, junior, topic)
+        if best is None:
+            continue
+        score, rank, junior, topic = best
+        free.pop(rank)
+        suggestions.append((senior, junior, topic, score))
+    names = dict(
+        Skill.objects.filter(slug__in=[t for *_p, t, _s in suggestions]).values_list("slug", "name")
+    )
+    return [
+        PairSuggestion(senior, junior, topic, names.get(topic, topic.replace("-", " ")), score)
+        for senior, junior, topic, score in suggestions
+    ]
+
+
+def cohort_form_choices(*, user) -> dict:
+    """The departments `user` may organise a cohort for (CohortForm's keyword arguments):
+    every one for HR, a leader's own subtree for a leader."""
+    from intranet.governance.models import Department
+    from profiles.rules import organising_scope
+
+    scope = organising_scope(user)
+    departments = Department.objects.order_by("name").only("name")
+    if not scope.everyone:
+        departments = departments.filter(pk__in=scope.departments)
+    return {"departments": list(departments), "everyone": scope.everyone}
+
+
+def evaluation_page(*, user, access) -> dict:
+    cohort = access.cohort
+    return {
+        "cohort": cohort,
+        "evaluated": CohortEvaluation.objects.filter(cohort=cohort, person_id=user.pk).exists(),
+        "open": cohort.status == MentoringCohort.Status.ENDED and cohort.evaluation_open(),
+    }
+
+
+def cohort_list(*, user) -> dict:
+    """The cohorts page: those I organise, those I am (to be) paired in, and whether I may
+    start one. Two queries."""
+    from profiles import access
+    from profiles.rules import organising_scope
+
+    cohorts = list(
+        access.cohorts_visible_to(user)
+        .select_related("organiser", "department")
+        .annotate(
+            pair_count=Count(
+                "pairs", filter=~Q(pairs__status=MentoringPair.Status.DECLINED), distinct=True
+            )
+        )
+        .order_by("-starts_on", "-pk")[:200]
+    )
+    return {
+        "organised": [c for c in cohorts if c.organiser_id == user.pk],
+        "others": [c for c in cohorts if c.organiser_id != user.pk],
+        "may_organise": bool(organising_scope(user)),
+    }
+
+
+def cohort_page(*, user, access) -> dict:
+    """What the cohort page shows `user`, in a fixed number of queries whatever the number of
+    pairs: the pairs (names, topic, state, sessions per pair) for everyone who may see the
+    cohort; the sessions (with their notes) of the viewer's own pairs only; and, for the
+    organiser, the outcomes in aggregate only (never a pair's notes, never who rated what)."""
+    cohort = access.cohort
+    pairs = list(
+        cohort.pairs.select_related("mentor", "mentee", "skill")
+        .annotate(session_count=Count("sessions"))
+        .order_by("mentee__first_name", "mentee__last_name", "pk")
+    )
+    mine = [p for p in pairs if user.pk in (p.mentor_id, p.mentee_id)]
+    sessions: dict[int, list] = {}
+    if mine:
+        for session in MentoringSession.objects.filter(
+            pair_id__in=[p.pk for p in mine]
+        ).select_related("logged_by"):
+            sessions.setdefault(session.pair_id, []).append(session)
+    for pair in mine:
+        pair.session_list = sessions.get(pair.pk, [])
+    context = {
+        "cohort": cohort,
+        "access": access,
+        "pairs": [p for p in pairs if p.status != MentoringPair.Status.DECLINED],
+        "declined": [p for p in pairs if p.status == MentoringPair.Status.DECLINED],
+        "my_pairs": mine,
+        "loggable": [p for p in mine if p.status == MentoringPair.Status.ACTIVE]
+        if cohort.status != MentoringCohort.Status.ENDED
+        else [],
+        "evaluated": False,
+        "may_evaluate": False,
+        "outcomes": None,
+    }
+    if access.participates:
+        context["evaluated"] = CohortEvaluation.objects.filter(
+            cohort=cohort, person_id=user.pk
+        ).exists()
+        context["may_evaluate"] = (
+            cohort.status == MentoringCohort.Status.ENDED
+            and cohort.evaluation_open()
+            and not context["evaluated"]
+        )
+    if access.manages:
+        context["outcomes"] = cohort_outcomes(cohort=cohort, pairs=pairs)
+    return context
+
+
+def cohort_outcomes(*, cohort, pairs) -> dict:
+    """The organiser's view of how a cohort went, in aggregate: sessions, pairs that met,
+    evaluations, average rating and share who would recommend it (both from MIN_EVALUATIONS
+    evaluations on), and what people learned when they agreed to share it, without names and
+    in alphabetical order (not the order they wrote it in). Two queries."""
+    live = [p for p in pairs if p.status != MentoringPair.Status.DECLINED]
+    figures = CohortEvaluation.objects.filter(cohort=cohort).aggregate(
+        evaluations=Count("pk"),
+        average=Avg("rating"),
+        recommend=Count("pk", filter=Q(would_recommend=True)),
+    )
+    shown = figures["evaluations"] >= MIN_EVALUATIONS
+    learnings = list(
+        CohortEvaluation.objects.filter(cohort=cohort, share_learning=True)
+        .order_by("what_learned", "pk")
+        .values_list("what_learned", flat=True)[:100]
+    )
+    return {
+        "pairs": len(live),
+        "accepted": sum(1 for p in live if p.mentor_accepted and p.mentee_accepted),
+        "sessions": sum(p.session_count for p in live),
+        "pairs_met": sum(1 for p in live if p.session_count),
+        "evaluations": figures["evaluations"],
+        "shown": shown,
+        "min_evaluations": MIN_EVALUATIONS,
+        "average_rating": round(figures["average"], 1) if shown and figures["average"] else None,
+        "recommend_percent": round(100 * figures["recommend"] / figures["evaluations"])
+        if shown
+        else None,
+        # Their authors agreed to share them: shown however few there are.
+        "learnings": learnings,
+    }

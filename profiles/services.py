@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -23,15 +24,18 @@ from intranet import events
 from intranet.core import images, ratelimit
 from intranet.governance import audit, permissions
 from profiles import events as ev
-from profiles import expertise
+from profiles import expertise, rules
 from profiles.models import (
+    CohortEvaluation,
     Endorsement,
     Evidence,
     FieldVisibility,
     Invitation,
+    MentoringCohort,
     MentoringOffer,
     MentoringPair,
     MentoringRole,
+    MentoringSession,
     Skill,
 )
 
@@ -620,6 +624,8 @@ def decide_mentoring(*, actor, pair_id: int, accept: bool) -> MentoringPair:
     """Only the person who was asked answers; a proposal is answered once."""
     with transaction.atomic():
         pair = _locked_pair_of(actor=actor, pair_id=pair_id)
+        if pair.cohort_id is not None:
+            return _decide_cohort_pair(actor=actor, pair=pair, accept=accept)
         if pair.proposed_by_id == actor.pk:
             raise PermissionDenied
         if pair.status != MentoringPair.Status.PROPOSED:
@@ -627,15 +633,7 @@ def decide_mentoring(*, actor, pair_id: int, accept: bool) -> MentoringPair:
         pair.status = MentoringPair.Status.ACTIVE if accept else MentoringPair.Status.DECLINED
         pair.decided_at = timezone.now()
         pair.save(update_fields=["status", "decided_at"])
-        events.publish(
-            ev.MentoringDecided(
-                pair_id=pair.pk,
-                actor_id=actor.pk,
-                proposed_by_id=pair.proposed_by_id,
-                skill=pair.skill.name,
-                accepted=accept,
-            )
-        )
+        _publish_decided(pair=pair, actor=actor, accept=accept)
     return pair
 
 
@@ -659,3 +657,414 @@ def _locked_pair_of(*, actor, pair_id: int, **filters) -> MentoringPair:
     if pair is None:
         raise MentoringPair.DoesNotExist
     return pair
+
+
+# --- Reverse-mentoring cohorts (issue 22) ------------------------------------------------------
+
+COHORT_NAME_LIMIT = 120
+COHORT_GOALS_LIMIT = 4000
+COHORT_THEMES = 10
+SESSION_NOTES_LIMIT = 2000
+LEARNED_LIMIT = 2000
+# Pairs one post may add: the suggestions a page shows and a few typed in.
+PAIRS_PER_POST = 60
+
+
+def create_cohort(
+    *,
+    actor,
+    name: str,
+    goals: str,
+    starts_on,
+    ends_on,
+    department_id: int | None = None,
+    themes=None,
+) -> MentoringCohort:
+    """A reverse-mentoring cohort organised by `actor` (rules.organising_scope): HR for anyone,
+    a leader for their own unit. Every field is checked before anything is written."""
+    from intranet.governance.models import Department
+
+    scope = rules.organising_scope(actor)
+    if not scope:
+        raise PermissionDenied
+    errors: dict[str, str] = {}
+    name = " ".join(str(name or "").split())
+    if not name or len(name) > COHORT_NAME_LIMIT:
+        errors["name"] = _("Give the cohort a name of at most %(limit)d characters.") % {
+            "limit": COHORT_NAME_LIMIT
+        }
+    goals = str(goals or "").strip()
+    if not goals:
+        errors["goals"] = _("Say what the cohort is for: its goals.")
+    elif len(goals) > COHORT_GOALS_LIMIT:
+        errors["goals"] = _("At most %(limit)d characters.") % {"limit": COHORT_GOALS_LIMIT}
+    if not starts_on:
+        errors["starts_on"] = _("Give the first day of the cohort.")
+    if not ends_on:
+        errors["ends_on"] = _("Give the last day of the cohort.")
+    elif starts_on and ends_on < starts_on:
+        errors["ends_on"] = _("The cohort cannot end before it starts.")
+    elif ends_on < timezone.localdate():
+        errors["ends_on"] = _("That period is already over: choose an end date from today on.")
+    if department_id is not None and not Department.objects.filter(pk=department_id).exists():
+        errors["department"] = _("Choose a department from the list.")
+    elif not scope.allows(department_id):
+        errors["department"] = (
+            _("Choose your own department or one below it.")
+            if department_id is not None
+            else _("Choose your department: a leader's cohort is for their own unit.")
+        )
+    slugs: list[str] = []
+    try:
+        slugs = [slugify(n) for n in clean_skill_names(themes or [], field="themes")]
+    except ValidationError as error:
+        errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
+    if len(slugs) > COHORT_THEMES:
+        errors["themes"] = _("Name at most %(limit)d themes.") % {"limit": COHORT_THEMES}
+    if errors:
+        raise ValidationError(errors)
+    begun = starts_on <= timezone.localdate()
+    with transaction.atomic():
+        cohort = MentoringCohort.objects.create(
+            name=name,
+            goals=goals,
+            themes=slugs,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            organiser=actor,
+            department_id=department_id,
+            status=MentoringCohort.Status.RUNNING if begun else MentoringCohort.Status.PLANNED,
+        )
+    return cohort
+
+
+def _person_ref(value) -> tuple[int | None, str]:
+    """A person as a row names them: an id (a suggestion) or an e-mail address (typed)."""
+    text = " ".join(str(value or "").split())[:254]
+    if text.isdecimal() and len(text) < 10:
+        return int(text), text
+    return None, text.lower()
+
+
+def _why_not_paired(person, *, ref: str, department_ids) -> str | None:
+    """Why someone cannot be in a cohort pair, or None: colleagues only (not a guest, not an
+    integration, an active account) and, for a department's cohort, of that department. A
+    deactivated account is named as the organiser named it (an address or an id), not by its
+    name: the directory does not show it either."""
+    values = {"name": person.display_name}
+    if not person.is_active:
+        return _("“%(who)s” cannot take part: the account is not active.") % {"who": ref[:80]}
+    if person.is_integration:
+        return _("%(name)s is a service account, not a person.") % values
+    if person.is_guest:
+        return _("%(name)s is a guest: cohorts are for colleagues.") % values
+    if department_ids is not None and person.department_id not in department_ids:
+        return _("%(name)s is not in this cohort's department (or one below it).") % values
+    return None
+
+
+def add_cohort_pairs(*, actor, cohort_id: int, rows: list[dict]) -> list[MentoringPair]:
+    """Pair people in a cohort in one go: each row {"senior", "junior", "topic"} (a person by
+    id or e-mail address; the topic the junior teaches). All or nothing: one bad row refuses
+    the whole post, with every reason at once. Refused: someone twice in the same role in the
+    cohort (counting the pairs already there), two people who are already a pair in it (either
+    way round), a pair that already has an open mentorship on the topic, and anyone who is not
+    an active colleague (guests, service accounts, deactivated accounts) or, for a department's
+    cohort, not of that department. Both people of each pair are asked to accept."""
+    from django.db import IntegrityError
+    from django.db.models import BooleanField, ExpressionWrapper
+
+    from profiles import access
+
+    with transaction.atomic():
+        cohort = access.access_cohort(actor, cohort_id, access.MANAGE, lock=True).cohort
+        if not rules.organising_scope(actor).allows(cohort.department_id):
+            raise PermissionDenied  # a leader who no longer leads that unit
+        if cohort.status == MentoringCohort.Status.ENDED:
+            raise ValidationError({"pairs": _("This cohort has ended: it takes no new pairs.")})
+        rows = [
+            {key: str(row.get(key) or "").strip() for key in ("senior", "junior", "topic")}
+            for row in rows
+        ]
+        rows = [row for row in rows if any(row.values())]
+        if not rows:
+            raise ValidationError({"pairs": _("Choose at least one pair.")})
+        if len(rows) > PAIRS_PER_POST:
+            raise ValidationError(
+                {"pairs": _("Add at most %(limit)d pairs at a time.") % {"limit": PAIRS_PER_POST}}
+            )
+        refs = [_person_ref(row[role]) for row in rows for role in ("senior", "junior")]
+        found = list(
+            User.objects.filter(
+                Q(pk__in=[pk for pk, _text in refs if pk is not None])
+                | Q(email__in=[text for pk, text in refs if pk is None and text])
+            ).annotate(
+                is_integration=ExpressionWrapper(
+                    Q(service_account__isnull=False), output_field=BooleanField()
+                )
+            )
+        )
+        by_ref = {str(p.pk): p for p in found} | {p.email.lower(): p for p in found}
+        department_ids = (
+            rules.department_subtree([cohort.department_id]) if cohort.department_id else None
+        )
+        existing = list(cohort.pairs.exclude(status=MentoringPair.Status.DECLINED))
+        seniors = {p.mentee_id for p in existing}
+        juniors = {p.mentor_id for p in existing}
+        together = {frozenset((p.mentor_id, p.mentee_id)) for p in existing}
+        errors: list[str] = []
+        chosen: list[tuple] = []
+        for row in rows:
+            senior = by_ref.get(_person_ref(row["senior"])[1])
+            junior = by_ref.get(_person_ref(row["junior"])[1])
+            if not row["senior"] or not row["junior"]:
+                errors.append(_("Each pair needs a senior and a junior."))
+                continue
+            missing = [row[r] for r, p in (("senior", senior), ("junior", junior)) if p is None]
+            if missing:
+                errors += [_("Nobody here is “%(who)s”.") % {"who": m[:80]} for m in missing]
+                continue
+            refusals = [
+                _why_not_paired(p, ref=row[role], department_ids=department_ids)
+                for role, p in (("senior", senior), ("junior", junior))
+            ]
+            if any(refusals):
+                errors += [r for r in refusals if r]
+                continue
+            names = {"senior": senior.display_name, "junior": junior.display_name}
+            if senior.pk == junior.pk:
+                errors.append(_("%(senior)s cannot be paired with themselves.") % names)
+                continue
+            try:
+                (topic,) = clean_skill_names([row["topic"]], field="topic") or [None]
+            except ValidationError as error:
+                errors += error.messages
+                continue
+            if topic is None:
+                errors.append(_("Name the topic %(junior)s teaches %(senior)s.") % names)
+                continue
+            if frozenset((senior.pk, junior.pk)) in together:
+                errors.append(
+                    _("%(senior)s and %(junior)s are already a pair in this cohort.") % names
+                )
+                continue
+            if senior.pk in seniors:
+                errors.append(_("%(senior)s is already a senior in this cohort.") % names)
+                continue
+            if junior.pk in juniors:
+                errors.append(_("%(junior)s is already a junior in this cohort.") % names)
+                continue
+            seniors.add(senior.pk)
+            juniors.add(junior.pk)
+            together.add(frozenset((senior.pk, junior.pk)))
+            chosen.append((senior, junior, topic))
+        # An open mentorship of the same two on the same topic (outside the cohort too).
+        open_pairs = set(
+            MentoringPair.objects.filter(
+                mentor_id__in=[j.pk for _s, j, _t in chosen],
+                mentee_id__in=[s.pk for s, _j, _t in chosen],
+                status__in=[MentoringPair.Status.PROPOSED, MentoringPair.Status.ACTIVE],
+            ).values_list("mentor_id", "mentee_id", "skill__slug")
+        )
+        for senior, junior, topic in chosen:
+            if (junior.pk, senior.pk, slugify(topic)) in open_pairs:
+                errors.append(
+                    _("%(junior)s and %(senior)s already have an open mentorship on %(topic)s.")
+                    % {"junior": junior.display_name, "senior": senior.display_name, "topic": topic}
+                )
+        if errors:
+            raise ValidationError({"pairs": list(dict.fromkeys(errors))})
+        skills = {s.slug: s for s in skills_named(list(dict.fromkeys(t for *_p, t in chosen)))}
+        try:
+            with transaction.atomic():
+                pairs = MentoringPair.objects.bulk_create(
+                    MentoringPair(
+                        cohort=cohort,
+                        mentor=junior,
+                        mentee=senior,
+                        skill=skills[slugify(topic)],
+                        reverse=True,
+                        proposed_by=actor,
+                        # The organiser who pairs themselves has said yes already.
+                        mentor_accepted=junior.pk == actor.pk,
+                        mentee_accepted=senior.pk == actor.pk,
+                    )
+                    for senior, junior, topic in chosen
+                )
+        except IntegrityError as error:  # a pair made at the same moment elsewhere
+            raise ValidationError(
+                {"pairs": _("Someone changed these pairs just now. Look again and retry.")}
+            ) from error
+        for pair in pairs:
+            for recipient_id in (pair.mentor_id, pair.mentee_id):
+                events.publish(
+                    ev.MentoringProposed(
+                        pair_id=pair.pk,
+                        proposed_by_id=actor.pk,
+                        recipient_id=recipient_id,
+                        skill=pair.skill.name,
+                        cohort=cohort.name,
+                    )
+                )
+    return pairs
+
+
+def _decide_cohort_pair(*, actor, pair: MentoringPair, accept: bool) -> MentoringPair:
+    """A cohort pair starts once both people accepted; one decline ends it."""
+    if pair.status != MentoringPair.Status.PROPOSED:
+        raise ValidationError({"pair": _("This proposal has already been answered.")})
+    side = "mentor_accepted" if pair.mentor_id == actor.pk else "mentee_accepted"
+    if getattr(pair, side):
+        raise ValidationError({"pair": _("You accepted already; the other person has yet to.")})
+    fields = [side]
+    if accept:
+        setattr(pair, side, True)
+    if not accept or (pair.mentor_accepted and pair.mentee_accepted):
+        pair.status = MentoringPair.Status.ACTIVE if accept else MentoringPair.Status.DECLINED
+        pair.decided_at = timezone.now()
+        fields += ["status", "decided_at"]
+    pair.save(update_fields=fields)
+    _publish_decided(pair=pair, actor=actor, accept=accept)
+    return pair
+
+
+def log_session(*, actor, cohort_id: int, pair_id: int, held_on, notes: str) -> MentoringSession:
+    """One of the two people of an accepted cohort pair logs a session they had. Nobody else
+    may (their pair does not exist for them); the notes stay the pair's own."""
+    pair = (
+        MentoringPair.objects.select_related("cohort")
+        .filter(Q(mentor_id=actor.pk) | Q(mentee_id=actor.pk), pk=pair_id, cohort_id=cohort_id)
+        .first()
+    )
+    if pair is None or not permissions.is_colleague(actor):
+        raise MentoringPair.DoesNotExist
+    cohort = pair.cohort
+    if cohort.status == MentoringCohort.Status.ENDED:
+        raise ValidationError(_("This cohort has ended: its sessions are no longer logged."))
+    if pair.status != MentoringPair.Status.ACTIVE:
+        raise ValidationError(_("Your pair starts once both of you have accepted it."))
+    errors = {}
+    today = timezone.localdate()
+    if not held_on:
+        errors["held_on"] = _("Give the day of the session.")
+    elif held_on > today:
+        errors["held_on"] = _("Log a session once it has taken place.")
+    elif held_on < cohort.starts_on:
+        errors["held_on"] = _("The cohort started on %(date)s: log sessions from then on.") % {
+            "date": date_format(cohort.starts_on)
+        }
+    notes = str(notes or "").strip()
+    if not notes:
+        errors["notes"] = _("Write a few words on what you did or learned.")
+    elif len(notes) > SESSION_NOTES_LIMIT:
+        errors["notes"] = _("At most %(limit)d characters.") % {"limit": SESSION_NOTES_LIMIT}
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        session = MentoringSession.objects.create(
+            pair=pair, held_on=held_on, notes=notes, logged_by=actor
+        )
+        # A planned cohort runs from its first day: the first session says so.
+        MentoringCohort.objects.filter(
+            pk=cohort.pk, status=MentoringCohort.Status.PLANNED, starts_on__lte=today
+        ).update(status=MentoringCohort.Status.RUNNING)
+    return session
+
+
+def end_cohort(*, actor, cohort_id: int) -> MentoringCohort:
+    """The organiser (or an administrator) ends the cohort: its pairs end (a pair still waiting
+    for an answer never starts) and the evaluation opens for everyone who took part."""
+    from profiles import access
+
+    with transaction.atomic():
+        cohort = access.access_cohort(actor, cohort_id, access.MANAGE, lock=True).cohort
+        if cohort.status == MentoringCohort.Status.ENDED:
+            raise ValidationError(_("This cohort has already ended."))
+        now = timezone.now()
+        participants = sorted(
+            {
+                person
+                for pair in cohort.pairs.filter(mentor_accepted=True, mentee_accepted=True).exclude(
+                    status=MentoringPair.Status.DECLINED
+                )
+                for person in (pair.mentor_id, pair.mentee_id)
+            }
+        )
+        cohort.status = MentoringCohort.Status.ENDED
+        cohort.ended_at = now
+        cohort.save(update_fields=["status", "ended_at"])
+        cohort.pairs.filter(
+            status__in=[MentoringPair.Status.PROPOSED, MentoringPair.Status.ACTIVE]
+        ).update(status=MentoringPair.Status.ENDED, decided_at=now)
+        events.publish(
+            ev.CohortEnded(
+                cohort_id=cohort.pk,
+                actor_id=actor.pk,
+                participant_ids=participants,
+                name=cohort.name,
+            )
+        )
+    return cohort
+
+
+def submit_evaluation(
+    *,
+    actor,
+    cohort_id: int,
+    rating,
+    what_learned: str,
+    would_recommend: bool = False,
+    share_learning: bool = False,
+) -> CohortEvaluation:
+    """Someone who took part (an accepted pair) evaluates the cohort once, after it ended and
+    before the evaluation closes."""
+    from django.db import IntegrityError
+
+    from profiles import access
+
+    cohort = access.access_cohort(actor, cohort_id, access.TAKE_PART).cohort
+    if cohort.status != MentoringCohort.Status.ENDED:
+        raise ValidationError(_("The evaluation opens when the organiser ends the cohort."))
+    if not cohort.evaluation_open():
+        raise ValidationError(
+            _("The evaluation closed on %(date)s.")
+            % {"date": date_format(timezone.localtime(cohort.evaluation_closes_at).date())}
+        )
+    errors = {}
+    if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
+        errors["rating"] = _("Give a rating from 1 to 5.")
+    what_learned = str(what_learned or "").strip()
+    if not what_learned:
+        errors["what_learned"] = _("Write what you learned, in a sentence or two.")
+    elif len(what_learned) > LEARNED_LIMIT:
+        errors["what_learned"] = _("At most %(limit)d characters.") % {"limit": LEARNED_LIMIT}
+    if errors:
+        raise ValidationError(errors)
+    once = _("You already evaluated this cohort.")
+    if CohortEvaluation.objects.filter(cohort=cohort, person_id=actor.pk).exists():
+        raise ValidationError(once)
+    try:
+        with transaction.atomic():
+            return CohortEvaluation.objects.create(
+                cohort=cohort,
+                person=actor,
+                rating=rating,
+                what_learned=what_learned,
+                would_recommend=bool(would_recommend),
+                share_learning=bool(share_learning),
+            )
+    except IntegrityError as error:  # sent twice at the same moment
+        raise ValidationError(once) from error
+
+
+def _publish_decided(*, pair, actor, accept: bool) -> None:
+    """One answer to a pair proposal, between two colleagues or in a cohort: the same event."""
+    events.publish(
+        ev.MentoringDecided(
+            pair_id=pair.pk,
+            actor_id=actor.pk,
+            proposed_by_id=pair.proposed_by_id,
+            skill=pair.skill.name,
+            accepted=accept,
+        )
+    )

@@ -78,3 +78,16 @@ def forget_caches() -> None:
     forget_pilot()
     forget_shared()
     forget_settings()
+
+
+def exception_signal(group, **fields):
+    """A signal raised on a group of recurring exceptions, as the board policy raises it
+    (intranet.signals, source "exceptions"), with the given fields (due_at, owner, status ...)."""
+    from intranet.signals.models import Signal
+
+    fields.setdefault("how", "exceptions")
+    fields.setdefault("module", "boards")
+    return Signal.objects.create(
+        source="exceptions", object_id=group.pk, space=group.board.space,
+        title=group.title[:200], **fields,
+    )  # fmt: skip

@@ -20,7 +20,17 @@ MARK = "ZQXSECRET"
 # module switched off (its forum, knowledge, boards and stories are closed; its posts are not).
 SPACE_CODES = ("secret", "private", "narrowed", "switched")
 # What a space shows with every module off: marked in the switched space only when hidden.
-MODULE_FREE = {"post", "postcomment", "badge", "mention", "request", "mail", "livepost"}
+MODULE_FREE = {
+    "post",
+    "postcomment",
+    "badge",
+    "mention",
+    "request",
+    "mail",
+    "livepost",
+    "idea",
+    "floorsignal",
+}
 
 
 def mark(kind: str, code: str) -> str:
@@ -69,6 +79,9 @@ class Seed:
     # URL arguments that name no space's content (an access token, a service account): one
     # value each, owned by the insider or the administrator, which outsiders must not reach.
     neutral_ids: dict = field(default_factory=dict)
+    # Reverse-mentoring cohorts ("running", "ended") the insider and the helper are paired in,
+    # organised by the administrator: {"running": id, "running_pair": id, "ended": id}.
+    cohorts: dict = field(default_factory=dict)
 
 
 def _space(*, actor, name: str, visibility: str, reason: str = ""):
@@ -239,9 +252,11 @@ def _fill(*, code: str, space, insider, helper, admin, department, text) -> Bund
             text=f"{text('exception')} klant wil iets wat niet kan",
         )
     ids["report_id"] = report.pk
-    from processes.models import Signal
+    from intranet.signals.models import Signal
 
-    signal = Signal.objects.filter(group__board=board).first()
+    signal = Signal.objects.filter(
+        source="exceptions", object_id__in=board.exception_groups.values("pk")
+    ).first()
     ids["signal_id"] = signal.pk if signal else 0
     story = game.publish_story(
         author=insider,
@@ -278,6 +293,22 @@ def _fill(*, code: str, space, insider, helper, admin, department, text) -> Bund
         kinds=["post.created"],
     )
     ids["subscription_id"] = subscription.pk
+    # Signals from the floor: an idea in the space's idea box with a "me too", and the post
+    # raised as a signal, supported and answered.
+    from intranet.signals import services as signals
+
+    said = text("idea")
+    idea = signals.post_idea(
+        actor=insider, space=space, kind="complaint", title=f"{said} idee", body=f"{said} uitleg"
+    )
+    signals.support_idea(user=helper, idea_id=idea.pk)
+    ids["idea_id"] = idea.pk
+    floor = signals.raise_signal(actor=insider, source="post", object_id=post.pk)
+    signals.raise_signal(actor=insider, source="idea", object_id=idea.pk)
+    signals.support(user=helper, signal_id=floor.pk)
+    signals.answer(actor=admin, signal_id=floor.pk, status="review",
+                   response=f"{text('floorsignal')} antwoord")  # fmt: skip
+    ids["followup_id"] = floor.pk
     return bundle
 
 
@@ -294,6 +325,7 @@ def _warm(people, *, spaces, topic_ids) -> None:
         "/forum/unanswered/",
         "/stories/",
         "/signals/",
+        "/follow-up/?tab=all",
         "/api/boards/",
         "/notifications/",
         "/api/feed/",
@@ -539,10 +571,33 @@ def _seed() -> Seed:
     for bundle in bundles.values():
         own = Notification.objects.filter(recipient=insider).order_by("-pk").first()
         bundle.ids["notification_id"] = own.pk if own else 0
+    # Leaders' announcements (issue 22): the director (the employee manages the top) to
+    # everyone, and the insider, managing a unit below the top that none of the sweep's people
+    # is in, to that unit alone: its text reaches nobody the sweep acts as, on any page, the
+    # insider's profile and list of updates included.
+    from django.utils import timezone
+
+    unit = DepartmentFactory(
+        name="Projectbureau", slug="projectbureau", parent=top, manager=insider
+    )
+    activity.publish_announcement(
+        author=employee,
+        title="Openbaar bericht van de directie",
+        body="Openbaar announcement",
+        expires_at=timezone.now() + timezone.timedelta(days=30),
+    )
+    unit_only = activity.publish_announcement(
+        author=insider,
+        title=mark("announcement", "unit"),
+        body=f"{mark('announcement', 'unit')} alleen voor het projectbureau",
+        department=unit,
+        expires_at=timezone.now() + timezone.timedelta(days=30),
+    )
     from forums.models import Tag
     from insights import services as insights
 
     insights.refresh()  # the insights pages show figures, not an empty state
+    invitation_id = _leadership(admin=admin, insider=insider, department=top)
     people = {"employee": employee, "reader": reader, "guest": guest, "deactivated": gone}
     return Seed(
         admin=admin,
@@ -554,4 +609,84 @@ def _seed() -> Seed:
         open_bundle=visible,
         tags=list(Tag.objects.values_list("slug", flat=True)),
         department=top,
+        cohorts=_cohorts(admin=admin, insider=insider, helper=helper),
+        # An announcement none of the sweep's people may open (its URL must answer 404).
+        neutral_ids={"announcement_id": unit_only.pk, "invitation_id": invitation_id},
     )
+
+
+def _leadership(*, admin, insider, department) -> int:
+    """An invitation to the insider (the administrator's reason marked: only the insider and
+    administrators may read it), and the insider as an ambassador with a marked note in their
+    log (theirs alone). Returns the id of a second invitation, still waiting, whose address
+    the sweep's people must not reach. The invitations are rows, not services.invite_leader:
+    that needs person-level insights switched on, which would change every insights page."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from gamification import services as game
+    from gamification.models import LeadershipInvitation
+
+    LeadershipInvitation.objects.create(
+        person=insider, invited_by=admin, kind="ambassador", reason=mark("invitation", "insider"),
+        status="accepted", answered_at=timezone.now(),
+    )  # fmt: skip
+    game.appoint_ambassador(actor=admin, user=insider, department=department)
+    game.log_ambassador_activity(
+        actor=insider, kind="session", date=timezone.localdate(), hours=Decimal("1.5"),
+        note=mark("ambassadorlog", "insider"),
+    )  # fmt: skip
+    waiting = LeadershipInvitation.objects.create(
+        person=insider, invited_by=admin, kind="mentoring", reason=mark("invitation", "waiting")
+    )
+    return waiting.pk
+
+
+def _cohorts(*, admin, insider, helper) -> dict:
+    """Two reverse-mentoring cohorts of the administrator's with the insider (senior) and the
+    helper (junior) as their one pair, accepted: one ended and evaluated by the helper (what
+    they learned shared with the organiser), one running with a logged session. Name, goals,
+    notes and learning are marked: none of the sweep's people is organiser or participant."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from profiles import services as profiles
+
+    today = timezone.localdate()
+    found = {}
+    for code, topic in (("ended", "Sociale media"), ("running", "Digitaal werken")):
+        cohort = profiles.create_cohort(
+            actor=admin,
+            name=mark("cohort", code),
+            goals=f"{mark('cohortgoals', code)} samen leren",
+            starts_on=today - timedelta(days=30),
+            ends_on=today + timedelta(days=30),
+        )
+        (pair,) = profiles.add_cohort_pairs(
+            actor=admin,
+            cohort_id=cohort.pk,
+            rows=[{"senior": insider.email, "junior": helper.email, "topic": topic}],
+        )
+        for person in (insider, helper):
+            profiles.decide_mentoring(actor=person, pair_id=pair.pk, accept=True)
+        profiles.log_session(
+            actor=helper,
+            cohort_id=cohort.pk,
+            pair_id=pair.pk,
+            held_on=today - timedelta(days=2),
+            notes=mark("cohortnotes", code),
+        )
+        found[code] = cohort.pk
+        found[f"{code}_pair"] = pair.pk
+    profiles.end_cohort(actor=admin, cohort_id=found["ended"])
+    profiles.submit_evaluation(
+        actor=helper,
+        cohort_id=found["ended"],
+        rating=4,
+        what_learned=mark("cohortlearning", "ended"),
+        would_recommend=True,
+        share_learning=True,
+    )
+    return found

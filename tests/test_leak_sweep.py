@@ -84,6 +84,7 @@ NEUTRAL_KWARGS = {
     "challenge_id",
     "token_id",
     "account_id",
+    "cohort_id",
 }
 # Pages about a space itself: a private space and an open one are listed to every employee
 # (its name, its "ask to join"), so these may answer for them; never for the secret one.
@@ -553,7 +554,7 @@ def _client_for(who: str, seed_: Seed, *, deactivate: bool = True) -> Client:
 # In the space whose modules are off, these name content of a module (or a module's page of
 # the space); its posts, comments and badges stay.
 MODULE_APPS = {"forums", "knowledge", "processes", "gamification"}
-MODULE_FREE_KWARGS = NEUTRAL_KWARGS | {"slug", "post_id", "badge_id"}
+MODULE_FREE_KWARGS = NEUTRAL_KWARGS | {"slug", "post_id", "badge_id", "idea_id", "followup_id"}
 
 
 def _resolves_to(p: Pattern, url: str) -> bool:
@@ -742,7 +743,14 @@ def _seed_all() -> Seed:
         actor=seed_.insider, user=seed_.insider, name="Sweep", scopes=["read"], days=30
     )
     account = tokens.create_service_account(actor=seed_.admin, name="Sweep service")
-    seed_.neutral_ids = {"token_id": token.pk, "account_id": account.pk}
+    # A reverse-mentoring cohort belongs to no space: its pages are for its organiser and
+    # pair only (the administrator, the insider and the helper), none of the sweep's people.
+    seed_.neutral_ids = {
+        **seed_.neutral_ids,  # the seed's own (an announcement)
+        "token_id": token.pk,
+        "account_id": account.pk,
+        "cohort_id": seed_.cohorts["running"],
+    }
     return seed_
 
 
@@ -870,6 +878,19 @@ def _write_more(seed_: Seed) -> None:
             impact="low",
             step=steps[0],
         )
+    # An announcement to the insider's unit, which none of the sweep's people is in: it is
+    # pushed to the unit and to the insider's followers' sockets, which must drop it.
+    from django.utils import timezone
+
+    from intranet.governance.models import Department
+
+    activity.publish_announcement(
+        author=type(seed_.insider).objects.get(pk=seed_.insider.pk),
+        title=mark("liveannouncement", "unit"),
+        body=mark("liveannouncement", "unit"),
+        department=Department.objects.get(slug="projectbureau"),
+        expires_at=timezone.now() + timezone.timedelta(days=7),
+    )
     # And something everybody may see, so the sockets are known to be listening.
     activity.create_post(author=seed_.insider, space=seed_.open_space, body="Openbaar live bericht")
 

@@ -24,3 +24,9 @@ def figure(check) -> str:
 @register.filter
 def phase_label(value) -> str:
     return str(Phase(int(value)).label)
+
+
+@register.filter
+def percent(value) -> str:
+    """A share (0 to 1) as a whole percentage; "—" for none."""
+    return _format(value, True)

@@ -18,8 +18,8 @@ from intranet.core.openapi import paginated
 class ActivitySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     verb = serializers.CharField()
-    actor = serializers.CharField(source="actor.display_name", default=None)
-    space = serializers.CharField(source="space.slug", default=None)
+    actor = serializers.CharField(source="actor.display_name", default=None, allow_null=True)
+    space = serializers.CharField(source="space.slug", default=None, allow_null=True)
     created_at = serializers.DateTimeField()
     body_html = serializers.SerializerMethodField()
 
@@ -36,7 +36,7 @@ class FeedSerializer(serializers.Serializer):
 class NotificationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
-    actor = serializers.CharField(source="actor.display_name", default=None)
+    actor = serializers.CharField(source="actor.display_name", default=None, allow_null=True)
     actor_count = serializers.IntegerField()
     url = serializers.CharField()
     params = serializers.DictField()

@@ -10,9 +10,17 @@ class ActivityConfig(AppConfig):
     def ready(self):
         from intranet.activity import commentable, handlers, targets
         from intranet.activity.models import Announcement, Post
+        from intranet.core import panels
         from intranet.moderation import registry as moderation
 
         handlers.register()
+        # A leader's updates on their profile: what they announced that the viewer may read.
+        panels.register(
+            "profile",
+            panels.Panel(
+                "announcements", "activity/_profile_announcements.html", _updates_panel, order=40
+            ),
+        )
         targets.register(
             targets.Target(
                 type="post",
@@ -41,3 +49,10 @@ class ActivityConfig(AppConfig):
                 )[:limit],
             )
         )
+
+
+def _updates_panel(request, *, person, **values):
+    from intranet.activity import selectors
+
+    updates = selectors.leader_updates(viewer=request.user, author=person)
+    return {"updates": updates} if updates else None

@@ -20,7 +20,7 @@ from django.utils.translation import trans_real
 
 from intranet.activity import live, selectors
 from intranet.activity.models import Follow
-from intranet.governance import permissions
+from intranet.governance import permissions, tree
 from intranet.governance import services as governance_services
 from intranet.governance.selectors import member_space_ids, readable_space_ids
 
@@ -87,6 +87,9 @@ class FeedConsumer(AsyncWebsocketConsumer):
         self.page_memo: dict = {}  # what a live page decided about this reader, until now
         self.guest = permissions.is_guest(user)
         self.admin = permissions.is_administrator(user)
+        # What is said to a department reaches everything below it: the reader's department
+        # and those above it.
+        self.departments = set(tree.lineage_ids(user.department_id))
 
     def _may_see(self, space_id: int | None, department_id: int | None) -> bool:
         if not self.active:
@@ -95,7 +98,7 @@ class FeedConsumer(AsyncWebsocketConsumer):
             return space_id in self.viewable
         if self.guest:
             return False
-        return department_id is None or self.admin or department_id == self.user.department_id
+        return department_id is None or self.admin or department_id in self.departments
 
     async def access_changed(self, event):
         """Rights changed: reload them, and close the socket when its person may no longer
@@ -151,8 +154,7 @@ class FeedConsumer(AsyncWebsocketConsumer):
         groups += [f"space.{pk}" for pk in spaces] + [f"person.{pk}" for pk in followed]
         if not permissions.is_guest(user):
             groups.append("org")
-            if user.department_id:
-                groups.append(f"department.{user.department_id}")
+            groups += [f"department.{pk}" for pk in tree.lineage_ids(user.department_id)]
         return groups
 
     async def disconnect(self, code):

@@ -72,3 +72,17 @@ class PersonUnfollowed:
 @dataclass(frozen=True)
 class NotificationsChanged:
     user_id: int
+
+
+@dataclass(frozen=True)
+class AnnouncementDelegateAdded:
+    department_id: int
+    user_id: int
+    actor_id: int
+
+
+@dataclass(frozen=True)
+class AnnouncementDelegateRemoved:
+    department_id: int
+    user_id: int
+    actor_id: int

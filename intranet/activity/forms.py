@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from intranet.activity.models import Channel, NotificationKind
 from intranet.activity.selectors import Feed
+from intranet.core.forms import Valid
+from intranet.governance.forms import ColleagueField
 from intranet.governance.models import Department
 
 
@@ -24,17 +26,46 @@ class CommentForm(forms.Form):
 
 
 class AnnouncementForm(forms.Form):
+    """An announcement, for whom and until when. The department choice lists only where the
+    person may announce (`departments`, from activity.access.announceable_departments); the
+    whole organisation is offered only to those who may address `everyone`. The service
+    checks both again."""
+
     title = forms.CharField(label=_("Title"), max_length=160)
     body = forms.CharField(label=_("Message"), max_length=5000, widget=forms.Textarea)
     department = forms.ModelChoiceField(
         label=_("For"),
-        queryset=Department.objects.all(),
+        queryset=Department.objects.none(),
         required=False,
         empty_label=_("The whole organisation"),
+        help_text=_("A department's announcement also reaches every department below it."),
+        error_messages={"invalid_choice": _("You cannot announce to this department.")},
     )
     expires_at = forms.DateTimeField(
         label=_("Pinned until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
+
+    def __init__(self, *args, departments=None, everyone: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["department"]
+        field.queryset = departments if departments is not None else Department.objects.all()
+        if not everyone:
+            # Only their own departments: one must be chosen.
+            field.required = True
+            field.empty_label = None
+            field.error_messages["required"] = _("Choose the department to announce to.")
+
+
+class DelegateForm(forms.Form):
+    """A colleague who may announce for a department, by email address."""
+
+    email = ColleagueField(label=_("Colleague's email address"), max_length=254)
+
+
+class RemoveDelegateForm(Valid, forms.Form):
+    """The delegate to take off (the person's id, from the row's button)."""
+
+    user = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
 
 
 class PreferencesForm(forms.Form):

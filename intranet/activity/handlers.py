@@ -132,6 +132,11 @@ def on_access_changed_for_everyone(event) -> None:
     live.access_changed()
 
 
+def on_announcement_delegates_changed(event) -> None:
+    # Their "Announce" link and the departments the form offers them changed.
+    live.access_changed(user_id=event.user_id)
+
+
 def register() -> None:
     for event_type in (
         gov.MemberJoined,
@@ -151,8 +156,13 @@ def register() -> None:
         gov.KindDefaultsChanged,
         gov.PilotChanged,
         gov.MfaPolicyChanged,
+        # A department moved or got another manager: whose announcements reach whom (a
+        # department's reach everything below it) and who may announce have changed.
+        gov.DepartmentChanged,
     ):
         events.subscribe(event_type, on_access_changed_for_everyone)
+    for event_type in (ev.AnnouncementDelegateAdded, ev.AnnouncementDelegateRemoved):
+        events.subscribe(event_type, on_announcement_delegates_changed)
     events.subscribe(ev.PostCreated, on_post_created)
     events.subscribe(ev.CommentAdded, on_comment_added)
     events.subscribe(ev.ReactionAdded, on_reaction_added)

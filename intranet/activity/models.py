@@ -129,9 +129,17 @@ class Comment(Moderated):
         return self.body[:60]
 
 
+class AnnouncementQuerySet(models.QuerySet):
+    def readable_by(self, user) -> "AnnouncementQuerySet":
+        """Announcements `user` may open (activity.access.readable_filter)."""
+        from intranet.activity.access import readable_filter
+
+        return self.filter(readable_filter(user))
+
+
 class Announcement(models.Model):
-    """Pinned at the top of the feeds of the whole organisation or one department until it
-    expires."""
+    """Pinned at the top of the feeds of the whole organisation, or of one department and
+    every department below it, until it expires."""
 
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     title = models.CharField(_("title"), max_length=160)
@@ -148,12 +156,60 @@ class Announcement(models.Model):
     expires_at = models.DateTimeField(_("visible until"))
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = AnnouncementQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["expires_at"])]
 
     def __str__(self) -> str:
         return self.title
+
+
+class AnnouncementDelegate(models.Model):
+    """Someone a department's manager lets announce on their behalf: to the department and
+    everything below it, as the manager may (activity.access.announce_reach decides). Granted
+    and taken back by the manager or an administrator; both are in the audit log."""
+
+    department = models.ForeignKey(
+        "governance.Department",
+        on_delete=models.CASCADE,
+        verbose_name=_("department"),
+        related_name="+",
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "user"], name="activity_one_delegate_per_department"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} for {self.department_id}"
+
+
+class AnnouncementRead(models.Model):
+    """That one person saw an announcement, once (the first time). Only ever counted: its
+    author sees how many of the audience read it, never who (selectors.announcement_reach)."""
+
+    announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["announcement", "user"], name="activity_one_read")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.announcement_id} read by {self.user_id}"
 
 
 class NotificationKind(models.TextChoices):
@@ -177,6 +233,8 @@ class NotificationKind(models.TextChoices):
     HANDOFF = "handoff", _("A card is handed over to my department, or a card I watch moves")
     SIGNAL = "signal", _("Signals from recurring exceptions: raised for me, or answered")
     STORY = "story", _("A success story tags me, or another team reuses one of mine")
+    FOLLOW_UP = "follow_up", _("Signals from the floor: raised for me, overdue, or answered")
+    LEADERSHIP = "leadership", _("Invitations to be an ambassador or a mentor, and their answers")
 
 
 class Channel(models.TextChoices):
@@ -207,7 +265,9 @@ DEFAULT_CHANNELS = {
     NotificationKind.REVIEW: Channel.EMAIL,
     NotificationKind.HANDOFF: Channel.SITE,
     NotificationKind.SIGNAL: Channel.EMAIL,
+    NotificationKind.FOLLOW_UP: Channel.EMAIL,
     NotificationKind.STORY: Channel.SITE,
+    NotificationKind.LEADERSHIP: Channel.EMAIL,
 }
 
 
@@ -240,6 +300,13 @@ class NotificationQuerySet(models.QuerySet):
         for module in sorted(set(KIND_MODULES.values())):
             kinds = [kind for kind, of in KIND_MODULES.items() if of == module]
             module_on |= Q(kind__in=kinds, space__modules__contains=[module])
+        # A kind about content of many modules (signals: questions, pain points ...) names the
+        # module of what it is about in its params: that module must be on too. `contains`, not
+        # a key lookup: a missing key compares as NULL, and NOT NULL would hide every other kind.
+        for module in Module.values:
+            module_on &= ~Q(params__contains={"module": module}) | Q(
+                space__modules__contains=[module]
+            )
         return self.filter(recipient_id=user.pk).filter(
             Q(space__isnull=True) | (Q(space__in=Space.objects.viewable_by(user)) & module_on)
         )

@@ -6,14 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from intranet.activity import feed_cache, targets
+from intranet.activity import access, feed_cache, privacy, targets
 from intranet.activity.models import (
     DEFAULT_CHANNELS,
     Activity,
     Announcement,
+    AnnouncementDelegate,
+    AnnouncementRead,
     Comment,
     Follow,
     Notification,
@@ -21,8 +23,8 @@ from intranet.activity.models import (
     Post,
     Reaction,
 )
-from intranet.governance import permissions
-from intranet.governance.models import Membership, Space
+from intranet.governance import permissions, tree
+from intranet.governance.models import Department, Membership, Space
 
 PAGE_SIZE = 20
 ITEM_FIELDS = (
@@ -64,9 +66,18 @@ class Feed:
         return self.kind if self.id is None else f"{self.kind}:{self.id}"
 
 
+def _my_departments(user) -> Q:
+    """Organisation items addressed to the user's department or a department above it: what
+    is said to a department is said to everything below it (governance.tree, a subquery)."""
+    if user.department_id is None:
+        return Q(pk__in=[])
+    return Q(space__isnull=True, department_id__in=tree.lineage(user.department_id))
+
+
 def visible_filter(user) -> Q:
     """Activities the user may see now: in spaces whose content they may read, or addressed to
-    the whole organisation or their department. Guests see only their spaces."""
+    the whole organisation or to their department (or one above it). Guests see only their
+    spaces."""
     if not permissions.is_active(user):
         return Q(pk__in=[])
     in_spaces = Q(space_id__in=Space.objects.viewable_by(user).values("pk"))
@@ -75,8 +86,7 @@ def visible_filter(user) -> Q:
     everyone = Q(space__isnull=True, department__isnull=True)
     if permissions.is_administrator(user):
         return in_spaces | Q(space__isnull=True)
-    mine = Q(space__isnull=True, department_id=user.department_id)
-    return in_spaces | everyone | mine
+    return in_spaces | everyone | _my_departments(user)
 
 
 def feed_filter(user, feed: Feed) -> Q:
@@ -92,7 +102,7 @@ def feed_filter(user, feed: Feed) -> Q:
         Q(space_id__in=member_spaces)
         | Q(actor_id__in=followed)
         | Q(space__isnull=True, department__isnull=True)
-        | Q(space__isnull=True, department_id=user.department_id)
+        | _my_departments(user)
     )
 
 
@@ -182,12 +192,153 @@ def activity_for_push(*, activity_id: int) -> Activity | None:
 
 
 def pinned_announcements(*, user):
-    if permissions.is_guest(user):
-        return Announcement.objects.none()
+    """The newest three current announcements addressed to the user, each with `seen` (read
+    before), in one query: the home page records the unseen ones as read in one more
+    (services.record_announcement_reads), so reach costs no query per announcement."""
     return (
-        Announcement.objects.filter(expires_at__gt=timezone.now())
-        .filter(Q(department__isnull=True) | Q(department_id=user.department_id))
+        Announcement.objects.filter(access.audience_filter(user), expires_at__gt=timezone.now())
+        .annotate(seen=_seen_by(user))
         .select_related("author", "department")[:3]
+    )
+
+
+def _seen_by(user) -> Exists:
+    return Exists(AnnouncementRead.objects.filter(announcement_id=OuterRef("pk"), user_id=user.pk))
+
+
+# --- Leaders' announcements (issue 22) -----------------------------------------------------------
+
+LEADER_STREAM = 10
+
+
+@dataclass(frozen=True)
+class Reach:
+    """How many of an announcement's audience read it: counts only, never who. `audience` is
+    the active colleagues it is addressed to (its author aside); below `smallest` (the
+    organisation's smallest reported group) nothing more than that is said."""
+
+    read: int
+    audience: int
+    smallest: int
+
+    @property
+    def too_small(self) -> bool:
+        return self.audience < self.smallest
+
+
+def announcements_by(*, viewer, author_id: int):
+    """What `author_id` announced that `viewer` may open (their audience's, or all for the
+    author and administrators), current and past, newest first. One query."""
+    return (
+        Announcement.objects.readable_by(viewer)
+        .filter(author_id=author_id)
+        .select_related("author", "department")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def leader_updates(*, viewer, author, limit: int = LEADER_STREAM) -> dict | None:
+    """A leader's updates on their profile: the newest `limit` announcements of `author` that
+    the viewer may open, whether there are more, and (for the author alone) each one's reach.
+    Fixed queries: one for the list, three for the reach (the author's view only). None when
+    there is nothing to show."""
+    if not permissions.is_colleague(viewer):
+        return None
+    found = list(announcements_by(viewer=viewer, author_id=author.pk)[: limit + 1])
+    if not found:
+        return None
+    shown = found[:limit]
+    own = viewer.pk == author.pk
+    reach = announcement_reach(announcements=shown) if own else {}
+    for announcement in shown:
+        announcement.reach = reach.get(announcement.pk)
+    return {
+        "announcements": shown,
+        "more": len(found) > limit,
+        "own": own,
+        "author": author,
+        "now": timezone.now(),
+    }
+
+
+def announcement_reach(*, announcements) -> dict[int, Reach]:
+    """{announcement id: Reach} for announcements loaded with their author, in three queries
+    whatever their number: the department tree, the active colleagues per department, and the
+    reads per announcement and reader's department. Only an announcement's author may be shown
+    these (the views ask): counts, never names.
+
+    A read counts while its reader is still in the audience (someone who moved elsewhere is in
+    neither number), so the read share never exceeds the whole."""
+    announcements = list(announcements)
+    if not announcements:
+        return {}
+    from django.contrib.auth import get_user_model
+
+    below = tree.below_map()
+    people = dict(
+        get_user_model()
+        .objects.filter(permissions.colleague_filter())
+        .values("department_id")
+        .annotate(n=Count("pk"))
+        .values_list("department_id", "n")
+    )
+    reads: dict[int, dict[int | None, int]] = {}
+    for announcement_id, department_id, n in (
+        AnnouncementRead.objects.filter(
+            permissions.colleague_filter("user__"),
+            announcement_id__in=[a.pk for a in announcements],
+        )
+        # An author is not their own audience (their reads are never recorded either).
+        .exclude(user_id=F("announcement__author_id"))
+        .values("announcement_id", "user__department_id")
+        .annotate(n=Count("pk"))
+        .values_list("announcement_id", "user__department_id", "n")
+    ):
+        reads.setdefault(announcement_id, {})[department_id] = n
+    smallest = privacy.smallest_group()
+    found = {}
+    for announcement in announcements:
+        if announcement.department_id is None:
+            departments = None  # everyone, with or without a department
+        else:
+            departments = below.get(announcement.department_id, {announcement.department_id})
+        audience = sum(n for d, n in people.items() if departments is None or d in departments)
+        author = announcement.author
+        if permissions.is_colleague(author) and (
+            departments is None or author.department_id in departments
+        ):
+            audience -= 1
+        read = sum(
+            n
+            for d, n in reads.get(announcement.pk, {}).items()
+            if departments is None or d in departments
+        )
+        found[announcement.pk] = Reach(
+            read=min(read, max(audience, 0)), audience=max(audience, 0), smallest=smallest
+        )
+    return found
+
+
+def announcement_page(*, user, announcement) -> dict:
+    """An announcement's own page: the reach for its author only (nobody else is given it)."""
+    reach = None
+    if announcement.author_id == user.pk:
+        reach = announcement_reach(announcements=[announcement])[announcement.pk]
+    return {"announcement": announcement, "reach": reach, "now": timezone.now()}
+
+
+def announce_page(*, user) -> dict:
+    """What the announce page offers besides the form: the departments whose delegates the
+    person chooses (the ones they manage)."""
+    return {"managed": list(Department.objects.filter(manager_id=user.pk).order_by("name"))}
+
+
+def announcement_delegates(*, department) -> list:
+    """Who may announce for a department besides its manager, oldest grant first."""
+    return list(
+        AnnouncementDelegate.objects.filter(department=department)
+        .select_related("user", "granted_by")
+        .order_by("created_at", "pk")
     )
 
 

@@ -13,11 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intranet import events
+from intranet.activity import access, text
 from intranet.activity import events as ev
-from intranet.activity import text
 from intranet.activity.models import (
     DEFAULT_CHANNELS,
     Announcement,
+    AnnouncementDelegate,
+    AnnouncementRead,
     Channel,
     Comment,
     Follow,
@@ -28,7 +30,7 @@ from intranet.activity.models import (
     Reaction,
 )
 from intranet.core import ratelimit
-from intranet.governance import permissions
+from intranet.governance import audit, permissions
 from intranet.governance.constants import Action
 from intranet.governance.models import Department
 
@@ -151,12 +153,23 @@ def react(*, user, target, kind: str) -> bool:
 def publish_announcement(
     *, author, title: str, body: str, expires_at, department: Department | None = None
 ) -> Announcement:
-    if not author.has_perm("activity.announce"):
+    """Pin an announcement for the whole organisation (department None) or for a department
+    and everything below it. Who may say it to whom is activity.access.announce_reach: someone
+    who may announce nowhere is refused (404 on a page); a department outside their reach is a
+    refusal of that field, like any other bad input, and nothing is saved."""
+    reach = access.announce_reach(author)
+    if not reach.any:
         raise PermissionDenied
     title = (title or "").strip()
     errors = {}
     if not title:
         errors["title"] = _("Give the announcement a title.")
+    if not reach.allows(getattr(department, "pk", None)):
+        errors["department"] = (
+            _("You cannot announce to this department.")
+            if department is not None
+            else _("Choose one of your departments: you cannot announce to everyone.")
+        )
     if expires_at is None or expires_at <= timezone.now():
         errors["expires_at"] = _("Choose a moment in the future.")
     elif expires_at > timezone.now() + timedelta(days=366):
@@ -181,6 +194,87 @@ def publish_announcement(
             )
         )
     return announcement
+
+
+def record_announcement_reads(*, user, announcements) -> int:
+    """Remember that `user` saw these announcements, once each, for their authors' reach.
+
+    Called where an announcement is shown in full to its audience: pinned on the home page
+    (while it is current) and on its own page. The callers load each announcement with `seen`
+    (an EXISTS in the query that loads it), so a page that shows only what was read before
+    writes nothing, and one that shows new ones writes them in a single INSERT ... ON CONFLICT
+    DO NOTHING: no query per announcement, and two tabs racing still count one read. Authors
+    are not their own audience; guests are nobody's."""
+    if not permissions.is_colleague(user):
+        return 0
+    new = [a.pk for a in announcements if not getattr(a, "seen", False) and a.author_id != user.pk]
+    if not new:
+        return 0
+    AnnouncementRead.objects.bulk_create(
+        [AnnouncementRead(announcement_id=pk, user_id=user.pk) for pk in new],
+        ignore_conflicts=True,
+    )
+    return len(new)
+
+
+def add_announcement_delegate(*, actor, department: Department, user) -> AnnouncementDelegate:
+    """Let `user` announce for `department` (and everything below it, as its manager may).
+    The department's manager or an administrator decides; audited."""
+    if not access.may_manage_delegates(user=actor, department=department):
+        raise PermissionDenied
+    if user is None or not permissions.is_colleague(user):
+        raise ValidationError({"email": _("Only colleagues with an active account can announce.")})
+    if user.pk == department.manager_id:
+        raise ValidationError({"email": _("The manager already announces for this department.")})
+    with transaction.atomic():
+        delegate, created = AnnouncementDelegate.objects.get_or_create(
+            department=department, user=user, defaults={"granted_by": actor}
+        )
+        if not created:
+            raise ValidationError(
+                {
+                    "email": _("%(name)s already announces for this department.")
+                    % {"name": user.display_name}
+                }
+            )
+        audit.record(
+            actor=actor,
+            action="announcement.delegate_added",
+            target=department,
+            before=None,
+            after={"delegate": user.pk, "email": user.email},
+        )
+        events.publish(
+            ev.AnnouncementDelegateAdded(
+                department_id=department.pk, user_id=user.pk, actor_id=actor.pk
+            )
+        )
+    return delegate
+
+
+def remove_announcement_delegate(*, actor, department: Department, user_id: int) -> None:
+    """Take back what add_announcement_delegate gave; audited. Someone who is no delegate of
+    this department is a refusal, not a silent success."""
+    if not access.may_manage_delegates(user=actor, department=department):
+        raise PermissionDenied
+    with transaction.atomic():
+        deleted, _rows = AnnouncementDelegate.objects.filter(
+            department=department, user_id=user_id
+        ).delete()
+        if not deleted:
+            raise ValidationError(_("This person does not announce for this department."))
+        audit.record(
+            actor=actor,
+            action="announcement.delegate_removed",
+            target=department,
+            before={"delegate": user_id},
+            after=None,
+        )
+        events.publish(
+            ev.AnnouncementDelegateRemoved(
+                department_id=department.pk, user_id=user_id, actor_id=actor.pk
+            )
+        )
 
 
 def follow(*, follower, followee) -> Follow:

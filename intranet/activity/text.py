@@ -37,7 +37,8 @@ def mentioned_users(text: str):
     if not handles:
         return []
     User = get_user_model()
-    candidates = User.objects.filter(is_active=True).filter(
+    # Integrations (service accounts) are not people to mention: nobody reads their bell.
+    candidates = User.objects.filter(is_active=True, service_account__isnull=True).filter(
         email__iregex=r"^(" + "|".join(re.escape(h) for h in handles) + r")@"
     )
     return list(candidates)

@@ -13,4 +13,12 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/preferences/", views.preferences, name="preferences"),
     path("announcements/new/", views.announce, name="announce"),
+    path("announcements/<int:announcement_id>/", views.announcement, name="announcement"),
+    path("announcements/from/<int:user_id>/", views.announcements_by, name="announcements_by"),
+    path("announcements/delegates/<int:department_id>/", views.delegates, name="delegates"),
+    path(
+        "announcements/delegates/<int:department_id>/remove/",
+        views.delegate_remove,
+        name="delegate_remove",
+    ),
 ]

@@ -9,18 +9,20 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intranet.activity import access, selectors, services
 from intranet.activity.forms import (
     AnnouncementForm,
     CommentForm,
+    DelegateForm,
     FeedPageForm,
     FollowForm,
     MarkReadForm,
     PostForm,
     PreferencesForm,
     ReactionForm,
+    RemoveDelegateForm,
 )
 from intranet.core.forms import perform, refusal_text
 from intranet.core.redirects import safe_next
@@ -115,6 +117,7 @@ def post_detail(request, post_id: int):
             "form": form,
             "may_comment": permissions.can(request.user, "comment", post.space),
             "may_report": not permissions.is_guest(request.user),
+            "moderator": permissions.can(request.user, "moderate", post.space),
             "me": request.user.pk,
         },
         status=400 if form.errors else 200,
@@ -197,16 +200,109 @@ def preferences(request):
 def announce(request):
     if not request.user.has_perm("activity.announce"):
         raise Http404
-    form = AnnouncementForm(request.POST if request.method == "POST" else None)
+    reach = access.announce_reach(request.user)
+    form = AnnouncementForm(
+        request.POST if request.method == "POST" else None,
+        departments=access.announceable_departments(request.user),
+        everyone=reach.everyone,
+    )
     if request.method == "POST" and form.is_valid():
-        _announcement, refused = perform(
+        announcement, refused = perform(
             request,
             lambda: services.publish_announcement(author=request.user, **form.cleaned_data),
             form=form,
         )
         if not refused:
             messages.success(request, _("Announcement published."))
-            return redirect("home")
+            return redirect("activity:announcement", announcement_id=announcement.pk)
     return render(
-        request, "activity/announce.html", {"form": form}, status=400 if form.errors else 200
+        request,
+        "activity/announce.html",
+        {"form": form, **selectors.announce_page(user=request.user)},
+        status=400 if form.errors else 200,
     )
+
+
+@require_GET
+def announcement(request, announcement_id: int):
+    """An announcement on its own page, for its audience (404 for anyone else); opening it
+    counts as reading it, and its author sees how many of the audience did."""
+    found = access.access_announcement(user=request.user, announcement_id=announcement_id)
+    services.record_announcement_reads(user=request.user, announcements=[found])
+    return render(
+        request,
+        "activity/announcement.html",
+        selectors.announcement_page(user=request.user, announcement=found),
+    )
+
+
+@require_GET
+def announcements_by(request, user_id: int):
+    """Everything a person announced that the reader may open, 20 a page, newest first."""
+    if not permissions.is_colleague(request.user):
+        raise Http404
+    author = get_object_or_404(User, pk=user_id, is_active=True)
+    own = author.pk == request.user.pk
+    page = Paginator(
+        selectors.announcements_by(viewer=request.user, author_id=author.pk), 20
+    ).get_page(PageForm(request.GET).number())
+    if not page.object_list and not own:
+        raise Http404  # nothing they may read: as a person who never announced
+    reach = {}
+    if own:
+        reach = selectors.announcement_reach(announcements=page.object_list)
+    for item in page.object_list:
+        item.reach = reach.get(item.pk)
+    return render(
+        request,
+        "activity/announcements_by.html",
+        {"author": author, "page": page, "own": own},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def delegates(request, department_id: int):
+    """Who may announce for a department besides its manager: its manager and administrators
+    add colleagues by email address and remove them."""
+    department = access.access_delegates(user=request.user, department_id=department_id)
+    form = DelegateForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        added, refused = perform(
+            request,
+            lambda: services.add_announcement_delegate(
+                actor=request.user, department=department, user=form.cleaned_data["email"]
+            ),
+            form=form,
+        )
+        if not refused:
+            messages.success(
+                request,
+                _("%(name)s may now announce for %(department)s.")
+                % {"name": added.user.display_name, "department": department.name},
+            )
+            return redirect("activity:delegates", department_id=department.pk)
+    return render(
+        request,
+        "activity/delegates.html",
+        {
+            "department": department,
+            "delegates": selectors.announcement_delegates(department=department),
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def delegate_remove(request, department_id: int):
+    department = access.access_delegates(user=request.user, department_id=department_id)
+    form = RemoveDelegateForm(request.POST)
+    _done, refused = perform(
+        request,
+        lambda: services.remove_announcement_delegate(
+            actor=request.user, department=department, user_id=form.valid()["user"]
+        ),
+    )
+    if not refused:
+        messages.success(request, _("They no longer announce for this department."))
+    return redirect("activity:delegates", department_id=department.pk)

@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self):
-        from intranet.core import images, navigation
+        from intranet.core import images, lookups, navigation  # noqa: F401  (lookups register)
 
         images.limit_pixels()
 

@@ -109,9 +109,3 @@ def perform(request, call, *, form=None, rename: dict[str, str] | None = None, q
         elif not quiet:
             messages.error(request, refusal_text(error))
         return None, error
-
-
-def run(call):
-    """Run a service for a page: forbidden is 404 (never confirm what one may not see); a
-    refusal comes back as (None, the ValidationError) for the page to show. Prefer `perform`."""
-    return perform(None, call, quiet=True)

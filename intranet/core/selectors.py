@@ -12,16 +12,19 @@ def home_context(*, user) -> dict:
     if user.department_id is not None:
         department = user.department
         colleagues = list(
-            User.objects.filter(department_id=user.department_id, is_active=True)
+            User.objects.filter(
+                department_id=user.department_id, is_active=True, service_account__isnull=True
+            )
             .exclude(pk=user.pk)
             .only("id", "first_name", "last_name", "email", "job_title")
             .order_by("first_name", "last_name")[:12]
         )
     counts = User.objects.aggregate(
-        people=Count("id", filter=Q(is_active=True)),
+        people=Count("id", filter=Q(is_active=True, service_account__isnull=True)),
         colleagues=Count(
             "id",
-            filter=Q(is_active=True, department_id=user.department_id) & ~Q(pk=user.pk),
+            filter=Q(is_active=True, service_account__isnull=True, department_id=user.department_id)
+            & ~Q(pk=user.pk),
         ),
     )
     return {

@@ -12,14 +12,18 @@ from intranet.core.health import run_checks
 @require_GET
 def home(request):
     from intranet.activity import selectors as activity
+    from intranet.activity import services as activity_services
     from intranet.activity.forms import FeedPageForm
 
     context = selectors.home_context(user=request.user)
     _feed, before = FeedPageForm(request.GET).chosen()
+    announcements = list(activity.pinned_announcements(user=request.user))
+    # Pinned in full here: seen. One INSERT only when one of them is new to this reader.
+    activity_services.record_announcement_reads(user=request.user, announcements=announcements)
     context.update(
         activity.feed_page(user=request.user, feed=activity.Feed("home"), before=before),
         live_feed="home",
-        announcements=list(activity.pinned_announcements(user=request.user)),
+        announcements=announcements,
         composer_spaces=activity.postable_spaces(user=request.user),
     )
     return render(request, "core/home.html", context)

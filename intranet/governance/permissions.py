@@ -248,9 +248,17 @@ def is_colleague(user) -> bool:
     return is_active(user) and not is_guest(user)
 
 
+def people_filter(prefix: str = "") -> Q:
+    """People shown on people surfaces (directory, leaderboards, experts, insights, mentions,
+    digests): active accounts of humans. A service account acts with its role's rights like a
+    colleague, but an integration is not a person to find, rank, count or email."""
+    return Q(**{f"{prefix}is_active": True, f"{prefix}service_account__isnull": True})
+
+
 def colleague_filter(prefix: str = "") -> Q:
-    """`is_colleague` as a query on people (`prefix` leads to the person, e.g. "user__")."""
-    return Q(**{f"{prefix}is_active": True}) & (
+    """`is_colleague` as a query on the people listed (`prefix` leads to the person, e.g.
+    "user__"); service accounts are never listed."""
+    return people_filter(prefix) & (
         ~Q(**{f"{prefix}org_role": OrgRole.GUEST}) | Q(**{f"{prefix}is_superuser": True})
     )
 

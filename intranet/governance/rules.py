@@ -38,4 +38,16 @@ rules.add_perm("governance.administer", is_administrator)
 rules.add_perm("governance.view_report", is_administrator | is_community_manager)
 rules.add_perm("profiles.invite_user", is_administrator)
 rules.add_perm("intranet.view_administration", is_administrator)
-rules.add_perm("activity.announce", is_administrator | is_community_manager)
+
+
+@rules.predicate
+def may_announce(user) -> bool:
+    """Administrators, community managers, department managers and their delegates (issue 22):
+    activity.access.announce_reach says where; delegates live in activity, so it is asked
+    there when the question is put."""
+    from intranet.activity import access
+
+    return access.may_announce(user)
+
+
+rules.add_perm("activity.announce", may_announce)

@@ -326,6 +326,20 @@ def join_space(*, user, space: Space) -> Membership:
         return _add_member(space=space, user=user, role=SpaceRole.MEMBER, actor=user)
 
 
+def add_programme_member(*, actor, space: Space, user) -> Membership | None:
+    """A programme of the organisation keeps its own space (the ambassadors': gamification),
+    as a department keeps its people in its space: whoever the programme admits becomes a
+    member. The app that runs the programme decides who may admit (its own predicate, checked
+    before this is called); this adds the membership, audited with that person. Already a
+    member: left as is (None)."""
+    if not permissions.is_active(user) or permissions.is_guest(user):
+        raise ValidationError(_("Only active colleagues (not guests) can be added."))
+    if Membership.objects.filter(space=space, user=user).exists():
+        return None
+    with transaction.atomic():
+        return _add_member(space=space, user=user, role=SpaceRole.MEMBER, actor=actor)
+
+
 def _owner_count(space: Space) -> int:
     return Membership.objects.filter(space=space, role=SpaceRole.OWNER).count()
 

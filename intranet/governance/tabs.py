@@ -28,10 +28,11 @@ def register(tab: SpaceTab) -> None:
 
 
 def tabs_for(space) -> list[dict]:
-    """[{key, label, url}] for the modules switched on in this space."""
+    """[{key, label, url}] for the modules switched on in this space (a tab without a module,
+    such as the idea box, is in every space)."""
     modules = set(space.modules or [])
     return [
         {"key": tab.key, "label": tab.label, "url": tab.url(space)}
         for tab in sorted(_tabs.values(), key=lambda tab: tab.order)
-        if tab.module in modules
+        if not tab.module or tab.module in modules
     ]

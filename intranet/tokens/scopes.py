@@ -19,6 +19,7 @@ AREAS = {
     "recognition": _("Recognition and success stories"),
     "insights": _("Insights"),
     "webhooks": _("Webhooks"),
+    "signals": _("Signals and ideas"),
 }
 # The module that serves an endpoint, to its area (api.py modules; see area_of()).
 MODULE_AREAS = {
@@ -32,6 +33,7 @@ MODULE_AREAS = {
     "gamification": "recognition",
     "insights": "insights",
     "intranet.webhooks": "webhooks",
+    "intranet.signals": "signals",
     # The schema and its docs: any token may read what the API offers.
     "drf_spectacular.views": "schema",
 }

@@ -111,6 +111,8 @@ def test_preferences_switch_a_kind_off(space_with, client, django_capture_on_com
             "handoff": "site",
             "signal": "email",
             "story": "site",
+            "follow_up": "email",
+            "leadership": "email",
         },
     )
     assert response.status_code == 302

@@ -25,6 +25,8 @@ from intranet.governance import services as governance
 from intranet.governance.models import MembershipRequest
 from intranet.moderation import services as moderation
 from intranet.moderation.models import Report
+from intranet.signals import services as signals
+from intranet.signals.models import Idea, IdeaSupport, Signal
 from knowledge import services as knowledge
 from knowledge.models import Article, HelpfulVote, Suggestion
 from processes import services as processes
@@ -82,10 +84,14 @@ def world():
     ]
     owner.skills.add(*(Skill.objects.create(name=f"Btw {n}", slug=f"btw-{n}") for n in range(2)))
     others = [UserFactory() for _ in range(2)]
+    ideas = [
+        signals.post_idea(actor=owner, space=space, kind="idea", title=f"Fietsenstalling {n}")
+        for n in range(2)
+    ]
     return {
         "admin": admin, "owner": owner, "member": member, "space": space, "topic": topic,
         "answers": answers, "post": post, "articles": articles, "board": board, "step": step,
-        "pains": pains, "others": others,
+        "pains": pains, "others": others, "ideas": ideas,
     }  # fmt: skip
 
 
@@ -213,6 +219,24 @@ WRITES = {
             actor=w["member"], topic=w["topic"], person=w["others"][n]
         ),
         None,
+    ),
+    "idea": (
+        lambda w, n: signals.post_idea(
+            actor=w["member"], space=w["space"], kind="suggestion", title=f"Idee nummer {n}"
+        ),
+        Idea,
+    ),
+    "signal": (
+        lambda w, n: signals.raise_signal(
+            actor=w["owner"],
+            source=["post", "topic"][n],
+            object_id=[w["post"].pk, w["topic"].pk][n],
+        ),
+        Signal,
+    ),
+    "support": (
+        lambda w, n: signals.support_idea(user=w["member"], idea_id=w["ideas"][n].pk),
+        IdeaSupport,
     ),
 }
 BUDGET = {

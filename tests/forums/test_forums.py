@@ -265,12 +265,14 @@ def test_question_page_and_topic_list_cost_the_same_queries(
     # The topic list too: 10 topics on the small side, 60 (two pages) on the large one.
     for _ in range(10 if answers == 5 else 60):
         a_question(space, asker, tags="btw, export")
-    with query_budget(16):
+    # 18: the top bar asks once whether one may announce (managers and delegates too), and
+    # the rail once whether the leadership's Q&A is readable (both then kept; issue 22).
+    with query_budget(18):
         response = client.get(topic.get_absolute_url())
     assert response.content.decode().count('class="card answer') == answers
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("forums:space", args=[space.slug])).status_code == 200
-    assert len(queries) <= 16
+    assert len(queries) <= 18
 
 
 def test_before_you_ask_suggests_near_duplicates_only_where_you_may_read(client, space, asker):

@@ -224,6 +224,40 @@ FORMS: dict[str, list[Target]] = {
                 "department": "",
                 "expires_at": as_posted(_days(7)),
             },
+        ),
+        # A manager of a unit below the top: only that unit is offered (issue 22).
+        Target(
+            "insider",
+            lambda w: "/announcements/new/",
+            form_kwargs=lambda w: {"departments": _managed_unit(w), "everyone": False},
+            hints=lambda w: {
+                "expires_at": st.datetimes(_days(1), _days(60)),
+                "department": st.sampled_from([_managed_unit(w)[0].pk, w.department.pk]),
+            },
+            sample=lambda w: {
+                "title": "Planning",
+                "body": "De nieuwe planning staat klaar.",
+                "department": str(_managed_unit(w)[0].pk),
+                "expires_at": as_posted(_days(7)),
+            },
+        ),
+    ],
+    # Who may announce for a department besides its manager (the employee manages the top).
+    "intranet.activity.forms.DelegateForm": [
+        Target(
+            "employee",
+            lambda w: f"/announcements/delegates/{w.department.pk}/",
+            hints=lambda w: {"email": st.sampled_from([w.helper.email, w.people["guest"].email])},
+            sample=lambda w: {"email": w.helper.email},
+        )
+    ],
+    "intranet.activity.forms.RemoveDelegateForm": [
+        Target(
+            "employee",
+            lambda w: f"/announcements/delegates/{w.department.pk}/remove/",
+            prepare=lambda w: _delegate(w),
+            hints=lambda w: {"user": st.just(w.people["reader"].pk)},
+            sample=lambda w: {"user": str(w.people["reader"].pk)},
         )
     ],
     "intranet.activity.forms.PreferencesForm": [
@@ -502,14 +536,6 @@ FORMS: dict[str, list[Target]] = {
             sample=lambda w: {"action": "split", "report": str(_open(w, "report_id"))},
         )
     ],
-    "processes.forms.AnswerForm": [  # the signal's owner (the top department's manager)
-        Target(
-            "employee",
-            lambda w: f"/signals/{_open(w, 'signal_id')}/",
-            hints=lambda w: {"status": st.sampled_from(["review", "experiment", "declined"])},
-            sample=lambda w: {"status": "review", "response": "We kijken ernaar, dank"},
-        )
-    ],
     "processes.forms.SignalPolicyForm": [
         Target(
             "admin",
@@ -641,6 +667,53 @@ FORMS: dict[str, list[Target]] = {
             },
         )
     ],
+    # Informal leaders get room, with consent (issue 22): invitations from the people view, the
+    # invited person's answer, the ambassadors' log and the hours granted.
+    "gamification.forms.InviteLeaderForm": [
+        Target(
+            "admin",
+            lambda w: _invite_path(w) + "?measure=leaders&window=90",
+            prepare=lambda w: _invite_ready(w),
+            hints=lambda w: {"kind": st.sampled_from(["ambassador", "mentoring"])},
+            sample=lambda w: {
+                "kind": "mentoring",
+                "reason": "Je helpt nieuwe collega's altijd geduldig op weg met Plein.",
+            },
+        )
+    ],
+    "gamification.forms.AnswerInvitationForm": [
+        Target(
+            "insider",
+            lambda w: f"/invitations/{w.neutral_ids['invitation_id']}/",
+            hints=lambda w: {"action": st.sampled_from(["accept", "decline"])},
+            sample=lambda w: {"action": "decline"},
+        )
+    ],
+    "gamification.forms.HoursGrantedForm": [
+        Target(
+            "admin",
+            lambda w: "/ambassadors/hours/",
+            hints=lambda w: {"user": st.just(w.insider.pk)},
+            sample=lambda w: {"user": str(w.insider.pk), "hours": "6"},
+        )
+    ],
+    "gamification.forms.AmbassadorLogForm": [
+        Target(
+            "insider",
+            lambda w: "/ambassadors/log/",
+            hints=lambda w: {
+                "kind": st.sampled_from(["session", "team_helped"]),
+                "department": st.just(w.department.pk),
+            },
+            sample=lambda w: {
+                "kind": "team_helped",
+                "date": as_posted(_today()),
+                "hours": "1.5",
+                "department": str(w.department.pk),
+                "note": "Intro Plein voor het team",
+            },
+        )
+    ],
     # --- Insights --------------------------------------------------------------------------------
     "insights.forms.PeopleLookForm": [  # the look itself is a POST (audited)
         Target(
@@ -727,6 +800,59 @@ FORMS: dict[str, list[Target]] = {
             lambda w: "/people/mentoring/",
             also=lambda w: {"role": "mentor", "skill": "Python", "note": "Graag"},
             sample=lambda w: {"action": "offer"},
+        )
+    ],
+    # Reverse-mentoring cohorts (tests/sweep_seed.py `_cohorts`: the administrator organises,
+    # the insider and the helper are a pair).
+    "profiles.forms.CohortForm": [
+        Target(
+            "admin",
+            lambda w: "/people/cohorts/new/",
+            form_kwargs=lambda w: {"departments": _departments(), "everyone": True},
+            hints=lambda w: {"department": st.just(w.department.pk)},
+            sample=lambda w: {
+                "name": "Digitaal samen",
+                "goals": "Leidinggevenden leren Teams van nieuwe collega's",
+                "themes": "Teams, AI",
+                "starts_on": _today().isoformat(),
+                "ends_on": (_today() + datetime.timedelta(days=60)).isoformat(),
+                "department": "",
+            },
+        )
+    ],
+    "profiles.forms.CohortPairRowForm": [  # a typed-in row of the bulk pairing page
+        Target(
+            "admin",
+            lambda w: f"/people/cohorts/{w.cohorts['running']}/pairs/",
+            prefix=lambda w: "new-0",
+            hints=lambda w: {
+                "senior": st.just(w.people["employee"].email),
+                "junior": st.just(w.people["reader"].email),
+            },
+            sample=lambda w: {
+                "senior": w.people["employee"].email,
+                "junior": w.people["reader"].email,
+                "topic": "Teams",
+            },
+        )
+    ],
+    "profiles.forms.SessionForm": [
+        Target(
+            "insider",
+            lambda w: f"/people/cohorts/{w.cohorts['running']}/sessions/",
+            hints=lambda w: {"pair": st.just(w.cohorts["running_pair"])},
+            sample=lambda w: {
+                "pair": str(w.cohorts["running_pair"]),
+                "held_on": _today().isoformat(),
+                "notes": "Samen Teams-kanalen ingericht",
+            },
+        )
+    ],
+    "profiles.forms.EvaluationForm": [
+        Target(
+            "insider",
+            lambda w: f"/people/cohorts/{w.cohorts['ended']}/evaluation/",
+            sample=lambda w: {"rating": "4", "what_learned": "Veel", "would_recommend": "on"},
         )
     ],
     # --- Activity --------------------------------------------------------------------------------
@@ -875,6 +1001,68 @@ FORMS: dict[str, list[Target]] = {
         )
     ],
     # --- Webhooks --------------------------------------------------------------------------------
+    # --- Signals from the floor and the idea box -------------------------------------------------
+    "intranet.signals.forms.RaiseForm": [
+        Target(
+            "insider",
+            lambda w: "/follow-up/raise/",
+            sample=lambda w: {"source": "topic", "object_id": str(_open(w, "topic_id"))},
+        )
+    ],
+    "intranet.signals.forms.SupportForm": [
+        Target(
+            "employee",
+            lambda w: f"/follow-up/{_open(w, 'followup_id')}/support/",
+            sample=lambda w: {"action": "support"},
+        ),
+        Target(
+            "employee",
+            lambda w: f"/ideas/{_open(w, 'idea_id')}/support/",
+            sample=lambda w: {"action": "support"},
+        ),
+    ],
+    "intranet.signals.forms.AnswerForm": [
+        Target(
+            "admin",
+            lambda w: f"/follow-up/{_open(w, 'followup_id')}/",
+            sample=lambda w: {"status": "review", "response": "We zoeken het uit."},
+        ),
+        # A signal from recurring exceptions, by its owner (the top department's manager).
+        Target(
+            "employee",
+            lambda w: f"/follow-up/{_open(w, 'signal_id')}/",
+            hints=lambda w: {"status": st.sampled_from(["review", "experiment", "declined"])},
+            sample=lambda w: {"status": "review", "response": "We kijken ernaar, dank"},
+        ),
+    ],
+    "intranet.signals.forms.AssignForm": [
+        Target(
+            "admin",
+            lambda w: f"/follow-up/{_open(w, 'followup_id')}/assign/",
+            sample=lambda w: {
+                "owner_email": "",
+                "due_on": (datetime.date.today() + datetime.timedelta(days=5)).isoformat(),
+            },
+        )
+    ],
+    "intranet.signals.forms.PolicyForm": [
+        Target(
+            "admin",
+            lambda w: "/follow-up/settings/",
+            sample=lambda w: {"response_days": "10", "support_threshold": "8"},
+        )
+    ],
+    "intranet.signals.forms.IdeaForm": [
+        Target(
+            "employee",
+            lambda w: f"/spaces/{w.open_space.slug}/ideas/",
+            sample=lambda w: {
+                "kind": "idea",
+                "title": "Overdekte fietsenstalling",
+                "body": "Graag",
+            },
+        )
+    ],
     "intranet.webhooks.forms.SubscriptionForm": [
         Target(
             "admin",
@@ -1032,7 +1220,7 @@ GET_FORMS: dict[str, list[Page]] = {
     "processes.forms.PainFilterForm": [
         Page("helper", lambda w: f"/boards/{_open(w, 'board_id')}/pain-points/")
     ],
-    "processes.forms.SignalFilterForm": [Page("employee", lambda w: "/signals/")],
+    "intranet.signals.forms.FollowUpFilterForm": [Page("employee", lambda w: "/follow-up/")],
     "gamification.forms.DepartmentFilterForm": [
         Page("employee", lambda w: "/stories/", hints=lambda w: _department_hint(w))
     ],
@@ -1043,12 +1231,33 @@ GET_FORMS: dict[str, list[Page]] = {
             hints=lambda w: {**_department_hint(w), "space": st.just(w.open_space.slug)},
         )
     ],
+    "gamification.forms.PeopleViewForm": [
+        Page(
+            "admin",
+            lambda w: _invite_path(w, prepare=True),
+            hints=lambda w: {
+                "measure": st.sampled_from(["leaders", "brokers", "gossip"]),
+                "window": st.sampled_from(["30", "90", "365", "7"]),
+            },
+            query=lambda w: {"measure": "leaders", "window": "90"},
+        )
+    ],
     "insights.forms.ExportFilterForm": [
         Page("admin", lambda w: "/insights/adoption/", hints=lambda w: _export_hint()),
         Page("admin", lambda w: "/insights/follow-up/", hints=lambda w: _export_hint()),
     ],
     "insights.forms.NetworkFilterForm": [
         Page("admin", lambda w: "/insights/", hints=lambda w: _export_hint())
+    ],
+    "insights.forms.ValueFilterForm": [
+        Page(
+            "admin",
+            lambda w: "/insights/value/",
+            hints=lambda w: {
+                "export": st.sampled_from(["", "csv", "svg", "svg_total"]),
+                "months": st.sampled_from(["6", "12", "24", "999", "abc"]),
+            },
+        )
     ],
     "profiles.forms.DirectoryForm": [
         Page(
@@ -1078,6 +1287,7 @@ GET_FORMS: dict[str, list[Page]] = {
     "intranet.governance.forms.PageForm": [
         Page("employee", lambda w: f"/spaces/{w.open_space.slug}/members/"),
         Page("insider", lambda w: "/notifications/"),
+        Page("employee", lambda w: f"/announcements/from/{w.people['employee'].pk}/"),
     ],
     "intranet.governance.forms.DirectoryFilterForm": [Page("employee", lambda w: "/spaces/")],
     "intranet.governance.forms.PeopleFilterForm": [Page("admin", lambda w: "/governance/roles/")],
@@ -1134,6 +1344,18 @@ BASES = {
     "profiles.forms.FilterForm",
     "intranet.governance.forms.FilterForm",
 }
+
+
+def _today() -> datetime.date:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def _departments() -> list:
+    from intranet.governance.models import Department
+
+    return list(Department.objects.order_by("name"))
 
 
 def _department_hint(world) -> dict:
@@ -1313,6 +1535,33 @@ def _person_level_for(world, user) -> None:
     services.grant(actor=world.admin, user=user)
 
 
+def _invite_ready(world) -> None:
+    """Person-level insights on for the administrator, with a minimum group the seeded
+    organisation's one department (4 people) reaches: someone to invite is in the view."""
+    from insights import services
+
+    services.save_settings(
+        actor=world.admin, **{**INSIGHT_SETTINGS, "min_group": "4", "person_level": True}
+    )
+    services.grant(actor=world.admin, user=world.admin)
+
+
+def _invite_path(world, *, prepare: bool = False) -> str:
+    """The invite page of someone the administrator sees in the leaders view of 90 days (not
+    the insider, who is an ambassador already and has an invitation waiting)."""
+    from insights.selectors import named_people
+
+    if prepare:
+        _invite_ready(world)
+    rows = named_people(window=90, measure="leaders", limit=25)
+    person = next(
+        row.user for row in rows
+        if row.user_id not in (world.insider.pk, world.admin.pk)
+        and row.user.org_role != "guest"
+    )  # fmt: skip
+    return f"/ambassadors/invite/{person.pk}/"
+
+
 def _thresholds() -> dict:
     """Every phase rule's threshold as the settings page shows it (shares in percent)."""
     from insights import phases
@@ -1330,6 +1579,24 @@ def _skilled(person, slug: str) -> None:
 
     skill, _made = Skill.objects.get_or_create(slug=slug, defaults={"name": slug.title()})
     person.skills.add(skill)
+
+
+def _managed_unit(world):
+    """The unit the insider manages below the top (tests/sweep_seed.py), as the form lists it."""
+    from intranet.governance.models import Department
+
+    return Department.objects.filter(manager=world.insider).order_by("name")
+
+
+def _delegate(world) -> None:
+    """The reader announces for the top department (granted by its manager, the employee)."""
+    from intranet.activity.models import AnnouncementDelegate
+
+    AnnouncementDelegate.objects.get_or_create(
+        department=world.department,
+        user=world.people["reader"],
+        defaults={"granted_by": world.people["employee"]},
+    )
 
 
 def _own_notice(world) -> int:

@@ -17,7 +17,7 @@ from insights import phases, services
 from intranet.activity.models import Comment
 from intranet.governance.constants import Module
 from knowledge.models import Article, Suggestion
-from processes.models import Board, Card, ExceptionGroup, Move, PainPoint, Signal, Step
+from processes.models import Board, Card, ExceptionGroup, Move, PainPoint, Step
 from tests.factories import (
     AdminFactory,
     DepartmentFactory,
@@ -25,6 +25,7 @@ from tests.factories import (
     SpaceFactory,
     UserFactory,
 )
+from tests.helpers import exception_signal
 from tests.insights.conftest import post_by
 
 pytestmark = pytest.mark.django_db
@@ -157,7 +158,7 @@ def signalled(space, teams):
     """A signal on a board in the space, owned by an IT person, answered in time."""
     board, _first, _then = _board(space, teams)
     group = ExceptionGroup.objects.create(board=board, title="Klant wil iets anders")
-    Signal.objects.create(group=group, owner=teams["it_people"][0],
+    exception_signal(group, owner=teams["it_people"][0],
                           due_at=timezone.now() - DAY, responded_at=timezone.now() - 2 * DAY,
                           response="Gedaan", status="adopted")  # fmt: skip
     return {("it", "signals_in_time"): 1.0}

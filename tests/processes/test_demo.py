@@ -5,8 +5,9 @@ of them overdue."""
 import pytest
 from django.core.management import call_command
 
+from intranet.signals.models import Signal
 from processes import selectors
-from processes.models import Board, PainPoint, Signal
+from processes.models import Board, PainPoint
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +27,6 @@ def test_the_demo_board_has_cards_in_flight_pain_points_and_signals():
     assert sum(s.cards_now for s in flow.steps) == 14 and flow.bottleneck.name.startswith("Krediet")
     assert flow.handoffs[("Sales", "Finance")] >= 10 and sum(flow.throughput.values()) == 4
     assert PainPoint.objects.filter(board=board, me_too_count__gte=2).count() >= 2
-    signals = Signal.objects.filter(group__board=board)
+    signals = Signal.objects.filter(source="exceptions", space=board.space)
     assert signals.count() == 2 and sum(s.is_overdue for s in signals) == 1
     assert all(s.owner.email == "annelies.vries@plein.example" for s in signals)

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from intranet.activity.models import Comment
 from processes import services
-from processes.models import ExceptionGroup, ExceptionReport, PainPoint, Signal
+from processes.models import ExceptionGroup, ExceptionReport, PainPoint
 from tests.factories import AdminFactory, MembershipFactory, UserFactory
+from tests.helpers import exception_signal
 from tests.processes.test_pages import EN
 
 pytestmark = pytest.mark.django_db
@@ -99,8 +100,10 @@ def test_the_rest_of_the_api(client, flow):
     assert [r["text"] for r in client.get(exceptions).json()["results"]] == [
         "Klant wil betalen in bitcoin"
     ]
-    signal = Signal.objects.create(
-        group_id=reported.json()["group"], owner=lead, due_at=timezone.now() + timedelta(days=3)
+    signal = exception_signal(
+        ExceptionGroup.objects.get(pk=reported.json()["group"]),
+        owner=lead,
+        due_at=timezone.now() + timedelta(days=3),
     )
     detail = reverse("api-signal", args=[signal.pk])
     assert client.get(reverse("api-signals")).json()["results"][0]["id"] == signal.pk
@@ -155,7 +158,7 @@ def test_lists_cost_the_same_queries_with_few_and_many_rows(client, flow, path):
     people = [MembershipFactory(space=flow["sales_space"]).user for _ in range(3)]
     client.force_login(lead)
     url = (
-        reverse("processes:signals")
+        reverse("signals:follow_up") + "?tab=all"
         if path == "signals"
         else reverse(f"processes:{path}", args=[board.pk])
     )
@@ -181,9 +184,7 @@ def test_lists_cost_the_same_queries_with_few_and_many_rows(client, flow, path):
                     text=f"Uitzondering {n}",
                     group=group,
                 )
-            Signal.objects.create(
-                group=group, owner=lead, due_at=timezone.now() + timedelta(days=n - 5)
-            )
+            exception_signal(group, owner=lead, due_at=timezone.now() + timedelta(days=n - 5))
         client.get(url, **EN)  # warm: the chrome's caches per language
         with CaptureQueriesContext(connection) as queries:
             page = client.get(url, **EN)

@@ -1,13 +1,14 @@
-"""Exceptions that keep coming back become signals: grouping by similarity, the recurrence
-threshold (reports and different people within a window), the leadership's answer reaching
-every reporter, and the policy's bad input."""
+"""Exceptions that keep coming back become signals (the platform's, source "exceptions"):
+grouping by similarity, the recurrence threshold (reports and different people within a
+window), the leadership's answer reaching every reporter, and the policy's bad input."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from intranet.activity.models import Notification
+from intranet.signals.models import Signal, Support
 from processes import services
-from processes.models import ExceptionGroup, Signal, SignalPolicy
+from processes.models import ExceptionGroup, SignalPolicy
 from tests.factories import (
     AdminFactory,
     DepartmentFactory,
@@ -55,8 +56,18 @@ def test_four_reports_no_signal_five_by_three_people_a_signal(
         report(board, b, "Weer een klant die op zaterdag geleverd wil krijgen, kan dat niet?")
         report(board, c, CASE)
     signal = Signal.objects.get()
-    assert signal.group.reports.count() in (5, 6) and signal.owner == director
-    assert Notification.objects.get(recipient=director, kind="signal").params["state"] == "raised"
+    group = ExceptionGroup.objects.get(pk=signal.object_id)
+    assert (signal.source, signal.how) == ("exceptions", "exceptions")
+    assert group.reports.count() in (5, 6) and signal.owner == director
+    assert signal.title == group.title and signal.space == board.space
+    # Every reporter supports it: they hear its answers.
+    assert set(Support.objects.filter(signal=signal).values_list("user_id", flat=True)) == {
+        a.pk,
+        b.pk,
+        c.pk,
+    }
+    told = Notification.objects.get(recipient=director, kind="follow_up")
+    assert told.params["state"] == "raised" and told.url == f"/follow-up/{signal.pk}/"
     assert not signal.is_overdue
 
 
@@ -83,7 +94,7 @@ def test_different_exceptions_stay_apart_and_a_person_can_split_a_grouping(board
 
 
 def test_the_answer_reaches_every_reporter_and_only_the_owner_answers(
-    board, director, django_capture_on_commit_callbacks
+    board, director, django_capture_on_commit_callbacks, eager_celery
 ):
     people = reporters(board, 3)
     with django_capture_on_commit_callbacks(execute=True):
@@ -94,7 +105,7 @@ def test_the_answer_reaches_every_reporter_and_only_the_owner_answers(
         services.respond(actor=people[0], signal_id=signal.pk, status="adopted",
                          response="Zelf beslist")  # fmt: skip
     with pytest.raises(ValidationError) as refused:
-        services.respond(actor=director, signal_id=signal.pk, status="maybe", response="kort")
+        services.respond(actor=director, signal_id=signal.pk, status="maybe", response=" ")
     assert set(refused.value.message_dict) == {"status", "response"}
     with django_capture_on_commit_callbacks(execute=True):
         services.respond(
@@ -103,7 +114,7 @@ def test_the_answer_reaches_every_reporter_and_only_the_owner_answers(
         )  # fmt: skip
     signal.refresh_from_db()
     assert signal.status == "experiment" and signal.responded_at
-    told = Notification.objects.filter(kind="signal", params__state="experiment")
+    told = Notification.objects.filter(kind="follow_up", params__state="answered-experiment")
     assert sorted(told.values_list("recipient_id", flat=True)) == sorted(p.pk for p in people)
 
 

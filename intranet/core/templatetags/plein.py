@@ -34,6 +34,8 @@ _ICONS = {
     '<circle cx="12" cy="18" r="2.5"/><path d="M7.5 6h9M6.3 8.2l4.4 7.6M17.7 8.2l-4.4 7.6"/>',
     "trophy": '<path d="M8 4h8v5a4 4 0 0 1-8 0z"/>'
     '<path d="M8 6H5a3 3 0 0 0 3 4M16 6h3a3 3 0 0 1-3 4M12 13v4M8 20h8M9 17h6"/>',
+    # Signals and follow-up: a flag raised.
+    "flag": '<path d="M5 21V4"/><path d="M5 4h11l-2 4 2 4H5"/>',
 }
 
 

@@ -574,9 +574,7 @@ def signals(request):
     from intranet.signals.forms import FollowUpFilterForm
 
     # The follow-up page's own filter reads the state ("all" of before is no state there).
-    _tab, state = FollowUpFilterForm(
-        {"tab": "all", "state": request.GET.get("state", "open")}
-    ).value()
+    _tab, state = FollowUpFilterForm({"state": "open", **request.GET.dict(), "tab": "all"}).value()
     url = reverse("signals:follow_up") + "?tab=all" + (f"&state={state}" if state else "")
     return redirect(url)
 
